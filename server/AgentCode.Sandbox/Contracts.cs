@@ -1,0 +1,109 @@
+// The public shape of the sandbox: what a caller asks for and what it gets back. Results are values with a
+// status, never exceptions, so a failed run is data that can be shown to a user or sent back to a model.
+namespace AgentCode.Sandbox;
+
+/// <summary>How a sandbox run ended.</summary>
+public enum RunStatus
+{
+    /// <summary>The program ran to completion with exit code 0.</summary>
+    Ok,
+    /// <summary>The program raised an exception or exited with a non-zero code.</summary>
+    Error,
+    /// <summary>The wall-clock deadline passed, or the run was cancelled.</summary>
+    Timeout,
+    /// <summary>The program tried to grow its linear memory past the cap.</summary>
+    Memory,
+    /// <summary>The program wrote more to stdout or stderr than allowed.</summary>
+    OutputLimit,
+}
+
+/// <summary>Hard limits for one run. Immutable; use <c>with</c> to change a field.</summary>
+/// <param name="Timeout">Wall-clock deadline for the whole run.</param>
+/// <param name="MemoryBytes">Cap on the guest's linear memory.</param>
+/// <param name="StdoutBytes">Cap on bytes written to stdout.</param>
+/// <param name="StderrBytes">Cap on bytes written to stderr.</param>
+public sealed record RunLimits(TimeSpan Timeout, long MemoryBytes, int StdoutBytes, int StderrBytes)
+{
+    /// <summary>Defaults: 10 s, 256 MiB, 1 MiB of stdout, 256 KiB of stderr.</summary>
+    public static RunLimits Default { get; } = new(TimeSpan.FromSeconds(10), 256L * 1024 * 1024, 1024 * 1024, 256 * 1024);
+}
+
+/// <summary>A host file or directory made visible read-only under <c>/data</c> in the guest.</summary>
+/// <param name="HostPath">Absolute path on the host.</param>
+/// <param name="GuestName">Name under <c>/data</c>; defaults to the host file name.</param>
+public sealed record DataMount(string HostPath, string? GuestName = null);
+
+/// <summary>One run of a Python program.</summary>
+/// <param name="Code">The program's source text.</param>
+/// <param name="Data">Files mounted read-only at <c>/data</c>.</param>
+/// <param name="Limits">Hard limits for the run.</param>
+public sealed record RunRequest(string Code, IReadOnlyList<DataMount> Data, RunLimits Limits);
+
+/// <summary>A Python exception as the guest reported it.</summary>
+/// <param name="Type">Exception type name, e.g. <c>ZeroDivisionError</c>.</param>
+/// <param name="Message">The exception's message.</param>
+/// <param name="Traceback">The formatted traceback, limited to frames of the user's program.</param>
+/// <param name="Line">1-based line in the user's program where it was raised, if known.</param>
+public sealed record PythonError(string Type, string Message, string Traceback, int? Line);
+
+/// <summary>The outcome of one run.</summary>
+/// <param name="Status">How the run ended.</param>
+/// <param name="Stdout">What the program wrote to stdout (up to the cap).</param>
+/// <param name="Stderr">What the program wrote to stderr (up to the cap).</param>
+/// <param name="Error">The exception, for <see cref="RunStatus.Error"/>.</param>
+/// <param name="Message">A sentence for the user describing a non-ok status.</param>
+/// <param name="Elapsed">Wall-clock time of the run.</param>
+public sealed record RunResult(
+    RunStatus Status,
+    string Stdout,
+    string Stderr,
+    PythonError? Error,
+    string? Message,
+    TimeSpan Elapsed);
+
+/// <summary>How much a checker finding matters.</summary>
+public enum Severity
+{
+    /// <summary>Blocks acceptance unless the user overrides it.</summary>
+    Error,
+    /// <summary>Worth a look.</summary>
+    Warning,
+    /// <summary>For information.</summary>
+    Info,
+}
+
+/// <summary>A 0-based, end-exclusive range in the source, in the LSP's convention (UTF-16 columns).</summary>
+public sealed record SourceRange(int StartLine, int StartColumn, int EndLine, int EndColumn);
+
+/// <summary>A syntax error reported by CPython's own parser.</summary>
+public sealed record SyntaxProblem(string Message, SourceRange Range);
+
+/// <summary>A policy finding from the AST analysis. Advisory: the sandbox is the boundary.</summary>
+/// <param name="RuleId">Stable rule id, e.g. <c>AC101</c>.</param>
+/// <param name="Severity">How much it matters.</param>
+/// <param name="Range">Where in the source.</param>
+/// <param name="Message">What was found and why it matters.</param>
+public sealed record Finding(string RuleId, Severity Severity, SourceRange Range, string Message);
+
+/// <summary>The outcome of checking a program.</summary>
+/// <param name="SyntaxErrors">Syntax errors; when any are present the policy analysis did not run.</param>
+/// <param name="Findings">Policy findings.</param>
+public sealed record CheckResult(IReadOnlyList<SyntaxProblem> SyntaxErrors, IReadOnlyList<Finding> Findings)
+{
+    /// <summary>True when the program has a syntax error or a finding of severity error.</summary>
+    public bool IsBlocking => SyntaxErrors.Count > 0 || Findings.Any(f => f.Severity == Severity.Error);
+}
+
+/// <summary>Runs Python programs in a fresh WASI sandbox each time.</summary>
+public interface IPythonSandbox
+{
+    /// <summary>Runs one program. Never throws for anything the program does; cancellation yields <see cref="RunStatus.Timeout"/>.</summary>
+    Task<RunResult> RunAsync(RunRequest request, CancellationToken cancellationToken);
+}
+
+/// <summary>Checks Python source with CPython's parser and the policy analysis, inside the sandbox.</summary>
+public interface IPythonChecker
+{
+    /// <summary>Checks one program.</summary>
+    Task<CheckResult> CheckAsync(string code, CancellationToken cancellationToken);
+}
