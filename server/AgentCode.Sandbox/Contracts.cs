@@ -101,9 +101,28 @@ public interface IPythonSandbox
     Task<RunResult> RunAsync(RunRequest request, CancellationToken cancellationToken);
 }
 
+/// <summary>Which checker rules apply. Immutable.</summary>
+/// <param name="DisabledRules">Rule ids (e.g. <c>AC103</c>) whose findings are dropped.</param>
+public sealed record CheckPolicy(IReadOnlySet<string> DisabledRules)
+{
+    /// <summary>Every rule enabled.</summary>
+    public static CheckPolicy Default { get; } = new(new HashSet<string>(StringComparer.OrdinalIgnoreCase));
+
+    /// <summary>A policy that disables the given rule ids (case-insensitive).</summary>
+    public static CheckPolicy Disabling(IEnumerable<string> ruleIds) =>
+        new(new HashSet<string>(ruleIds, StringComparer.OrdinalIgnoreCase));
+}
+
 /// <summary>Checks Python source with CPython's parser and the policy analysis, inside the sandbox.</summary>
 public interface IPythonChecker
 {
-    /// <summary>Checks one program.</summary>
+    /// <summary>Checks one program with every rule enabled.</summary>
     Task<CheckResult> CheckAsync(string code, CancellationToken cancellationToken);
+
+    /// <summary>Checks one program, dropping findings of the rules the policy disables.</summary>
+    async Task<CheckResult> CheckAsync(string code, CheckPolicy policy, CancellationToken cancellationToken)
+    {
+        var result = await CheckAsync(code, cancellationToken).ConfigureAwait(false);
+        return result with { Findings = [.. result.Findings.Where(f => !policy.DisabledRules.Contains(f.RuleId))] };
+    }
 }

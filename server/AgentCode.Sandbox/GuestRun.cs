@@ -1,0 +1,286 @@
+// One execution of python.wasm in a fresh Store: no environment, argv as given, stdin from a per-run file,
+// stdout/stderr captured by host callbacks with byte caps, only the data mounts preopened read-only at /data, a
+// memory cap, and a stop signal (deadline, cancellation, output flood) enforced through the epoch callback and
+// our interruptible sleep. Returns what happened as a value; interpreting Python's result is the caller's job.
+using System.Buffers;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Wasmtime;
+
+namespace AgentCode.Sandbox;
+
+/// <summary>Why the host stopped a run.</summary>
+internal enum StopReason
+{
+    None,
+    Deadline,
+    Cancelled,
+    OutputLimit,
+}
+
+/// <summary>How the guest ended, as the host saw it.</summary>
+internal enum GuestEnd
+{
+    Exited,
+    Stopped,
+    StackOverflow,
+    Trapped,
+}
+
+internal sealed record GuestInvocation(IReadOnlyList<string> Args, byte[] Stdin, IReadOnlyList<DataMount> Data, RunLimits Limits, int StderrReserve = 0);
+
+internal sealed record GuestOutcome(
+    GuestEnd End,
+    StopReason Stop,
+    int ExitCode,
+    byte[] Stdout,
+    byte[] Stderr,
+    bool NearMemoryCap,
+    string? TrapMessage,
+    TimeSpan Elapsed);
+
+/// <summary>Signalled when the guest must stop; read by the epoch callback and by sleeps.</summary>
+internal sealed class GuestRunState : IDisposable
+{
+    private readonly ManualResetEventSlim _stopped = new(false);
+    private int _reason;
+
+    public StopReason Reason => (StopReason)Volatile.Read(ref _reason);
+
+    public void Stop(StopReason reason)
+    {
+        if (Interlocked.CompareExchange(ref _reason, (int)reason, 0) == 0)
+        {
+            _stopped.Set();
+        }
+    }
+
+    /// <summary>Sleeps for the guest, returning early (by trapping) when the run is stopped.</summary>
+    public void Sleep(long nanoseconds)
+    {
+        var remaining = nanoseconds;
+        while (remaining > 0)
+        {
+            var chunk = TimeSpan.FromMilliseconds(Math.Min(remaining / 1_000_000.0, 60_000));
+            if (_stopped.Wait(chunk))
+            {
+                throw new GuestStoppedException();
+            }
+
+            remaining -= (long)(chunk.TotalMilliseconds * 1_000_000);
+        }
+
+        if (Reason != StopReason.None)
+        {
+            throw new GuestStoppedException();
+        }
+    }
+
+    public void Dispose() => _stopped.Dispose();
+}
+
+/// <summary>Thrown inside host callbacks to end the guest; Wasmtime turns it into a trap.</summary>
+internal sealed class GuestStoppedException : Exception
+{
+    public GuestStoppedException()
+        : base("the run was stopped by the host")
+    {
+    }
+}
+
+/// <summary>Collects one output stream up to a cap; past it, records the overflow and fails the guest's writes.</summary>
+internal sealed class CappedOutput(int cap, GuestRunState state, bool stopOnOverflow)
+{
+    private readonly ArrayBufferWriter<byte> _buffer = new();
+    private readonly Lock _gate = new();
+
+    public bool Overflowed { get; private set; }
+
+    public void Write(ReadOnlySpan<byte> data)
+    {
+        lock (_gate)
+        {
+            var room = cap - _buffer.WrittenCount;
+            if (data.Length <= room)
+            {
+                _buffer.Write(data);
+                return;
+            }
+
+            if (room > 0)
+            {
+                _buffer.Write(data[..room]);
+            }
+
+            Overflowed = true;
+        }
+
+        if (stopOnOverflow)
+        {
+            state.Stop(StopReason.OutputLimit);
+        }
+
+        // Closing the stream makes every later guest write fail, so a flood costs the host nothing more.
+        throw new GuestStoppedException();
+    }
+
+    public byte[] ToArray()
+    {
+        lock (_gate)
+        {
+            return _buffer.WrittenSpan.ToArray();
+        }
+    }
+}
+
+internal static class GuestRun
+{
+    public static GuestOutcome Execute(PythonRuntime runtime, GuestInvocation invocation, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var limits = invocation.Limits;
+        using var state = new GuestRunState();
+        using var deadline = new CancellationTokenSource(limits.Timeout);
+        using var onDeadline = deadline.Token.Register(() => state.Stop(StopReason.Deadline));
+        using var onCancel = cancellationToken.Register(() => state.Stop(StopReason.Cancelled));
+        var stdout = new CappedOutput(limits.StdoutBytes, state, stopOnOverflow: true);
+        var stderr = new CappedOutput(limits.StderrBytes + invocation.StderrReserve, state, stopOnOverflow: true);
+        var workDir = Directory.CreateTempSubdirectory("agentcode-run-");
+        try
+        {
+            var stdinPath = Path.Combine(workDir.FullName, "stdin");
+            File.WriteAllBytes(stdinPath, invocation.Stdin);
+            var dataDir = Directory.CreateDirectory(Path.Combine(workDir.FullName, "data"));
+
+            var wasi = new WasiConfiguration()
+                .WithArgs(invocation.Args)
+                .WithStandardInput(stdinPath)
+                .WithStandardOutputCallback(stdout.Write)
+                .WithStandardErrorCallback(stderr.Write);
+            wasi = DataMounts.Apply(wasi, invocation.Data, dataDir.FullName);
+
+            using var store = new Store(runtime.Engine, state);
+            store.SetLimits(memorySize: limits.MemoryBytes);
+            store.SetWasiConfiguration(wasi);
+            store.SetEpochDeadline(1);
+            store.SetEpochDeadlineCallback(_ => state.Reason == StopReason.None ? 1UL : throw new GuestStoppedException());
+
+            Instance? instance = null;
+            var end = GuestEnd.Exited;
+            var exitCode = 0;
+            string? trap = null;
+            try
+            {
+                if (state.Reason == StopReason.None)
+                {
+                    instance = runtime.Linker.Instantiate(store, runtime.Module);
+                    var start = instance.GetAction("_start") ?? throw new SandboxUnavailableException("python.wasm has no _start export.");
+                    start();
+                }
+            }
+            catch (WasmtimeException ex) when (ex.ExitCode is { } code && state.Reason == StopReason.None)
+            {
+                exitCode = code;
+            }
+            catch (TrapException ex) when (ex.Type == TrapCode.StackOverflow && state.Reason == StopReason.None)
+            {
+                end = GuestEnd.StackOverflow;
+                trap = ex.Message;
+            }
+            catch (WasmtimeException ex)
+            {
+                end = state.Reason != StopReason.None ? GuestEnd.Stopped : GuestEnd.Trapped;
+                trap = FirstLine(ex.Message);
+            }
+
+            if (state.Reason != StopReason.None)
+            {
+                end = GuestEnd.Stopped;
+            }
+
+            var nearCap = false;
+            try
+            {
+                var memory = instance?.GetMemory("memory");
+                nearCap = memory is not null && memory.GetLength() + (4L * 1024 * 1024) >= limits.MemoryBytes;
+            }
+            catch (WasmtimeException)
+            {
+                // The store is unusable after some traps; the memory figure is only a hint.
+            }
+
+            return new GuestOutcome(end, state.Reason, exitCode, stdout.ToArray(), stderr.ToArray(), nearCap, trap, clock.Elapsed);
+        }
+        finally
+        {
+            try
+            {
+                workDir.Delete(recursive: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // A leftover temp directory is harmless and the OS cleans /tmp.
+            }
+        }
+    }
+
+    private static string FirstLine(string message)
+    {
+        var newline = message.IndexOf('\n', StringComparison.Ordinal);
+        return newline < 0 ? message : message[..newline];
+    }
+}
+
+/// <summary>Makes data mounts visible at /data: files are linked (or copied) into a per-run directory, folders are preopened.</summary>
+internal static partial class DataMounts
+{
+    public static WasiConfiguration Apply(WasiConfiguration wasi, IReadOnlyList<DataMount> mounts, string dataDir)
+    {
+        var folders = new List<(string Host, string Guest)>();
+        foreach (var mount in mounts)
+        {
+            var name = mount.GuestName ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(mount.HostPath));
+            if (string.IsNullOrEmpty(name) || name is "." or ".." || name.Contains('/', StringComparison.Ordinal) || name.Contains('\\', StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"'{name}' is not a valid name under /data.", nameof(mounts));
+            }
+
+            if (Directory.Exists(mount.HostPath))
+            {
+                // An empty placeholder keeps the name listed in /data; the preopen below serves its contents.
+                Directory.CreateDirectory(Path.Combine(dataDir, name));
+                folders.Add((Path.GetFullPath(mount.HostPath), "/data/" + name));
+            }
+            else if (File.Exists(mount.HostPath))
+            {
+                LinkOrCopy(Path.GetFullPath(mount.HostPath), Path.Combine(dataDir, name));
+            }
+            else
+            {
+                throw new FileNotFoundException($"The data file '{mount.HostPath}' does not exist.", mount.HostPath);
+            }
+        }
+
+        wasi = wasi.WithPreopenedDirectory(dataDir, "/data", mutable: false);
+        foreach (var (host, guest) in folders)
+        {
+            wasi = wasi.WithPreopenedDirectory(host, guest, mutable: false);
+        }
+
+        return wasi;
+    }
+
+    private static void LinkOrCopy(string source, string target)
+    {
+        // A hard link is instant for big files; the guest cannot write through it because /data is read-only.
+        if (!OperatingSystem.IsWindows() && Link(source, target) == 0)
+        {
+            return;
+        }
+
+        File.Copy(source, target);
+    }
+
+    [LibraryImport("libc", EntryPoint = "link", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Link(string source, string target);
+}

@@ -1,0 +1,165 @@
+// Owns the native Wasmtime objects shared by every run: the Engine (with epoch interruption), the compiled
+// python.wasm Module (compiled once per process and cached serialized on disk), the Linker with WASI and our
+// interruptible clock functions, and the ticker that advances the epoch. Runs create their own Store.
+using System.Diagnostics;
+using System.Reflection;
+using Module = Wasmtime.Module;
+using System.Security.Cryptography;
+using System.Text;
+using Wasmtime;
+
+namespace AgentCode.Sandbox;
+
+/// <summary>Raised when the sandbox itself cannot start (python.wasm missing or unreadable), never for a program.</summary>
+public sealed class SandboxUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+
+internal sealed class PythonRuntime : IDisposable
+{
+    /// <summary>How often the epoch advances; bounds how late a deadline or cancellation is noticed.</summary>
+    internal static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(10);
+
+    // Describes every Config setting that affects compiled code, so a cached module built with other settings is
+    // never reused.
+    private const string ConfigDescription = "epoch-interruption;cranelift;opt-speed;v1";
+
+    private readonly Timer _ticker;
+
+    private PythonRuntime(Engine engine, Module module, Linker linker, bool loadedFromCache)
+    {
+        Engine = engine;
+        Module = module;
+        Linker = linker;
+        LoadedFromCache = loadedFromCache;
+        _ticker = new Timer(_ => engine.IncrementEpoch(), null, Tick, Tick);
+    }
+
+    public Engine Engine { get; }
+
+    public Module Module { get; }
+
+    public Linker Linker { get; }
+
+    /// <summary>True when the module came from the disk cache rather than a fresh compilation.</summary>
+    public bool LoadedFromCache { get; }
+
+    public static PythonRuntime Load(SandboxOptions options)
+    {
+        if (!File.Exists(options.PythonWasmPath))
+        {
+            throw new SandboxUnavailableException(
+                $"python.wasm was not found at '{options.PythonWasmPath}'. Build the server (it fetches python.wasm from npm) or set AGENTCODE_PYTHON_WASM to its path.");
+        }
+
+        using var config = new Config()
+            .WithEpochInterruption(true)
+            .WithOptimizationLevel(OptimizationLevel.Speed);
+        var engine = new Engine(config);
+        try
+        {
+            var (module, fromCache) = LoadModule(engine, options);
+            var linker = new Linker(engine);
+            linker.DefineWasi();
+            linker.AllowShadowing = true;
+            GuestClock.Define(linker);
+            return new PythonRuntime(engine, module, linker, fromCache);
+        }
+        catch
+        {
+            engine.Dispose();
+            throw;
+        }
+    }
+
+    private static (Module Module, bool FromCache) LoadModule(Engine engine, SandboxOptions options)
+    {
+        string? cachePath = null;
+        if (options.CacheDirectory is { } dir)
+        {
+            cachePath = Path.Combine(dir, $"python-{CacheKey(options.PythonWasmPath)}.cwasm");
+            if (File.Exists(cachePath))
+            {
+                try
+                {
+                    return (Module.DeserializeFile(engine, "python", cachePath), true);
+                }
+                catch (Exception)
+                {
+                    // A cache written by another Wasmtime build or a truncated file: compile again and replace it.
+                    TryDelete(cachePath);
+                }
+            }
+        }
+
+        Module module;
+        try
+        {
+            module = Module.FromFile(engine, options.PythonWasmPath);
+        }
+        catch (Exception ex) when (ex is WasmtimeException or IOException)
+        {
+            throw new SandboxUnavailableException($"python.wasm at '{options.PythonWasmPath}' could not be compiled: {ex.Message}", ex);
+        }
+
+        if (cachePath is not null)
+        {
+            TryWriteCache(module, cachePath);
+        }
+
+        return (module, false);
+    }
+
+    /// <summary>Wasmtime version + engine settings + a hash of python.wasm; any change yields a new file name.</summary>
+    private static string CacheKey(string wasmPath)
+    {
+        var wasmtime = typeof(Engine).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+            ?? typeof(Engine).Assembly.GetName().Version?.ToString() ?? "unknown";
+        using var sha = SHA256.Create();
+        using (var stream = File.OpenRead(wasmPath))
+        {
+            var wasmHash = sha.ComputeHash(stream);
+            var key = Encoding.UTF8.GetBytes($"{wasmtime}|{ConfigDescription}|{RuntimeInformationKey()}|{Convert.ToHexString(wasmHash)}");
+            return Convert.ToHexString(SHA256.HashData(key))[..24].ToLowerInvariant();
+        }
+    }
+
+    private static string RuntimeInformationKey() =>
+        $"{System.Runtime.InteropServices.RuntimeInformation.OSArchitecture}-{System.Runtime.InteropServices.RuntimeInformation.OSDescription.Split(' ')[0]}";
+
+    private static void TryWriteCache(Module module, string cachePath)
+    {
+        // Written to a temporary name and renamed so concurrent processes never read a half-written file.
+        var temp = $"{cachePath}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(cachePath)!);
+            File.WriteAllBytes(temp, module.Serialize());
+            File.Move(temp, cachePath, overwrite: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or WasmtimeException)
+        {
+            // The cache is an optimisation: a read-only home directory only costs a compilation per process.
+            Trace.TraceWarning($"agentcode: could not write the module cache '{cachePath}': {ex.Message}");
+            TryDelete(temp);
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Left for the next run to replace.
+        }
+    }
+
+    public void Dispose()
+    {
+        _ticker.Dispose();
+        Linker.Dispose();
+        Module.Dispose();
+        Engine.Dispose();
+    }
+}

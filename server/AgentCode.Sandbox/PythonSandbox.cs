@@ -1,0 +1,189 @@
+// The public entry point for running Python: owns the shared runtime (compiled lazily, once, thread-safe), runs
+// each program in a fresh Store through the runner.py resource, and turns the guest's outcome into a RunResult.
+// Safe to use from many threads at once; dispose it to free the native engine.
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace AgentCode.Sandbox;
+
+/// <summary>Runs and checks Python programs in WASI CPython under Wasmtime. Thread-safe; dispose when done.</summary>
+public sealed class PythonSandbox : IPythonSandbox, IDisposable
+{
+    private const string ResultMarker = "\u001eAGENTCODE-RESULT ";
+    private const int ResultReserve = 64 * 1024;
+
+    private readonly Lazy<PythonRuntime> _runtime;
+    private readonly string _runnerSource = PythonResources.Load("runner.py");
+    private bool _disposed;
+
+    private PythonSandbox(SandboxOptions options)
+    {
+        Options = options;
+        _runtime = new Lazy<PythonRuntime>(() => PythonRuntime.Load(options), LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    /// <summary>The options this sandbox was built with.</summary>
+    public SandboxOptions Options { get; }
+
+    /// <summary>Creates a sandbox; python.wasm is compiled (or loaded from the cache) on first use or by <see cref="WarmUp"/>.</summary>
+    public static PythonSandbox Create(SandboxOptions options) => new(options);
+
+    /// <summary>Creates a sandbox with <see cref="SandboxOptions.FromEnvironment"/>.</summary>
+    public static PythonSandbox Create() => new(SandboxOptions.FromEnvironment());
+
+    /// <summary>Loads the compiled module now rather than on the first run. Throws <see cref="SandboxUnavailableException"/>.</summary>
+    public void WarmUp() => _ = Runtime;
+
+    /// <summary>Whether the compiled module was loaded from the disk cache (after <see cref="WarmUp"/>).</summary>
+    public bool LoadedFromCache => _runtime.IsValueCreated && _runtime.Value.LoadedFromCache;
+
+    internal PythonRuntime Runtime
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            try
+            {
+                return _runtime.Value;
+            }
+            catch (SandboxUnavailableException)
+            {
+                throw;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<RunResult> RunAsync(RunRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return Task.Factory.StartNew(
+            () => Run(request, cancellationToken),
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+    }
+
+    /// <summary>Runs python.wasm with the given arguments and stdin; used by the checker and the runner.</summary>
+    internal GuestOutcome Execute(IReadOnlyList<string> args, string stdin, IReadOnlyList<DataMount> data, RunLimits limits, int stderrReserve, CancellationToken cancellationToken) =>
+        GuestRun.Execute(Runtime, new GuestInvocation(args, Encoding.UTF8.GetBytes(stdin), data, limits, stderrReserve), cancellationToken);
+
+    /// <summary>The interpreter flags every run uses: isolated (-I: no env, no user site), no site import (-S), no bytecode writes (-B), UTF-8 mode.</summary>
+    internal static IReadOnlyList<string> InterpreterArgs(string script, params string[] rest) =>
+        ["python", "-I", "-S", "-B", "-X", "utf8", "-c", script, .. rest];
+
+    private RunResult Run(RunRequest request, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.StartNew();
+        var nonce = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+        GuestOutcome outcome;
+        try
+        {
+            outcome = Execute(InterpreterArgs(_runnerSource, nonce), request.Code, request.Data, request.Limits, ResultReserve, cancellationToken);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            return new RunResult(RunStatus.Error, "", "", null, $"The run could not start: {ex.Message}", started.Elapsed);
+        }
+
+        return Interpret(outcome, nonce, request.Limits);
+    }
+
+    private static RunResult Interpret(GuestOutcome outcome, string nonce, RunLimits limits)
+    {
+        var stdout = Decode(outcome.Stdout);
+        var (stderrBytes, record) = SplitResult(outcome.Stderr, nonce);
+        var stderr = Decode(stderrBytes.Length > limits.StderrBytes ? stderrBytes[..limits.StderrBytes] : stderrBytes);
+        var elapsed = outcome.Elapsed;
+
+        RunResult With(RunStatus status, PythonError? error, string? message) => new(status, stdout, stderr, error, message, elapsed);
+
+        switch (outcome.Stop)
+        {
+            case StopReason.Deadline:
+                return With(RunStatus.Timeout, null, $"The program was stopped after {limits.Timeout.TotalSeconds:0.##} s (the time limit).");
+            case StopReason.Cancelled:
+                return With(RunStatus.Timeout, null, "The run was cancelled.");
+            case StopReason.OutputLimit:
+                return With(RunStatus.OutputLimit, null, $"The program wrote more than the output limit ({limits.StdoutBytes / 1024} KiB stdout, {limits.StderrBytes / 1024} KiB stderr) and was stopped.");
+        }
+
+        if (stderrBytes.Length > limits.StderrBytes)
+        {
+            return With(RunStatus.OutputLimit, null, $"The program wrote more than {limits.StderrBytes / 1024} KiB to stderr.");
+        }
+
+        if (outcome.End == GuestEnd.StackOverflow)
+        {
+            return With(RunStatus.Error, new PythonError("RecursionError", "maximum recursion depth exceeded (the sandbox's stack overflowed)", "RecursionError: maximum recursion depth exceeded\n", null),
+                "The program recursed too deeply and overflowed the sandbox's stack.");
+        }
+
+        if (record is { Type: "MemoryError" } || (outcome.End == GuestEnd.Trapped && outcome.NearMemoryCap))
+        {
+            return With(RunStatus.Memory, record?.ToError(), $"The program ran out of memory (limit {limits.MemoryBytes / (1024 * 1024)} MiB).");
+        }
+
+        if (outcome.End == GuestEnd.Trapped)
+        {
+            return With(RunStatus.Error, null, $"The interpreter stopped abnormally: {outcome.TrapMessage}");
+        }
+
+        if (record is null)
+        {
+            return outcome.ExitCode == 0
+                ? With(RunStatus.Error, null, "The program ended without reporting a result (it may have closed stderr).")
+                : With(RunStatus.Error, new PythonError("SystemExit", $"exit code {outcome.ExitCode}", "", null), $"The program exited with code {outcome.ExitCode}.");
+        }
+
+        return record.Status == "ok"
+            ? With(RunStatus.Ok, null, null)
+            : With(RunStatus.Error, record.ToError(), $"{record.Type}: {record.Message}");
+    }
+
+    private static (byte[] Stderr, GuestRecord? Record) SplitResult(byte[] stderr, string nonce)
+    {
+        var marker = Encoding.UTF8.GetBytes("\n" + ResultMarker + nonce + " ");
+        var at = stderr.AsSpan().LastIndexOf(marker);
+        if (at < 0)
+        {
+            return (stderr, null);
+        }
+
+        var json = stderr.AsSpan(at + marker.Length);
+        var newline = json.IndexOf((byte)'\n');
+        if (newline >= 0)
+        {
+            json = json[..newline];
+        }
+
+        try
+        {
+            var record = JsonSerializer.Deserialize(json, GuestJson.Default.GuestRecord);
+            return (stderr[..at], record);
+        }
+        catch (JsonException)
+        {
+            return (stderr, null);
+        }
+    }
+
+    private static string Decode(byte[] bytes) => Encoding.UTF8.GetString(bytes);
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        if (_runtime.IsValueCreated)
+        {
+            _runtime.Value.Dispose();
+        }
+    }
+}
