@@ -1,9 +1,22 @@
-// Placeholder for the 'lsp' command; replaced by its implementation.
+// 'agentcode lsp --stdio': serves the Language Server Protocol on stdin/stdout, logging to stderr.
 using System.CommandLine;
+using AgentCode.Server.Lsp;
 
 namespace AgentCode.Server.Cli;
 
 internal static class LspCommand
 {
-    public static Command Create() => new("lsp", "Not built yet.");
+    public static Command Create()
+    {
+        var stdio = new Option<bool>("--stdio") { Description = "Speak LSP over stdin and stdout (the only transport)." };
+        var command = new Command("lsp", "Serve the Language Server Protocol (for the VS Code extension).") { stdio };
+        command.SetAction(async (parse, _) =>
+        {
+            var services = SandboxServices.Create();
+            await using var input = Console.OpenStandardInput();
+            await using var output = Console.OpenStandardOutput();
+            return await LanguageServer.RunAsync(input, output, services, Console.Error).ConfigureAwait(false);
+        });
+        return command;
+    }
 }

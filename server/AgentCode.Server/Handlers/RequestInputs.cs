@@ -1,0 +1,39 @@
+// Validation shared by the custom requests: resolving code from params or an open document, and checking that
+// data files exist before anything runs.
+using AgentCode.Server.Lsp;
+
+namespace AgentCode.Server.Handlers;
+
+/// <summary>Turns request inputs into values, or a BadInput RPC error.</summary>
+internal static class RequestInputs
+{
+    /// <summary>The code given, or the text of the open document.</summary>
+    public static string Code(string? code, string? uri, DocumentStore documents)
+    {
+        if (code is not null)
+        {
+            return code;
+        }
+        if (uri is null)
+        {
+            throw RpcErrors.BadInput("Give 'code' or the 'uri' of an open document.");
+        }
+        return documents.Get(uri)?.Text ?? throw RpcErrors.BadInput($"The document {uri} is not open: open it, or send its text as 'code'.");
+    }
+
+    /// <summary>Full paths of the data files; every one must exist.</summary>
+    public static IReadOnlyList<string> DataFiles(IReadOnlyList<string>? paths, object? errorData = null)
+    {
+        var list = new List<string>();
+        foreach (var p in paths ?? [])
+        {
+            var full = Path.GetFullPath(p.StartsWith("file://", StringComparison.Ordinal) ? new Uri(p).LocalPath : p);
+            if (!File.Exists(full))
+            {
+                throw RpcErrors.BadInput($"Data file not found: {p}. Attach an existing file.", errorData);
+            }
+            list.Add(full);
+        }
+        return list;
+    }
+}

@@ -1,0 +1,71 @@
+// Wires the language server: the tolerant Content-Length framing over stdin/stdout, StreamJsonRpc with the
+// System.Text.Json formatter in LSP's camelCase, and every handler. Logs go to stderr; stdout is the protocol.
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using AgentCode.Server.Handlers;
+using StreamJsonRpc;
+
+namespace AgentCode.Server.Lsp;
+
+/// <summary>One LSP session over a pair of streams.</summary>
+internal static class LanguageServer
+{
+    /// <summary>Serializer options of the wire format: camelCase names, nulls omitted, enums as numbers (LSP).</summary>
+    public static JsonSerializerOptions CreateJsonOptions() => new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>
+    /// Serves one session until <c>exit</c> or the end of <paramref name="input"/>; returns the process exit
+    /// code: 0 after shutdown and exit, 1 otherwise.
+    /// </summary>
+    public static async Task<int> RunAsync(Stream input, Stream output, ServerServices services, TextWriter log)
+    {
+        void Log(string message)
+        {
+            lock (log)
+            {
+                log.WriteLine($"[agentcode] {message}");
+                log.Flush();
+            }
+        }
+
+        var jsonOptions = CreateJsonOptions();
+        var formatter = new SystemTextJsonFormatter { JsonSerializerOptions = jsonOptions };
+        var handler = new LspMessageHandler(output, input, formatter, Log);
+        using var rpc = new JsonRpc(handler);
+        rpc.ExceptionStrategy = ExceptionProcessing.CommonErrorData;
+
+        var state = new ServerState(jsonOptions);
+        var documents = new DocumentStore();
+        var notifier = new ClientNotifier(rpc, Log);
+        var diagnostics = new DiagnosticsPublisher(services.Checker, notifier, state, Log);
+        var targetOptions = new JsonRpcTargetOptions { AllowNonPublicInvocation = false };
+        object[] handlers =
+        [
+            new InitializeHandler(state),
+            new ShutdownHandler(state),
+            new ConfigurationHandler(state),
+            new TextSyncHandler(documents, diagnostics),
+            new CodeLensHandler(documents),
+            new CheckHandler(services.Checker, documents, state),
+            new RunHandler(services.Sandbox, documents, state),
+            new GenerateHandler(services.Generation, notifier, state),
+        ];
+        foreach (var h in handlers)
+        {
+            rpc.AddLocalRpcTarget(h, targetOptions);
+        }
+        rpc.Disconnected += (_, e) => Log($"Connection closed: {e.Reason} {e.Description}");
+        rpc.StartListening();
+        Log("Language server started.");
+
+        var finished = await Task.WhenAny(state.Exit, rpc.Completion).ConfigureAwait(false);
+        if (finished == state.Exit)
+        {
+            return await state.Exit.ConfigureAwait(false);
+        }
+        return state.ShutdownRequested ? 0 : 1;
+    }
+}

@@ -1,0 +1,122 @@
+// Every custom agentcode/* request with its params and result records: the one typed definition of the
+// server <-> extension boundary beyond the standard LSP. docs/protocol.md describes the same shapes, and a test
+// fails when a method here is missing there; extension/src/lsp_ext.ts mirrors this file.
+using System.Text.Json;
+
+namespace AgentCode.Server.Protocol;
+
+/// <summary>Names of the custom requests, and of the client-side command the code lenses invoke.</summary>
+public static class AgentCodeMethods
+{
+    /// <summary>Check Python source: syntax errors and policy findings.</summary>
+    public const string Check = "agentcode/check";
+    /// <summary>Run Python source in the sandbox.</summary>
+    public const string Run = "agentcode/run";
+    /// <summary>Generate Python with the model, checked and trial-run, repaired on failure.</summary>
+    public const string Generate = "agentcode/generate";
+    /// <summary>Client command behind the "Run in sandbox" code lens (implemented by the extension).</summary>
+    public const string RunCellCommand = "agentcode.runCell";
+}
+
+/// <summary>Stable JSON-RPC error codes of expected failures (implementation-defined server range).</summary>
+public static class AgentCodeErrorCodes
+{
+    /// <summary>Settings are missing or wrong (no API key, malformed base URL).</summary>
+    public const int Configuration = -32001;
+    /// <summary>The request named something that is not there (no code and no open document, missing data file).</summary>
+    public const int BadInput = -32002;
+    /// <summary>The sandbox could not start (python.wasm missing or unloadable).</summary>
+    public const int SandboxUnavailable = -32003;
+    /// <summary>Standard LSP code for a request the client cancelled.</summary>
+    public const int RequestCancelled = -32800;
+}
+
+/// <summary>Params of <c>agentcode/check</c>: the code, or the URI of an open document.</summary>
+public sealed record CheckParams(string? Code, string? Uri);
+
+/// <summary>A syntax error.</summary>
+public sealed record SyntaxErrorInfo(string Message, LspRange Range);
+
+/// <summary>A policy finding; severity is "error", "warning" or "info".</summary>
+public sealed record FindingInfo(string RuleId, string Severity, LspRange Range, string Message);
+
+/// <summary>Result of <c>agentcode/check</c>.</summary>
+/// <param name="SyntaxErrors">Syntax errors from CPython's parser.</param>
+/// <param name="Findings">Policy findings, without the rules disabled in settings.</param>
+/// <param name="Blocking">True when a syntax error or an error-severity finding is present.</param>
+public sealed record CheckResultInfo(IReadOnlyList<SyntaxErrorInfo> SyntaxErrors, IReadOnlyList<FindingInfo> Findings, bool Blocking);
+
+/// <summary>Limits for one run; each field falls back to the <c>agentcode.sandbox</c> settings.</summary>
+public sealed record RunLimitsParams(double? TimeoutSeconds, int? MemoryMb, int? OutputKb);
+
+/// <summary>Params of <c>agentcode/run</c>.</summary>
+/// <param name="Code">Source to run; when absent, the text of the open document <paramref name="Uri"/>.</param>
+/// <param name="Uri">An open document to run when <paramref name="Code"/> is absent.</param>
+/// <param name="Data">Host paths of files mounted read-only at <c>/data/NAME</c>.</param>
+/// <param name="Limits">Optional limits.</param>
+public sealed record RunParams(string? Code, string? Uri, IReadOnlyList<string>? Data, RunLimitsParams? Limits);
+
+/// <summary>A Python exception raised by the program.</summary>
+public sealed record PythonErrorInfo(string Type, string Message, string Traceback, int? Line);
+
+/// <summary>Result of <c>agentcode/run</c>; status is "ok", "error", "timeout", "memory" or "output-limit".</summary>
+public sealed record RunResultInfo(string Status, string Stdout, string Stderr, PythonErrorInfo? Error, string? Message, double ElapsedMs);
+
+/// <summary>A document the user has open.</summary>
+public sealed record ActiveFile(string Uri, string Text);
+
+/// <summary>What the model is told besides the prompt.</summary>
+/// <param name="Selection">Selected text in the editor.</param>
+/// <param name="ActiveFile">The active editor's document.</param>
+/// <param name="DataFiles">Host paths of data files; their schemas go into the prompt and they are mounted for the trial run.</param>
+public sealed record GenerateContext(string? Selection, ActiveFile? ActiveFile, IReadOnlyList<string>? DataFiles);
+
+/// <summary>Params of <c>agentcode/generate</c>.</summary>
+/// <param name="Prompt">What the user asked for.</param>
+/// <param name="Context">Optional context.</param>
+/// <param name="MaxAttempts">Overrides <c>agentcode.generate.maxAttempts</c>.</param>
+/// <param name="WorkDoneToken">When present, <c>$/progress</c> begin/report/end are sent with it.</param>
+/// <param name="PartialResultToken">When present, streamed tokens and finished attempts are sent with it.</param>
+public sealed record GenerateParams(
+    string Prompt,
+    GenerateContext? Context,
+    int? MaxAttempts,
+    JsonElement? WorkDoneToken,
+    JsonElement? PartialResultToken);
+
+/// <summary>Why an attempt or the whole generation failed. <c>kind</c> is stable; <c>message</c> is for people.</summary>
+public sealed record GenerationErrorInfo(string Kind, string Message);
+
+/// <summary>One round trip to the model and what became of its code.</summary>
+/// <param name="Attempt">1-based attempt number.</param>
+/// <param name="Reply">The model's full reply (or as much as arrived).</param>
+/// <param name="Code">The extracted code block, if any.</param>
+/// <param name="Check">Checker result of <paramref name="Code"/>.</param>
+/// <param name="Run">Trial-run result, when the check did not block.</param>
+/// <param name="Error">Why this attempt failed, if it did.</param>
+public sealed record AttemptInfo(int Attempt, string Reply, string? Code, CheckResultInfo? Check, RunResultInfo? Run, GenerationErrorInfo? Error);
+
+/// <summary>The outcome: the last code produced and whether it passed its check and trial run.</summary>
+public sealed record FinalInfo(string? Code, bool Ok);
+
+/// <summary>Result of <c>agentcode/generate</c>. Failures of the model call are reported here, not as RPC errors, so nothing is lost.</summary>
+/// <param name="Prompt">The user's prompt, echoed back.</param>
+/// <param name="Model">The model asked.</param>
+/// <param name="Attempts">Every attempt in order.</param>
+/// <param name="Final">The outcome.</param>
+/// <param name="Error">Why generation stopped without success, if it did.</param>
+public sealed record GenerateResult(string Prompt, string Model, IReadOnlyList<AttemptInfo> Attempts, FinalInfo Final, GenerationErrorInfo? Error);
+
+/// <summary><c>$/progress</c> value sent with the partialResultToken for each streamed piece of a reply.</summary>
+public sealed record TokenChunk(int Attempt, string Text)
+{
+    /// <summary>Always "token".</summary>
+    public string Kind { get; } = "token";
+}
+
+/// <summary><c>$/progress</c> value sent with the partialResultToken when an attempt is finished.</summary>
+public sealed record AttemptDone(AttemptInfo Result)
+{
+    /// <summary>Always "attempt".</summary>
+    public string Kind { get; } = "attempt";
+}
