@@ -123,13 +123,13 @@ class Checker(ast.NodeVisitor):
         self.findings = []
         self.seen = set()
 
-    def report(self, rule, node, detail):
+    def report(self, rule, node, detail, severity=None):
         rng = self.source.node_range(node)
         key = (rule, tuple(rng))
         if key in self.seen:
             return
         self.seen.add(key)
-        self.findings.append({"rule": rule, "severity": SEVERITY[rule], "range": rng,
+        self.findings.append({"rule": rule, "severity": severity or SEVERITY[rule], "range": rng,
                               "message": MESSAGES[rule].format(detail)})
 
     def qualified(self, node):
@@ -214,9 +214,9 @@ class Checker(ast.NodeVisitor):
             compact = "".join(text.split())
             b64 = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-")
             if compact and all(c in b64 for c in compact) and " " not in text.strip()[:LONG_LITERAL]:
-                self.report("AC107", node, "a long encoded string literal")
+                self.report("AC107", node, "a long encoded string literal", WARNING)
             elif "\\x" in text[:LONG_LITERAL] and text.count("\\x") * 4 >= len(text) // 2:
-                self.report("AC107", node, "a long escaped byte string")
+                self.report("AC107", node, "a long escaped byte string", WARNING)
 
     def visit_Call(self, node):
         func = node.func
@@ -262,7 +262,7 @@ class Checker(ast.NodeVisitor):
         attr = const_str(node.args[1])
         target = self.qualified(node.args[0])
         if attr is None:
-            self.report("AC107", node, "attribute name computed at run time")
+            self.report("AC107", node, "attribute name computed at run time", WARNING)
             return
         if attr in DUNDER_ESCAPES:
             self.report("AC106", node, attr)

@@ -9,7 +9,9 @@ import sys
 def _run(nonce, err):
     import builtins
     import io
+    import json
     import linecache
+    import traceback  # imported before the program runs, so reporting a MemoryError needs no new memory
 
     source = sys.stdin.buffer.read().decode("utf-8", "replace")
     sys.stdin = io.StringIO("")
@@ -28,19 +30,21 @@ def _run(nonce, err):
             record = {"status": "error", "type": "SystemExit", "message": "exit code " + str(e.code),
                       "traceback": "", "line": None}
     except BaseException as e:  # noqa: B036 - everything the program raises is reported, KeyboardInterrupt too
-        record = _describe(e)
+        if isinstance(e, MemoryError):
+            main.__dict__.clear()  # frees the program's data so the report can be built
+        try:
+            record = _describe(e, traceback)
+        except BaseException:
+            record = {"status": "error", "type": type(e).__name__, "message": "", "traceback": "", "line": None}
     try:
         sys.stdout.flush()
     except BaseException:
         pass
-    import json
     err.write(b"\n\x1eAGENTCODE-RESULT " + nonce.encode() + b" " + json.dumps(record).encode() + b"\n")
     err.flush()
 
 
-def _describe(e):
-    import traceback
-
+def _describe(e, traceback):
     tb = e.__traceback__
     frames = [f for f in traceback.extract_tb(tb) if f.filename == "main.py"]
     line = frames[-1].lineno if frames else None

@@ -1,0 +1,89 @@
+// Reads a Python program for 'check' and 'run' from a file or stdin and refuses what is not a program: files
+// over 1 MiB, binary content (NUL bytes) and invalid UTF-8, each with one clear sentence instead of a stack trace.
+using System.Text;
+
+namespace AgentCode.Server.Cli;
+
+internal static class ProgramInput
+{
+    /// <summary>The largest program accepted, in bytes.</summary>
+    public const int MaxBytes = 1024 * 1024;
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>Reads the program, or returns a sentence saying why it cannot be used.</summary>
+    public static (string? Code, string? Error) Read(string path, Stream? stdin = null)
+    {
+        var name = path == "-" ? "stdin" : path;
+        byte[] bytes;
+        try
+        {
+            bytes = path == "-" ? ReadCapped(stdin ?? Console.OpenStandardInput()) : ReadFile(path);
+        }
+        catch (FileNotFoundException)
+        {
+            return (null, $"{name}: file not found.");
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return (null, $"{name}: file not found.");
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return (null, $"{name}: permission denied.");
+        }
+        catch (TooLargeException)
+        {
+            return (null, $"{name}: larger than {MaxBytes / 1024 / 1024} MiB; agentcode only checks and runs programs up to that size.");
+        }
+        catch (IOException e)
+        {
+            return (null, $"{name}: could not be read ({e.Message}).");
+        }
+
+        if (Array.IndexOf(bytes, (byte)0) >= 0)
+        {
+            return (null, $"{name}: looks like a binary file (it contains NUL bytes), not Python source.");
+        }
+
+        try
+        {
+            var text = StrictUtf8.GetString(bytes);
+            return (text.Length > 0 && text[0] == '\uFEFF' ? text[1..] : text, null);
+        }
+        catch (DecoderFallbackException e)
+        {
+            return (null, $"{name}: is not valid UTF-8 (bad byte at offset {e.Index}); save it as UTF-8 and try again.");
+        }
+    }
+
+    private static byte[] ReadFile(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            throw new IOException("it is a directory");
+        }
+
+        using var stream = File.OpenRead(path);
+        return ReadCapped(stream);
+    }
+
+    private static byte[] ReadCapped(Stream stream)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > MaxBytes)
+            {
+                throw new TooLargeException();
+            }
+        }
+
+        return buffer.ToArray();
+    }
+
+    private sealed class TooLargeException : Exception;
+}

@@ -1,0 +1,5 @@
+# expect: error
+# Data files cannot be deleted.
+import os
+os.remove("/data/input.txt")
+print("ESCAPED")

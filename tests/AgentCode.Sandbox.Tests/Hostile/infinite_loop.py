@@ -1,0 +1,4 @@
+# expect: timeout
+# A busy loop must be stopped at the deadline by epoch interruption.
+while True:
+    pass

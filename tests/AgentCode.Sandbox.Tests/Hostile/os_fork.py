@@ -1,0 +1,5 @@
+# expect: error
+# No fork.
+import os
+pid = os.fork()
+print("ESCAPED", pid)

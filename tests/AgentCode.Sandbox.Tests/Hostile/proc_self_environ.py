@@ -1,0 +1,3 @@
+# expect: error
+# /proc is not mounted.
+print("ESCAPED", open("/proc/self/environ", "rb").read())

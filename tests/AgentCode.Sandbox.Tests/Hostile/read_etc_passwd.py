@@ -1,0 +1,3 @@
+# expect: error
+# Host files are not visible.
+print("ESCAPED", open("/etc/passwd").read())

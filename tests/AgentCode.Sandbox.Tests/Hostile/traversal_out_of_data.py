@@ -1,0 +1,3 @@
+# expect: error
+# '..' must not leave /data.
+print("ESCAPED", open("/data/../etc/passwd").read())
