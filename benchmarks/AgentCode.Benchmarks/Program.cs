@@ -25,7 +25,7 @@ agentcode ??= FindAgentcode();
 var script = Script.Generate(300);
 var scriptPath = Path.Combine(Path.GetTempPath(), $"agentcode-bench-{Environment.ProcessId}.py");
 File.WriteAllText(scriptPath, script);
-Console.WriteLine($"check benchmark: {script.Split('\n').Length - 1}-line script, {iterations} iterations each (after warm-up)");
+Console.WriteLine($"check benchmark: {script.Count(c => c == '\n')}-line script, {iterations} iterations each (after warm-up)");
 
 try
 {
@@ -41,7 +41,9 @@ try
     }
 
     var inProcess = Measure(iterations, 3, () => checker.Check(script, CancellationToken.None));
-    var native = Measure(iterations, 3, () => RunProcess("python3", ["-c", "import ast,sys; ast.parse(sys.stdin.read())"], script));
+    // The interpreter itself, not a launcher script (pyenv shims add hundreds of milliseconds).
+    var python = RunProcess("python3", ["-c", "import sys; print(sys.executable)"], "").Trim();
+    var native = Measure(iterations, 3, () => RunProcess(python, ["-c", "import ast,sys; ast.parse(sys.stdin.read())"], script));
     List<double>? whole = null;
     if (agentcode is not null)
     {
@@ -75,7 +77,7 @@ finally
 static void Row(string name, List<double> samples, double baseline) =>
     Console.WriteLine($"{name,-34}{Percentile(samples, 50),10:0.0}{Percentile(samples, 95),10:0.0}{Percentile(samples, 50) / baseline,11:0.0}x");
 
-static List<double> Measure(int iterations, int warmup, Action action)
+static List<double> Measure(int iterations, int warmup, Func<object> action)
 {
     for (var i = 0; i < warmup; i++)
     {
@@ -100,7 +102,7 @@ static double Percentile(List<double> samples, int percent)
     return sorted[Math.Clamp(rank, 0, sorted.Length - 1)];
 }
 
-static void RunProcess(string file, string[] arguments, string? stdin, int[]? okCodes = null)
+static string RunProcess(string file, string[] arguments, string? stdin, int[]? okCodes = null)
 {
     var info = new ProcessStartInfo(file) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
     foreach (var a in arguments)
@@ -123,7 +125,7 @@ static void RunProcess(string file, string[] arguments, string? stdin, int[]? ok
         throw new InvalidOperationException($"{file} exited with {process.ExitCode}: {error.Result}");
     }
 
-    _ = output.Result;
+    return output.Result;
 }
 
 static string? FindAgentcode()
@@ -182,11 +184,14 @@ def summarize_{{n}}(rows: list[dict]) -> dict:
 
         sb.Append("\n\ndef main() -> None:\n    rows = [{\"name\": \"a\", \"value\": 1.5}, {\"name\": \"b\", \"value\": None}]\n");
         sb.Append("    print(json.dumps(summarize_0(rows)))\n\n\nif __name__ == \"__main__\":\n    main()\n");
-        while (sb.ToString().Split('\n').Length <= lines)
+        var all = sb.ToString().Split('\n').ToList();
+        while (all.Count < lines)
         {
-            sb.Append("# padding\n");
+            all.Insert(all.Count - 6, "# padding");
         }
 
-        return sb.ToString();
+        // Keeps the last lines (the main guard) when trimming the generated classes to the exact length.
+        var kept = all.Take(lines - 8).Concat(all.TakeLast(8)).ToList();
+        return string.Join('\n', kept.Take(lines)) + "\n";
     }
 }

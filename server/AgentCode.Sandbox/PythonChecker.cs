@@ -1,6 +1,7 @@
 // Checks Python source inside the sandbox: check.py parses it with CPython's own parser and runs the AST policy
 // rules (docs/rules.md). Findings are advisory; the sandbox is the security boundary. A program the checker
 // cannot analyse (it times out or exhausts memory in the parser) is reported as a syntax problem, not thrown.
+// Checks go to a long-lived checker instance when it is free (see CheckWorker), else to a fresh one.
 using System.Text.Json;
 
 namespace AgentCode.Sandbox;
@@ -24,23 +25,19 @@ public sealed class PythonChecker(PythonSandbox sandbox) : IPythonChecker
     /// <summary>Checks synchronously on the calling thread (for the command-line tool and benchmarks).</summary>
     public CheckResult Check(string code, CancellationToken cancellationToken)
     {
+        if (sandbox.TryCheckWithWorker(_checkSource, code, Limits, cancellationToken) is { } reply && Parse(reply) is { } fast)
+        {
+            return fast;
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
         var outcome = sandbox.Execute(PythonSandbox.InterpreterArgs(_checkSource), code, [], Limits, 0, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
         if (outcome.End == GuestEnd.Exited && outcome.ExitCode == 0)
         {
-            try
+            if (Parse(outcome.Stdout) is { } result)
             {
-                var report = JsonSerializer.Deserialize(outcome.Stdout, GuestJson.Default.GuestCheckReport);
-                if (report is not null)
-                {
-                    return new CheckResult(
-                        [.. report.SyntaxErrors.Select(e => new SyntaxProblem(e.Message, ToRange(e.Range)))],
-                        [.. report.Findings.Select(f => new Finding(f.Rule, ToSeverity(f.Severity), ToRange(f.Range), f.Message))]);
-                }
-            }
-            catch (JsonException)
-            {
-                // Falls through to the generic problem below.
+                return result;
             }
         }
 
@@ -53,6 +50,21 @@ public sealed class PythonChecker(PythonSandbox sandbox) : IPythonChecker
             _ => "the checker failed: " + (outcome.TrapMessage ?? System.Text.Encoding.UTF8.GetString(outcome.Stderr).Trim()),
         };
         return new CheckResult([new SyntaxProblem($"Could not check this program: {reason}.", new SourceRange(0, 0, 0, 1))], []);
+    }
+
+    private static CheckResult? Parse(byte[] json)
+    {
+        try
+        {
+            var report = JsonSerializer.Deserialize(json, GuestJson.Default.GuestCheckReport);
+            return report is null ? null : new CheckResult(
+                [.. report.SyntaxErrors.Select(e => new SyntaxProblem(e.Message, ToRange(e.Range)))],
+                [.. report.Findings.Select(f => new Finding(f.Rule, ToSeverity(f.Severity), ToRange(f.Range), f.Message))]);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private static SourceRange ToRange(int[] r) => r.Length == 4 ? new SourceRange(r[0], r[1], r[2], r[3]) : new SourceRange(0, 0, 0, 1);

@@ -16,6 +16,8 @@ public sealed class PythonSandbox : IPythonSandbox, IDisposable
 
     private readonly Lazy<PythonRuntime> _runtime;
     private readonly string _runnerSource = PythonResources.Load("runner.py");
+    private readonly SemaphoreSlim _workerGate = new(1, 1);
+    private CheckWorker? _worker;
     private bool _disposed;
 
     private PythonSandbox(SandboxOptions options)
@@ -69,6 +71,34 @@ public sealed class PythonSandbox : IPythonSandbox, IDisposable
     /// <summary>Runs python.wasm with the given arguments and stdin; used by the checker and the runner.</summary>
     internal GuestOutcome Execute(IReadOnlyList<string> args, string stdin, IReadOnlyList<DataMount> data, RunLimits limits, int stderrReserve, CancellationToken cancellationToken) =>
         GuestRun.Execute(Runtime, new GuestInvocation(args, Encoding.UTF8.GetBytes(stdin), data, limits, stderrReserve), cancellationToken);
+
+    /// <summary>
+    /// Checks through the long-lived checker instance; null when it is busy with another check or failed, in which
+    /// case the caller runs a one-shot check instead.
+    /// </summary>
+    internal byte[]? TryCheckWithWorker(string checkSource, string code, RunLimits limits, CancellationToken cancellationToken)
+    {
+        if (!_workerGate.Wait(0, CancellationToken.None))
+        {
+            return null;
+        }
+
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_worker is null || _worker.IsDead)
+            {
+                _worker?.Dispose();
+                _worker = CheckWorker.TryStart(Runtime, checkSource, limits);
+            }
+
+            return _worker?.Check(code, limits.Timeout, cancellationToken);
+        }
+        finally
+        {
+            _workerGate.Release();
+        }
+    }
 
     /// <summary>The interpreter flags every run uses: isolated (-I: no env, no user site), no site import (-S), no bytecode writes (-B), UTF-8 mode.</summary>
     internal static IReadOnlyList<string> InterpreterArgs(string script, params string[] rest) =>
@@ -181,6 +211,9 @@ public sealed class PythonSandbox : IPythonSandbox, IDisposable
         }
 
         _disposed = true;
+        _workerGate.Wait();
+        _worker?.Dispose();
+        _workerGate.Dispose();
         if (_runtime.IsValueCreated)
         {
             _runtime.Value.Dispose();

@@ -1,4 +1,6 @@
-// Behaviour of ordinary runs: output, errors with tracebacks limited to the user's frames, exit codes, data files.
+// Behaviour of ordinary runs: output, errors with tracebacks limited to the user's frames, exit codes, data
+// files under /data, deadlines, cancellation and concurrent runs.
+using System.Diagnostics;
 using AgentCode.Sandbox;
 using Xunit;
 
@@ -10,9 +12,133 @@ public sealed class RunTests(SandboxFixture fixture)
     [Fact]
     public async Task ItPrintsWhatTheProgramPrints()
     {
-        var result = await fixture.RunAsync("print('hello', 6 * 7)");
+        var result = await fixture.RunAsync("print('hello', 6 * 7)\nprint('héllo ✓')");
         Assert.Equal(RunStatus.Ok, result.Status);
-        Assert.Equal("hello 42\n", result.Stdout);
+        Assert.Equal("hello 42\nhéllo ✓\n", result.Stdout);
         Assert.Equal("", result.Stderr);
+        Assert.Null(result.Error);
+    }
+
+    [Fact]
+    public async Task AnExceptionIsAnErrorWithATracebackOfTheUsersOwnFrames()
+    {
+        var result = await fixture.RunAsync("import sys\nprint('before')\nprint('warn', file=sys.stderr)\ndef f(x):\n    return 1 / x\nf(0)\n");
+        Assert.Equal(RunStatus.Error, result.Status);
+        Assert.Equal("before\n", result.Stdout);
+        Assert.Equal("warn\n", result.Stderr);
+        var error = Assert.IsType<PythonError>(result.Error);
+        Assert.Equal("ZeroDivisionError", error.Type);
+        Assert.Equal(5, error.Line);
+        Assert.Contains("File \"main.py\", line 6", error.Traceback, StringComparison.Ordinal);
+        Assert.Contains("return 1 / x", error.Traceback, StringComparison.Ordinal);
+        Assert.DoesNotContain("<string>", error.Traceback, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ASyntaxErrorInTheProgramIsAnError()
+    {
+        var result = await fixture.RunAsync("print('a'\n");
+        Assert.Equal(RunStatus.Error, result.Status);
+        Assert.Equal("SyntaxError", result.Error?.Type);
+        Assert.Equal(1, result.Error?.Line);
+    }
+
+    [Fact]
+    public async Task ExitingWithZeroIsOk()
+    {
+        var result = await fixture.RunAsync("import sys\nprint('done')\nsys.exit(0)\n");
+        Assert.Equal(RunStatus.Ok, result.Status);
+        Assert.Equal("done\n", result.Stdout);
+    }
+
+    [Fact]
+    public async Task ADataFileIsReadableAtSlashData()
+    {
+        var dir = Directory.CreateTempSubdirectory("agentcode-data-");
+        try
+        {
+            var csv = Path.Combine(dir.FullName, "sales.csv");
+            File.WriteAllText(csv, "region,amount\nnorth,10\nsouth,32\n");
+            var result = await fixture.RunAsync(
+                "import csv, os\nrows = list(csv.DictReader(open('/data/sales.csv')))\nprint(sum(int(r['amount']) for r in rows), sorted(os.listdir('/data')))\n",
+                data: [new DataMount(csv)]);
+            Assert.Equal(RunStatus.Ok, result.Status);
+            Assert.Equal("42 ['sales.csv']\n", result.Stdout);
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+
+    [Fact]
+    public async Task ADataFolderIsMountedReadOnlyUnderItsName()
+    {
+        var dir = Directory.CreateTempSubdirectory("agentcode-data-");
+        try
+        {
+            var folder = Directory.CreateDirectory(Path.Combine(dir.FullName, "inputs"));
+            File.WriteAllText(Path.Combine(folder.FullName, "a.txt"), "alpha");
+            var result = await fixture.RunAsync(
+                "print(open('/data/inputs/a.txt').read())\ntry:\n    open('/data/inputs/b.txt', 'w')\nexcept OSError as e:\n    print('refused', type(e).__name__)\n",
+                data: [new DataMount(folder.FullName)]);
+            Assert.Equal(RunStatus.Ok, result.Status);
+            Assert.StartsWith("alpha\nrefused ", result.Stdout, StringComparison.Ordinal);
+            Assert.False(File.Exists(Path.Combine(folder.FullName, "b.txt")));
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+
+    [Fact]
+    public async Task CancellationStopsARunPromptly()
+    {
+        using var cts = new CancellationTokenSource();
+        var clock = Stopwatch.StartNew();
+        var run = fixture.RunAsync("while True:\n    pass\n", RunLimits.Default with { Timeout = TimeSpan.FromMinutes(5) }, cancellationToken: cts.Token);
+        cts.CancelAfter(TimeSpan.FromMilliseconds(500));
+        var result = await run;
+        Assert.Equal(RunStatus.Timeout, result.Status);
+        Assert.Equal("The run was cancelled.", result.Message);
+        Assert.True(clock.Elapsed < TimeSpan.FromMinutes(1), $"took {clock.Elapsed}");
+    }
+
+    [Fact]
+    public async Task ATimedOutRunKeepsTheOutputWrittenBeforeTheDeadline()
+    {
+        var result = await fixture.RunAsync("print('started', flush=True)\nwhile True:\n    pass\n", RunLimits.Default with { Timeout = TimeSpan.FromSeconds(2) });
+        Assert.Equal(RunStatus.Timeout, result.Status);
+        Assert.Equal("started\n", result.Stdout);
+    }
+
+    [Fact]
+    public async Task OutputIsCutAtTheCap()
+    {
+        var limits = RunLimits.Default with { StdoutBytes = 1000 };
+        var result = await fixture.RunAsync("for i in range(10000):\n    print('x' * 99)\n", limits);
+        Assert.Equal(RunStatus.OutputLimit, result.Status);
+        Assert.Equal(1000, result.Stdout.Length);
+    }
+
+    [Fact]
+    public async Task ConcurrentRunsDoNotMixTheirOutput()
+    {
+        var runs = Enumerable.Range(0, 4).Select(i => fixture.RunAsync($"for _ in range(3):\n    print({i})\n")).ToArray();
+        var results = await Task.WhenAll(runs);
+        for (var i = 0; i < results.Length; i++)
+        {
+            Assert.Equal(RunStatus.Ok, results[i].Status);
+            Assert.Equal(string.Concat(Enumerable.Repeat($"{i}\n", 3)), results[i].Stdout);
+        }
+    }
+
+    [Fact]
+    public async Task AMissingDataFileIsAClearErrorNotAnException()
+    {
+        var result = await fixture.RunAsync("print(1)", data: [new DataMount("/nonexistent/agentcode/file.csv")]);
+        Assert.Equal(RunStatus.Error, result.Status);
+        Assert.Contains("does not exist", result.Message, StringComparison.Ordinal);
     }
 }

@@ -268,7 +268,9 @@ class Checker(ast.NodeVisitor):
             self.report("AC106", node, attr)
         if attr in DYNAMIC_BUILTINS:
             self.report("AC104", node, "getattr(..., '" + attr + "')")
-        if target and not self.check_name(target + "." + attr, node) and not isinstance(node.args[1], ast.Constant):
+        if target:
+            self.check_name(target + "." + attr, node)
+        if not isinstance(node.args[1], ast.Constant):
             self.report("AC107", node, "attribute name assembled from pieces")
 
     def check_open(self, node, method=False):
@@ -299,8 +301,8 @@ class Checker(ast.NodeVisitor):
                         return
 
 
-def main():
-    text = sys.stdin.buffer.read().decode("utf-8", "replace")
+def check(text):
+    """Parses and analyses one program; returns the report as a dict."""
     source = Source(text)
     result = {"syntaxErrors": [], "findings": []}
     try:
@@ -320,8 +322,35 @@ def main():
         checker = Checker(source)
         checker.visit(tree)
         result["findings"] = sorted(checker.findings, key=lambda f: (f["range"], f["rule"]))
+    return result
+
+
+def serve():
+    """Answers checks until stdin ends: each request and reply is b'<length>\\n' followed by that many bytes.
+    The checked source is only parsed, never executed, so one interpreter can safely serve many checks."""
     import json
-    sys.stdout.write(json.dumps(result))
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    while True:
+        header = stdin.readline()
+        if not header:
+            return
+        text = stdin.read(int(header)).decode("utf-8", "replace")
+        try:
+            reply = json.dumps(check(text)).encode()
+        except RecursionError as e:
+            reply = json.dumps({"syntaxErrors": [{"message": "RecursionError: " + str(e), "range": [0, 0, 0, 1]}],
+                                "findings": []}).encode()
+        stdout.write(str(len(reply)).encode() + b"\n" + reply)
+        stdout.flush()
+
+
+def main():
+    if sys.argv[1:] == ["--serve"]:
+        serve()
+        return
+    import json
+    text = sys.stdin.buffer.read().decode("utf-8", "replace")
+    sys.stdout.write(json.dumps(check(text)))
     sys.stdout.flush()
 
 

@@ -1,0 +1,196 @@
+// The agentcode executable as a user meets it: 'check' and 'run' started as real processes, their output
+// formats, exit codes (0 clean/ok, 1 blocking/failed, 2 usage or input error) and one-line errors for bad input.
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using Xunit;
+
+namespace AgentCode.Sandbox.Tests;
+
+public sealed class CliTests : IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("agentcode-cli-");
+
+    private string Write(string name, string text) => WriteBytes(name, Encoding.UTF8.GetBytes(text));
+
+    private string WriteBytes(string name, byte[] bytes)
+    {
+        var path = Path.Combine(_dir.FullName, name);
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    private static async Task<(int Code, string Stdout, string Stderr)> Agentcode(string? stdin, params string[] args)
+    {
+        var info = new ProcessStartInfo(RepoPaths.Agentcode)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (stdin is not null)
+        {
+            await process.StandardInput.WriteAsync(stdin);
+        }
+
+        process.StandardInput.Close();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(deadline.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    private static void AssertOneLineError((int Code, string Stdout, string Stderr) r, string expected)
+    {
+        Assert.Equal(2, r.Code);
+        Assert.Contains(expected, r.Stderr, StringComparison.Ordinal);
+        Assert.StartsWith("agentcode: ", r.Stderr, StringComparison.Ordinal);
+        Assert.Single(r.Stderr.Trim().Split('\n'));
+        Assert.DoesNotContain("   at ", r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CheckingACleanFileExitsZero()
+    {
+        var r = await Agentcode(null, "check", Write("ok.py", "print(sum(range(10)))\n"));
+        Assert.Equal(0, r.Code);
+        Assert.Contains("no problems found", r.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CheckingABlockingFindingExitsOneWithFileLineColumn()
+    {
+        var file = Write("bad.py", "x = 1\nimport subprocess\n");
+        var r = await Agentcode(null, "check", file);
+        Assert.Equal(1, r.Code);
+        Assert.Contains($"{file}:2:1: error AC101 ", r.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CheckWritesTheDocumentedJson()
+    {
+        var r = await Agentcode(null, "check", Write("j.py", "import socket\ndef f(:\n"), "--format", "json");
+        Assert.Equal(1, r.Code);
+        using var doc = JsonDocument.Parse(r.Stdout);
+        Assert.True(doc.RootElement.GetProperty("blocking").GetBoolean());
+        var error = Assert.Single(doc.RootElement.GetProperty("syntaxErrors").EnumerateArray());
+        Assert.Equal(1, error.GetProperty("range").GetProperty("start").GetProperty("line").GetInt32());
+        Assert.Empty(doc.RootElement.GetProperty("findings").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task CheckWritesSarif()
+    {
+        var r = await Agentcode(null, "check", Write("s.py", "import socket\n"), "--format", "sarif");
+        Assert.Equal(1, r.Code);
+        using var doc = JsonDocument.Parse(r.Stdout);
+        Assert.Equal("2.1.0", doc.RootElement.GetProperty("version").GetString());
+        var run = doc.RootElement.GetProperty("runs")[0];
+        Assert.Equal("agentcode", run.GetProperty("tool").GetProperty("driver").GetProperty("name").GetString());
+        var result = Assert.Single(run.GetProperty("results").EnumerateArray());
+        Assert.Equal("AC102", result.GetProperty("ruleId").GetString());
+        Assert.Equal(1, result.GetProperty("locations")[0].GetProperty("physicalLocation").GetProperty("region").GetProperty("startLine").GetInt32());
+    }
+
+    [Fact]
+    public async Task CheckReadsStdinForADash()
+    {
+        var r = await Agentcode("eval('1')\n", "check", "-", "--format", "json");
+        Assert.Equal(1, r.Code);
+        Assert.Contains("\"AC104\"", r.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ADisabledRuleNoLongerBlocks()
+    {
+        var r = await Agentcode(null, "check", Write("d.py", "import socket\n"), "--disable", "AC102");
+        Assert.Equal(0, r.Code);
+    }
+
+    [Fact]
+    public async Task AMissingFileIsAOneLineError() =>
+        AssertOneLineError(await Agentcode(null, "check", Path.Combine(_dir.FullName, "nope.py")), "file not found");
+
+    [Fact]
+    public async Task ABinaryFileIsRefused() =>
+        AssertOneLineError(await Agentcode(null, "check", WriteBytes("b.py", [0x7f, 0x45, 0x4c, 0x46, 0, 0, 1])), "binary");
+
+    [Fact]
+    public async Task InvalidUtf8IsRefused() =>
+        AssertOneLineError(await Agentcode(null, "run", WriteBytes("u.py", [0x70, 0x72, 0xff, 0xfe, 0x0a])), "not valid UTF-8");
+
+    [Fact]
+    public async Task ATenMegabyteFileIsRefused()
+    {
+        var big = new StringBuilder(10 * 1024 * 1024 + 100);
+        while (big.Length < 10 * 1024 * 1024)
+        {
+            big.Append("x = 1  # padding padding padding padding padding padding padding padding\n");
+        }
+
+        AssertOneLineError(await Agentcode(null, "check", Write("big.py", big.ToString())), "larger than 1 MiB");
+    }
+
+    [Fact]
+    public async Task AnUnknownRuleIsAUsageError() =>
+        AssertOneLineError(await Agentcode(null, "check", Write("r.py", "x = 1\n"), "--disable", "AC999"), "no such rule");
+
+    [Fact]
+    public async Task RunPassesOutputThroughAndExitsZero()
+    {
+        var r = await Agentcode(null, "run", Write("hello.py", "print('hello')\n"));
+        Assert.Equal(0, r.Code);
+        Assert.Equal("hello\n", r.Stdout);
+        Assert.Contains("agentcode: ok", r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunShowsTheTracebackAndExitsOne()
+    {
+        var r = await Agentcode(null, "run", Write("err.py", "print('a')\nraise ValueError('bad value')\n"));
+        Assert.Equal(1, r.Code);
+        Assert.Equal("a\n", r.Stdout);
+        Assert.Contains("ValueError: bad value", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("agentcode: error", r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunWritesTheDocumentedJsonWithDataFiles()
+    {
+        var data = Write("numbers.txt", "1\n2\n3\n");
+        var r = await Agentcode(null, "run", Write("sum.py", "print(sum(int(l) for l in open('/data/numbers.txt')))\n"), "--data", data, "--format", "json");
+        Assert.Equal(0, r.Code);
+        using var doc = JsonDocument.Parse(r.Stdout);
+        Assert.Equal("ok", doc.RootElement.GetProperty("status").GetString());
+        Assert.Equal("6\n", doc.RootElement.GetProperty("stdout").GetString());
+        Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("error").ValueKind);
+        Assert.True(doc.RootElement.GetProperty("elapsedMs").GetDouble() > 0);
+    }
+
+    [Fact]
+    public async Task RunStopsAnInfiniteLoopAtTheTimeout()
+    {
+        var r = await Agentcode("while True:\n    pass\n", "run", "-", "--timeout", "1", "--format", "json");
+        Assert.Equal(1, r.Code);
+        using var doc = JsonDocument.Parse(r.Stdout);
+        Assert.Equal("timeout", doc.RootElement.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task ABadTimeoutIsAUsageError() =>
+        AssertOneLineError(await Agentcode(null, "run", Write("t.py", "x = 1\n"), "--timeout", "0"), "--timeout");
+
+    [Fact]
+    public async Task AMissingDataFileIsAUsageError() =>
+        AssertOneLineError(await Agentcode(null, "run", Write("m.py", "x = 1\n"), "--data", Path.Combine(_dir.FullName, "missing.csv")), "file not found");
+
+    public void Dispose() => _dir.Delete(recursive: true);
+}
