@@ -192,5 +192,45 @@ public sealed class CliTests : IDisposable
     public async Task AMissingDataFileIsAUsageError() =>
         AssertOneLineError(await Agentcode(null, "run", Write("m.py", "x = 1\n"), "--data", Path.Combine(_dir.FullName, "missing.csv")), "file not found");
 
+    [Fact]
+    public async Task AMissingArgumentIsAUsageError()
+    {
+        var r = await Agentcode(null, "check");
+        Assert.Equal(2, r.Code);
+        Assert.StartsWith("agentcode: ", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("--help", r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheJsonOutputsHaveExactlyTheFieldsTheirSchemasDocument()
+    {
+        var check = await Agentcode(null, "check", Write("c.py", "import socket\ndef f(:\n"), "--format", "json");
+        var clean = await Agentcode(null, "check", Write("c2.py", "import socket\n"), "--format", "json");
+        var run = await Agentcode(null, "run", Write("r.py", "raise KeyError('k')\n"), "--format", "json");
+        using var checkSchema = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "schemas", "check.schema.json")));
+        using var runSchema = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "schemas", "run.schema.json")));
+        using var checkDoc = JsonDocument.Parse(check.Stdout);
+        using var cleanDoc = JsonDocument.Parse(clean.Stdout);
+        using var runDoc = JsonDocument.Parse(run.Stdout);
+
+        var checkProps = checkSchema.RootElement.GetProperty("properties");
+        AssertFields(checkSchema.RootElement, checkDoc.RootElement);
+        AssertFields(checkProps.GetProperty("syntaxErrors").GetProperty("items"), checkDoc.RootElement.GetProperty("syntaxErrors")[0]);
+        AssertFields(checkProps.GetProperty("findings").GetProperty("items"), cleanDoc.RootElement.GetProperty("findings")[0]);
+        AssertFields(checkSchema.RootElement.GetProperty("$defs").GetProperty("range"), cleanDoc.RootElement.GetProperty("findings")[0].GetProperty("range"));
+        AssertFields(runSchema.RootElement, runDoc.RootElement);
+        AssertFields(runSchema.RootElement.GetProperty("properties").GetProperty("error").GetProperty("oneOf")[1], runDoc.RootElement.GetProperty("error"));
+        Assert.Contains(runDoc.RootElement.GetProperty("status").GetString(), runSchema.RootElement.GetProperty("properties").GetProperty("status").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    private static void AssertFields(JsonElement schema, JsonElement value)
+    {
+        var documented = schema.GetProperty("properties").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal);
+        var required = schema.GetProperty("required").EnumerateArray().Select(p => p.GetString()!).Order(StringComparer.Ordinal);
+        var actual = value.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(documented, actual);
+        Assert.Equal(required, actual);
+    }
+
     public void Dispose() => _dir.Delete(recursive: true);
 }
