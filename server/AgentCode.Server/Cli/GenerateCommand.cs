@@ -53,10 +53,18 @@ internal static class GenerateCommand
                 }
                 files.Add(Path.GetFullPath(f));
             }
-            var services = SandboxServices.Create();
+            var services = SandboxServices.Create(m => Console.Error.WriteLine("warning: " + m));
             var request = new GenerationRequest(text, new GenerateContext(null, null, files), settings.MaxAttempts, endpoint,
                 settings.ResolveLimits(), settings.DisabledRules);
-            var result = await services.Generation.GenerateAsync(request, new ConsoleObserver(!json), ct).ConfigureAwait(false);
+            GenerateResult result;
+            try
+            {
+                result = await services.Generation.GenerateAsync(request, new ConsoleObserver(!json), ct).ConfigureAwait(false);
+            }
+            catch (StreamJsonRpc.LocalRpcException e)
+            {
+                return Fail(e.Message);
+            }
             if (json)
             {
                 Console.Out.WriteLine(JsonSerializer.Serialize(result, IndentedJson));

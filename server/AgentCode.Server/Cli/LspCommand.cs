@@ -12,7 +12,7 @@ internal static class LspCommand
         var command = new Command("lsp", "Serve the Language Server Protocol (for the VS Code extension).") { stdio };
         command.SetAction(async (parse, _) =>
         {
-            var services = SandboxServices.Create();
+            var services = SandboxServices.Create(m => Console.Error.WriteLine("[agentcode] " + m));
             await using var input = Console.OpenStandardInput();
             await using var output = Console.OpenStandardOutput();
             return await LanguageServer.RunAsync(input, output, services, Console.Error).ConfigureAwait(false);

@@ -95,6 +95,17 @@ public sealed class ChatModelClient(Action<string> log)
             log($"Model call failed with HTTP {e.Status}.");
             return Classify(e, endpoint, partial.ToString());
         }
+        catch (AggregateException e)
+        {
+            // The retry policy gave up; the last try's failure is the one to report.
+            var last = e.InnerExceptions[^1];
+            log($"Model call failed after retries: {last.Message}");
+            return last is ClientResultException { Status: > 0 } result
+                ? Classify(result, endpoint, partial.ToString())
+                : new ModelReply.Failure(GenerationErrorKinds.Network,
+                    $"Could not reach the model server at {DisplayUrl(endpoint)}: {last.Message} Check agentcode.llm.baseUrl and that the server is running.",
+                    partial.ToString());
+        }
         catch (Exception e) when (e is HttpRequestException or IOException)
         {
             log($"Model call failed: {e.GetType().Name}: {e.Message}");

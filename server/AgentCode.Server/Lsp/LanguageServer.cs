@@ -3,6 +3,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using AgentCode.Server.Handlers;
+using Microsoft.VisualStudio.Threading;
 using StreamJsonRpc;
 
 namespace AgentCode.Server.Lsp;
@@ -36,6 +37,9 @@ internal static class LanguageServer
         var handler = new LspMessageHandler(output, input, formatter, Log);
         using var rpc = new JsonRpc(handler);
         rpc.ExceptionStrategy = ExceptionProcessing.CommonErrorData;
+        // Handlers start one at a time in arrival order, so didOpen/didChange/codeLens see a consistent text;
+        // async handlers leave this context at their first await (ConfigureAwait(false)) and run concurrently.
+        rpc.SynchronizationContext = new NonConcurrentSynchronizationContext(sticky: false);
 
         var state = new ServerState(jsonOptions);
         var documents = new DocumentStore();
@@ -57,7 +61,7 @@ internal static class LanguageServer
         {
             rpc.AddLocalRpcTarget(h, targetOptions);
         }
-        rpc.Disconnected += (_, e) => Log($"Connection closed: {e.Reason} {e.Description}");
+        rpc.Disconnected += (_, e) => Log($"Connection closed: {e.Reason} {e.Description} {e.Exception}");
         rpc.StartListening();
         Log("Language server started.");
 

@@ -103,8 +103,9 @@ internal sealed class LspMessageHandler : MessageHandlerBase
             var reader = new SequenceReader<byte>(buffer);
             if (reader.TryReadTo(out ReadOnlySequence<byte> lineBytes, (byte)'\n'))
             {
-                _input.AdvanceTo(reader.Position);
+                // Decode before advancing: advancing releases the buffer the line points into.
                 var line = Encoding.ASCII.GetString(lineBytes).TrimEnd('\r');
+                _input.AdvanceTo(reader.Position);
                 if (line.Length == 0)
                 {
                     if (!sawHeader)

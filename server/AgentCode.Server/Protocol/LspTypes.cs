@@ -22,8 +22,6 @@ public static class LspMethods
     public const string DidChange = "textDocument/didChange";
     /// <summary>A document was closed.</summary>
     public const string DidClose = "textDocument/didClose";
-    /// <summary>A document was saved.</summary>
-    public const string DidSave = "textDocument/didSave";
     /// <summary>Code lenses for a document.</summary>
     public const string CodeLens = "textDocument/codeLens";
     /// <summary>Settings changed.</summary>

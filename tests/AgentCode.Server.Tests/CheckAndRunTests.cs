@@ -1,0 +1,76 @@
+// agentcode/check and agentcode/run over the real server with the real sandbox, including cancellation of a
+// runaway program through $/cancelRequest.
+using AgentCode.Server.Tests.Infrastructure;
+using Xunit;
+
+namespace AgentCode.Server.Tests;
+
+public sealed class CheckAndRunTests
+{
+    [Fact]
+    public async Task CheckReportsSyntaxErrorsAndBlockingFindings()
+    {
+        await using var client = await LspTestClient.StartInitializedAsync();
+        var syntax = await client.RequestAsync("agentcode/check", new { code = "print(" });
+        Assert.True(syntax.GetProperty("blocking").GetBoolean());
+        Assert.Equal(1, syntax.GetProperty("syntaxErrors").GetArrayLength());
+
+        var policy = await client.RequestAsync("agentcode/check", new { code = "import socket\nsocket.socket()\n" });
+        Assert.True(policy.GetProperty("blocking").GetBoolean());
+        var finding = policy.GetProperty("findings").EnumerateArray().First();
+        Assert.Equal("AC102", finding.GetProperty("ruleId").GetString());
+        Assert.Equal("error", finding.GetProperty("severity").GetString());
+
+        var clean = await client.RequestAsync("agentcode/check", new { code = "print(1)\n" });
+        Assert.False(clean.GetProperty("blocking").GetBoolean());
+    }
+
+    [Fact]
+    public async Task RunExecutesAnOpenDocumentWithItsDataMounted()
+    {
+        var csv = TestData.SalesCsv();
+        await using var client = await LspTestClient.StartInitializedAsync();
+        const string uri = "file:///work/sum.py";
+        await client.NotifyAsync("textDocument/didOpen", new { textDocument = new { uri, languageId = "python", version = 1, text = TestData.SumSales } });
+        var result = await client.RequestAsync("agentcode/run", new { uri, data = new[] { csv } });
+        Assert.Equal("ok", result.GetProperty("status").GetString());
+        Assert.Equal(TestData.SumSalesOutput, result.GetProperty("stdout").GetString()!.Trim());
+        Assert.True(result.GetProperty("elapsedMs").GetDouble() > 0);
+    }
+
+    [Fact]
+    public async Task RunReportsAnExceptionWithItsTypeAndLine()
+    {
+        await using var client = await LspTestClient.StartInitializedAsync();
+        var result = await client.RequestAsync("agentcode/run", new { code = "x = 1\nprint(x / 0)\n" });
+        Assert.Equal("error", result.GetProperty("status").GetString());
+        Assert.Equal("ZeroDivisionError", result.GetProperty("error").GetProperty("type").GetString());
+        Assert.Equal(2, result.GetProperty("error").GetProperty("line").GetInt32());
+    }
+
+    [Fact]
+    public async Task RunOfAMissingDataFileIsABadInputError()
+    {
+        await using var client = await LspTestClient.StartInitializedAsync();
+        var error = await Assert.ThrowsAsync<LspErrorException>(() => client.RequestAsync("agentcode/run", new { code = "print(1)", data = new[] { "/no/such/file.csv" } }));
+        Assert.Equal(-32002, error.Code);
+        Assert.Contains("/no/such/file.csv", error.ErrorMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CancellingARunawayRunStopsItQuicklyAndTheServerStillAnswers()
+    {
+        await using var client = await LspTestClient.StartInitializedAsync();
+        // Warm the sandbox so the cancellation below measures the run, not the first compilation.
+        await client.RequestAsync("agentcode/run", new { code = "print(1)" });
+
+        var (id, response) = await client.SendRequestAsync("agentcode/run", new { code = "while True:\n    pass\n", limits = new { timeoutSeconds = 300 } });
+        await client.CancelAsync(id);
+        // The run's own deadline is 300 s: an answer within 60 s means the cancellation stopped it.
+        var error = await Assert.ThrowsAsync<LspErrorException>(() => client.ResultOf(response, TimeSpan.FromSeconds(60)));
+        Assert.Equal(-32800, error.Code);
+
+        var after = await client.RequestAsync("agentcode/run", new { code = "print('still here')" });
+        Assert.Equal("still here", after.GetProperty("stdout").GetString()!.Trim());
+    }
+}
