@@ -65,6 +65,11 @@ internal static class GenerateCommand
             {
                 return Fail(e.Message);
             }
+            catch (OperationCanceledException)
+            {
+                Console.Error.WriteLine("cancelled");
+                return 130;
+            }
             if (json)
             {
                 Console.Out.WriteLine(JsonSerializer.Serialize(result, IndentedJson));
