@@ -84,7 +84,7 @@ internal static class GuestClock
                     wait = long.MaxValue; // an unsigned timeout past 2^63 ns: effectively forever
                 }
 
-                if (wait < shortestWait)
+                    if (wait < shortestWait)
                 {
                     shortestWait = wait;
                     shortestIndex = i;

@@ -58,16 +58,16 @@ internal sealed class GuestRunState : IDisposable
     /// <summary>Sleeps for the guest, returning early (by trapping) when the run is stopped.</summary>
     public void Sleep(long nanoseconds)
     {
-        var remaining = nanoseconds;
-        while (remaining > 0)
+        // Waits in whole milliseconds, rounded up, against a deadline, so sub-millisecond remainders cannot spin.
+        var clock = Stopwatch.StartNew();
+        var total = TimeSpan.FromTicks(Math.Min(nanoseconds / 100, TimeSpan.MaxValue.Ticks / 2));
+        while (clock.Elapsed < total)
         {
-            var chunk = TimeSpan.FromMilliseconds(Math.Min(remaining / 1_000_000.0, 60_000));
-            if (_stopped.Wait(chunk))
+            var remainingMs = Math.Ceiling((total - clock.Elapsed).TotalMilliseconds);
+            if (_stopped.Wait((int)Math.Clamp(remainingMs, 1, 60_000)))
             {
                 throw new GuestStoppedException();
             }
-
-            remaining -= (long)(chunk.TotalMilliseconds * 1_000_000);
         }
 
         if (Reason != StopReason.None)

@@ -114,6 +114,15 @@ public sealed class RunTests(SandboxFixture fixture)
     }
 
     [Fact]
+    public async Task ShortSleepsEndAndTheProgramContinues()
+    {
+        var result = await fixture.RunAsync(
+            "import time, select\nt = time.monotonic()\nfor _ in range(5):\n    time.sleep(0.0333)\nselect.select([], [], [], 0.05)\ntime.sleep(0.000001)\nprint(round(time.monotonic() - t, 1) >= 0.2)\n");
+        Assert.Equal(RunStatus.Ok, result.Status);
+        Assert.Equal("True\n", result.Stdout);
+    }
+
+    [Fact]
     public async Task OutputIsCutAtTheCap()
     {
         var limits = RunLimits.Default with { StdoutBytes = 1000 };
