@@ -1,0 +1,49 @@
+// The compiled-module cache on disk: a file Wasmtime refuses (another version, corruption) is replaced by a fresh
+// compilation, and the next sandbox loads the replacement instead of compiling again.
+using AgentCode.Sandbox;
+using Xunit;
+
+namespace AgentCode.Sandbox.Tests;
+
+[Collection(SharedSandbox.Name)]
+public sealed class ModuleCacheTests(SandboxFixture fixture)
+{
+    [Fact]
+    public async Task ACorruptCacheFileIsRecompiledAndReplaced()
+    {
+        var shared = fixture.Sandbox.Options.CacheDirectory!;
+        var name = Path.GetFileName(Directory.GetFiles(shared, "python-*.cwasm").OrderByDescending(File.GetLastWriteTimeUtc).First());
+        var dir = Directory.CreateTempSubdirectory("agentcode-cache-");
+        try
+        {
+            var cached = Path.Combine(dir.FullName, name);
+            File.WriteAllText(cached, "not a compiled module");
+            var options = fixture.Sandbox.Options with { CacheDirectory = dir.FullName };
+
+            using (var first = PythonSandbox.Create(options))
+            {
+                first.WarmUp();
+                Assert.False(first.LoadedFromCache);
+                var result = await first.RunAsync(new RunRequest("print('recompiled')", [], SandboxFixture.Quick), CancellationToken.None);
+                Assert.Equal("recompiled\n", result.Stdout);
+            }
+
+            Assert.True(new FileInfo(cached).Length > 1_000_000);
+            using var second = PythonSandbox.Create(options);
+            second.WarmUp();
+            Assert.True(second.LoadedFromCache);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task AMissingPythonWasmIsAClearSandboxError()
+    {
+        using var sandbox = PythonSandbox.Create(new SandboxOptions("/nonexistent/python.wasm", null));
+        var error = await Assert.ThrowsAsync<SandboxUnavailableException>(() => sandbox.RunAsync(new RunRequest("print(1)", [], SandboxFixture.Quick), CancellationToken.None));
+        Assert.Contains("AGENTCODE_PYTHON_WASM", error.Message, StringComparison.Ordinal);
+    }
+}
