@@ -1,6 +1,5 @@
 // Publishes checker results for open Python documents. Each change restarts a short debounce; a newer change
 // cancels the check of the older text, so only the latest text's diagnostics reach the client.
-using System.Collections.Concurrent;
 using AgentCode.Sandbox;
 using AgentCode.Server.Protocol;
 
@@ -12,16 +11,20 @@ internal sealed class DiagnosticsPublisher(IPythonChecker checker, ClientNotifie
     /// <summary>Quiet time after the last change before checking.</summary>
     public static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(300);
 
-    private readonly ConcurrentDictionary<string, CancellationTokenSource> _pending = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, CancellationTokenSource> _pending = new(StringComparer.Ordinal);
 
     /// <summary>Schedules a check of <paramref name="document"/>, cancelling any older one.</summary>
     public void Schedule(OpenDocument document)
     {
         var cts = new CancellationTokenSource();
-        var old = _pending.AddOrUpdate(document.Uri, cts, (_, _) => cts);
-        if (!ReferenceEquals(old, cts))
+        lock (_gate)
         {
-            old.Cancel();
+            if (_pending.TryGetValue(document.Uri, out var old))
+            {
+                old.Cancel();
+            }
+            _pending[document.Uri] = cts;
         }
         _ = Task.Run(() => CheckAndPublishAsync(document, cts));
     }
@@ -29,9 +32,12 @@ internal sealed class DiagnosticsPublisher(IPythonChecker checker, ClientNotifie
     /// <summary>Cancels any check of the document and clears its diagnostics.</summary>
     public async Task ClearAsync(string uri)
     {
-        if (_pending.TryRemove(uri, out var cts))
+        lock (_gate)
         {
-            await cts.CancelAsync().ConfigureAwait(false);
+            if (_pending.Remove(uri, out var old))
+            {
+                old.Cancel();
+            }
         }
         await notifier.NotifyAsync(LspMethods.PublishDiagnostics, new PublishDiagnosticsParams(uri, null, [])).ConfigureAwait(false);
     }
@@ -43,8 +49,16 @@ internal sealed class DiagnosticsPublisher(IPythonChecker checker, ClientNotifie
         {
             await Task.Delay(Debounce, token).ConfigureAwait(false);
             var result = await checker.CheckAsync(document.Text, token).ConfigureAwait(false);
-            token.ThrowIfCancellationRequested();
             var diagnostics = ProtocolMapping.ToDiagnostics(result, state.Settings.DisabledRules);
+            lock (_gate)
+            {
+                // Only the newest text's check may publish; a superseded one drops its result here.
+                if (!_pending.TryGetValue(document.Uri, out var current) || !ReferenceEquals(current, cts) || token.IsCancellationRequested)
+                {
+                    return;
+                }
+                _pending.Remove(document.Uri);
+            }
             await notifier.NotifyAsync(LspMethods.PublishDiagnostics,
                 new PublishDiagnosticsParams(document.Uri, document.Version, diagnostics)).ConfigureAwait(false);
         }
@@ -55,11 +69,6 @@ internal sealed class DiagnosticsPublisher(IPythonChecker checker, ClientNotifie
         catch (Exception e)
         {
             log($"Checking {document.Uri} failed: {e.Message}");
-        }
-        finally
-        {
-            // Not disposed: a concurrent Schedule may still cancel it, and it owns no timer.
-            _pending.TryRemove(new KeyValuePair<string, CancellationTokenSource>(document.Uri, cts));
         }
     }
 }
