@@ -125,13 +125,11 @@ internal static class OutputFormats
         }
 
         sb.Append("agentcode: ").Append(StatusName(result.Status)).Append(" in ").Append(result.Elapsed.TotalSeconds.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)).Append(" s");
-        if (result.Message is { Length: > 0 } message && result.Status != RunStatus.Error)
+        // The traceback already ends with the exception line; otherwise the message says what happened.
+        var printedTraceback = result.Error is { Traceback.Length: > 0 };
+        if (result.Message is { Length: > 0 } message && !(result.Status == RunStatus.Error && printedTraceback))
         {
             sb.Append(": ").Append(message);
-        }
-        else if (result.Status == RunStatus.Error && result.Error is null && result.Message is { Length: > 0 } m)
-        {
-            sb.Append(": ").Append(m);
         }
 
         return sb.AppendLine().ToString();
