@@ -93,6 +93,32 @@ public sealed class RunTests(SandboxFixture fixture)
     }
 
     [Fact]
+    public async Task ASymlinkInsideADataFolderCannotLeadOutOfIt()
+    {
+        var dir = Directory.CreateTempSubdirectory("agentcode-data-");
+        try
+        {
+            var secret = "canary-" + Guid.NewGuid().ToString("N");
+            var canary = Path.Combine(dir.FullName, "canary.txt");
+            File.WriteAllText(canary, secret);
+            var folder = Directory.CreateDirectory(Path.Combine(dir.FullName, "inputs"));
+            File.CreateSymbolicLink(Path.Combine(folder.FullName, "link.txt"), canary);
+            File.CreateSymbolicLink(Path.Combine(folder.FullName, "etc"), "/etc");
+            var result = await fixture.RunAsync(
+                "for p in ('/data/inputs/link.txt', '/data/inputs/etc/passwd'):\n    try:\n        print(open(p).read())\n    except OSError as e:\n        print('refused', type(e).__name__)\n",
+                data: [new DataMount(folder.FullName)]);
+            Assert.Equal(RunStatus.Ok, result.Status);
+            Assert.DoesNotContain(secret, result.Stdout, StringComparison.Ordinal);
+            Assert.DoesNotContain("root:", result.Stdout, StringComparison.Ordinal);
+            Assert.Equal(2, result.Stdout.Split("refused").Length - 1);
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+
+    [Fact]
     public async Task CancellationStopsARunPromptly()
     {
         using var cts = new CancellationTokenSource();
