@@ -73,4 +73,34 @@ public sealed class CheckAndRunTests
         var after = await client.RequestAsync("agentcode/run", new { code = "print('still here')" });
         Assert.Equal("still here", after.GetProperty("stdout").GetString()!.Trim());
     }
+
+    [Fact]
+    public async Task SandboxLimitsComeFromTheSettings()
+    {
+        await using var client = await LspTestClient.StartInitializedAsync(new { sandbox = new { timeoutSeconds = 1 } });
+        var result = await client.RequestAsync("agentcode/run", new { code = "while True:\n    pass\n" });
+        Assert.Equal("timeout", result.GetProperty("status").GetString());
+        Assert.False(string.IsNullOrEmpty(result.GetProperty("message").GetString()));
+    }
+
+    [Fact]
+    public async Task AMissingPythonWasmIsAClearErrorAndTheServerStillAnswers()
+    {
+        await using var client = await LspTestClient.StartInitializedAsync(env: new Dictionary<string, string>
+        {
+            ["AGENTCODE_PYTHON_WASM"] = Path.Combine(Path.GetTempPath(), "no-such-dir", "python.wasm"),
+        });
+        var error = await Assert.ThrowsAsync<LspErrorException>(() => client.RequestAsync("agentcode/run", new { code = "print(1)" }));
+        Assert.Equal(-32003, error.Code);
+        Assert.Contains("python.wasm", error.ErrorMessage, StringComparison.Ordinal);
+        var lenses = await client.RequestAsync("textDocument/codeLens", new { textDocument = new { uri = "file:///x.py" } });
+        Assert.Equal(0, lenses.GetArrayLength());
+
+        // An open file says it could not be checked instead of looking clean.
+        await client.NotifyAsync("textDocument/didOpen", new { textDocument = new { uri = "file:///x.py", languageId = "python", version = 1, text = "print(1)\n" } });
+        var published = await client.WaitForNotificationAsync("textDocument/publishDiagnostics", p => p.GetProperty("uri").GetString() == "file:///x.py");
+        var notice = Assert.Single(published.GetProperty("diagnostics").EnumerateArray());
+        Assert.Equal("unchecked", notice.GetProperty("code").GetString());
+        Assert.Contains("python.wasm", notice.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
 }

@@ -154,4 +154,25 @@ public sealed class GenerateTests
         Assert.Equal("42", result.GetProperty("attempts")[0].GetProperty("run").GetProperty("stdout").GetString()!.Trim());
         Assert.False(server.Requests[0].Json.TryGetProperty("stream", out var s) && s.GetBoolean());
     }
+
+    [Fact]
+    public async Task ATrialRunThatHitsItsDeadlineIsSentBackAsATimeout()
+    {
+        using var server = new ScriptedOpenAiServer().Enqueue(
+            ScriptedReply.Code("while True:\n    pass"),
+            ScriptedReply.Code("print('done')"));
+        await using var client = await LspTestClient.StartInitializedAsync(new
+        {
+            llm = new { baseUrl = server.BaseUrl, model = "test-model", apiKey = "sk-test" },
+            sandbox = new { timeoutSeconds = 1 },
+        });
+
+        var result = await client.RequestAsync("agentcode/generate", new { prompt = "Loop" });
+
+        var attempts = result.GetProperty("attempts").EnumerateArray().ToList();
+        Assert.Equal("run-timeout", attempts[0].GetProperty("error").GetProperty("kind").GetString());
+        Assert.Equal("timeout", attempts[0].GetProperty("run").GetProperty("status").GetString());
+        Assert.True(result.GetProperty("final").GetProperty("ok").GetBoolean());
+        Assert.NotEmpty(server.Requests[1].LastMessage);
+    }
 }

@@ -6,12 +6,14 @@ using AgentCode.Server.Protocol;
 namespace AgentCode.Server.Lsp;
 
 /// <summary>Debounced diagnostics for open documents.</summary>
-internal sealed class DiagnosticsPublisher(IPythonChecker checker, ClientNotifier notifier, ServerState state, Action<string> log)
+internal sealed class DiagnosticsPublisher(IPythonChecker checker, ClientNotifier notifier, ServerState state, Action<string> log) : IDisposable
 {
     /// <summary>Quiet time after the last change before checking.</summary>
     public static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(300);
 
     private readonly Lock _gate = new();
+    // Publishing is serialized, so a check that finished just before a close cannot publish after the clear.
+    private readonly SemaphoreSlim _publish = new(1, 1);
     private readonly Dictionary<string, CancellationTokenSource> _pending = new(StringComparer.Ordinal);
 
     /// <summary>Schedules a check of <paramref name="document"/>, cancelling any older one.</summary>
@@ -32,14 +34,22 @@ internal sealed class DiagnosticsPublisher(IPythonChecker checker, ClientNotifie
     /// <summary>Cancels any check of the document and clears its diagnostics.</summary>
     public async Task ClearAsync(string uri)
     {
-        lock (_gate)
+        await _publish.WaitAsync().ConfigureAwait(false);
+        try
         {
-            if (_pending.Remove(uri, out var old))
+            lock (_gate)
             {
-                old.Cancel();
+                if (_pending.Remove(uri, out var old))
+                {
+                    old.Cancel();
+                }
             }
+            await notifier.NotifyAsync(LspMethods.PublishDiagnostics, new PublishDiagnosticsParams(uri, null, [])).ConfigureAwait(false);
         }
-        await notifier.NotifyAsync(LspMethods.PublishDiagnostics, new PublishDiagnosticsParams(uri, null, [])).ConfigureAwait(false);
+        finally
+        {
+            _publish.Release();
+        }
     }
 
     private async Task CheckAndPublishAsync(OpenDocument document, CancellationTokenSource cts)
@@ -50,17 +60,25 @@ internal sealed class DiagnosticsPublisher(IPythonChecker checker, ClientNotifie
             await Task.Delay(Debounce, token).ConfigureAwait(false);
             var result = await checker.CheckAsync(document.Text, token).ConfigureAwait(false);
             var diagnostics = ProtocolMapping.ToDiagnostics(result, state.Settings.DisabledRules);
-            lock (_gate)
+            await _publish.WaitAsync(token).ConfigureAwait(false);
+            try
             {
-                // Only the newest text's check may publish; a superseded one drops its result here.
-                if (!_pending.TryGetValue(document.Uri, out var current) || !ReferenceEquals(current, cts) || token.IsCancellationRequested)
+                lock (_gate)
                 {
-                    return;
+                    // Only the newest text's check may publish; a superseded one drops its result here.
+                    if (!_pending.TryGetValue(document.Uri, out var current) || !ReferenceEquals(current, cts) || token.IsCancellationRequested)
+                    {
+                        return;
+                    }
+                    _pending.Remove(document.Uri);
                 }
-                _pending.Remove(document.Uri);
+                await notifier.NotifyAsync(LspMethods.PublishDiagnostics,
+                    new PublishDiagnosticsParams(document.Uri, document.Version, diagnostics)).ConfigureAwait(false);
             }
-            await notifier.NotifyAsync(LspMethods.PublishDiagnostics,
-                new PublishDiagnosticsParams(document.Uri, document.Version, diagnostics)).ConfigureAwait(false);
+            finally
+            {
+                _publish.Release();
+            }
         }
         catch (OperationCanceledException)
         {
@@ -68,7 +86,26 @@ internal sealed class DiagnosticsPublisher(IPythonChecker checker, ClientNotifie
         }
         catch (Exception e)
         {
+            // Say so in the editor rather than showing a clean file that was never checked.
             log($"Checking {document.Uri} failed: {e.Message}");
+            var start = new Position(0, 0);
+            var notice = new Diagnostic(new LspRange(start, start), DiagnosticSeverity.Warning, "unchecked", ProtocolMapping.DiagnosticSource,
+                "AgentCode could not check this file: " + e.Message);
+            await notifier.NotifyAsync(LspMethods.PublishDiagnostics, new PublishDiagnosticsParams(document.Uri, document.Version, [notice])).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Cancels pending checks.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            foreach (var cts in _pending.Values)
+            {
+                cts.Cancel();
+            }
+            _pending.Clear();
+        }
+        _publish.Dispose();
     }
 }

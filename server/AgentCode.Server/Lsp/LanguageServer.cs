@@ -44,7 +44,7 @@ internal static class LanguageServer
         var state = new ServerState(jsonOptions);
         var documents = new DocumentStore();
         var notifier = new ClientNotifier(rpc, Log);
-        var diagnostics = new DiagnosticsPublisher(services.Checker, notifier, state, Log);
+        using var diagnostics = new DiagnosticsPublisher(services.Checker, notifier, state, Log);
         var targetOptions = new JsonRpcTargetOptions { AllowNonPublicInvocation = false };
         object[] handlers =
         [
