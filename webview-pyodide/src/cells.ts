@@ -1,0 +1,159 @@
+/**
+ * Cell state (persisted with the webview's getState/setState) and its rendering to DOM. Text is always
+ * set with textContent; HTML output goes only into an opaque-origin sandboxed iframe (no scripts, no
+ * same-origin); images are data: URLs of PNG/SVG bytes the code wrote.
+ */
+
+import { type DataFile, type Finding, type OutputsSummary, type RunStatus } from "./protocol";
+import { type ImageOutput } from "./worker_protocol";
+
+export type Decision = "none" | "accepted" | "rejected" | "fix-requested";
+
+export type CellRun =
+  | { readonly kind: "idle" }
+  | { readonly kind: "running" }
+  | { readonly kind: "finished"; readonly status: RunStatus; readonly elapsedMs: number };
+
+export interface CellState {
+  readonly id: string;
+  readonly prompt: string;
+  readonly code: string;
+  readonly findings: readonly Finding[];
+  readonly dataFiles: readonly DataFile[];
+  run: CellRun;
+  stdout: string;
+  stderr: string;
+  repr: string | null;
+  html: string | null;
+  error: string | null;
+  images: ImageOutput[];
+  decision: Decision;
+  feedback: string;
+}
+
+export interface CellActions {
+  run(cell: CellState): void;
+  stop(cell: CellState): void;
+  accept(cell: CellState): void;
+  reject(cell: CellState): void;
+  fix(cell: CellState, feedback: string): void;
+}
+
+export function newCell(init: Pick<CellState, "id" | "prompt" | "code" | "findings" | "dataFiles">): CellState {
+  return { ...init, run: { kind: "idle" }, stdout: "", stderr: "", repr: null, html: null, error: null, images: [], decision: "none", feedback: "" };
+}
+
+export function clearOutputs(cell: CellState): void {
+  cell.stdout = "";
+  cell.stderr = "";
+  cell.repr = null;
+  cell.html = null;
+  cell.error = null;
+  cell.images = [];
+}
+
+export function summarize(cell: CellState): OutputsSummary {
+  const run = cell.run;
+  return {
+    status: run.kind === "finished" ? run.status : "failed",
+    stdout: cell.stdout,
+    stderr: cell.stderr,
+    repr: cell.repr,
+    error: cell.error,
+    images: cell.images.length,
+    html: cell.html !== null,
+    elapsedMs: run.kind === "finished" ? Math.round(run.elapsedMs) : 0,
+  };
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function button(label: string, action: string, enabled: boolean, onClick: () => void): HTMLButtonElement {
+  const node = el("button", `action action-${action}`, label);
+  node.type = "button";
+  node.dataset.action = action;
+  node.disabled = !enabled;
+  // Only real user clicks become host messages; synthetic events (e.g. from script) are ignored.
+  node.addEventListener("click", (event) => {
+    if (event.isTrusted) onClick();
+  });
+  return node;
+}
+
+function statusText(run: CellRun): string {
+  switch (run.kind) {
+    case "idle":
+      return "Not run";
+    case "running":
+      return "Running…";
+    case "finished": {
+      const seconds = (run.elapsedMs / 1000).toFixed(2);
+      const label = { ok: "Done", error: "Error", stopped: "Stopped", failed: "Failed" }[run.status];
+      return `${label} in ${seconds} s`;
+    }
+  }
+}
+
+/** Builds the element for one cell. Stream output lands in `.stdout`/`.stderr` and is appended in place. */
+export function renderCell(cell: CellState, actions: CellActions, pythonReady: boolean): HTMLElement {
+  const root = el("section", "cell");
+  root.dataset.cellId = cell.id;
+  root.dataset.run = cell.run.kind === "finished" ? cell.run.status : cell.run.kind;
+  root.dataset.decision = cell.decision;
+  if (cell.prompt !== "") root.append(el("div", "prompt", cell.prompt));
+  root.append(el("pre", "code", cell.code));
+  if (cell.findings.length > 0) {
+    const list = el("ul", "findings");
+    for (const finding of cell.findings) {
+      const line = finding.line === undefined ? "" : ` (line ${finding.line + 1})`;
+      const item = el("li", `finding finding-${finding.severity}`, `${finding.ruleId}: ${finding.message}${line}`);
+      list.append(item);
+    }
+    root.append(list);
+  }
+  if (cell.dataFiles.length > 0) root.append(el("div", "data-files", `Data: ${cell.dataFiles.map((f) => `/data/${f.name}`).join(", ")}`));
+
+  const running = cell.run.kind === "running";
+  const bar = el("div", "actions");
+  bar.append(
+    button("Run", "run", !running && pythonReady, () => actions.run(cell)),
+    button("Stop", "stop", running, () => actions.stop(cell)),
+    button("Accept", "accept", !running, () => actions.accept(cell)),
+    button("Reject", "reject", !running, () => actions.reject(cell)),
+  );
+  const feedback = el("textarea", "feedback");
+  feedback.placeholder = "What should be fixed?";
+  feedback.value = cell.feedback;
+  feedback.addEventListener("input", () => (cell.feedback = feedback.value));
+  bar.append(feedback, button("Ask to fix", "fix", !running, () => actions.fix(cell, feedback.value)));
+  root.append(bar);
+
+  root.append(el("div", "run-status", statusText(cell.run)));
+  root.append(el("pre", "stdout", cell.stdout), el("pre", "stderr", cell.stderr));
+  if (cell.repr !== null) root.append(el("pre", "repr", cell.repr));
+  if (cell.error !== null) root.append(el("pre", "traceback", cell.error));
+  for (const image of cell.images) {
+    const img = el("img", "output-image");
+    img.alt = image.name;
+    img.src = `data:${image.mime};base64,${image.base64}`;
+    root.append(img);
+  }
+  if (cell.html !== null) {
+    const frame = el("iframe", "output-html");
+    frame.setAttribute("sandbox", "");
+    frame.srcdoc = cell.html;
+    root.append(frame);
+  }
+  if (cell.decision !== "none") root.append(el("div", "decision", cell.decision === "fix-requested" ? "Fix requested" : cell.decision === "accepted" ? "Accepted" : "Rejected"));
+  return root;
+}
+
+export function appendStream(root: HTMLElement, stream: "stdout" | "stderr", text: string): void {
+  const pre = root.querySelector<HTMLElement>(`pre.${stream}`);
+  if (pre !== null) pre.append(document.createTextNode(text));
+}

@@ -1,0 +1,62 @@
+/**
+ * Renders the panel's HTML document with its strict Content-Security-Policy. No DOM or VS Code
+ * dependencies: the extension imports this to fill its webview, and the test harness uses it too.
+ */
+
+export interface PanelHtmlOptions {
+  /** `webview.cspSource` in VS Code; the harness origin in tests. */
+  readonly cspSource: string;
+  /** Fresh random nonce per render (letters, digits, +/=). */
+  readonly nonce: string;
+  readonly scriptUri: string;
+  readonly styleUri: string;
+  /** Absolute URL of the `dist/` folder (holding `worker.js` and `pyodide/`), without trailing slash. */
+  readonly assetsBaseUri: string;
+  /** How long the worker may take to load Pyodide before the panel reports an error. */
+  readonly loadTimeoutMs?: number;
+  readonly title?: string;
+}
+
+function escapeAttr(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** The policy: nothing by default; nonce'd scripts plus the panel's own resources; wasm but never eval. */
+export function panelCsp(cspSource: string, nonce: string): string {
+  if (/[;'"\r\n]/.test(cspSource) || cspSource.trim() === "") throw new Error("cspSource must be a CSP source list");
+  if (!/^[A-Za-z0-9+/=_-]+$/.test(nonce)) throw new Error("nonce must be base64 characters");
+  return [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}' 'wasm-unsafe-eval' ${cspSource}`,
+    "worker-src blob:",
+    `connect-src ${cspSource}`,
+    `style-src ${cspSource}`,
+    `img-src ${cspSource} data:`,
+    `font-src ${cspSource}`,
+    "frame-src 'none'",
+    "form-action 'none'",
+    "base-uri 'none'",
+  ].join("; ");
+}
+
+export function renderPanelHtml(options: PanelHtmlOptions): string {
+  const csp = panelCsp(options.cspSource, options.nonce);
+  const base = options.assetsBaseUri.replace(/\/+$/, "");
+  const timeout = String(Math.max(1000, Math.floor(options.loadTimeoutMs ?? 120_000)));
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeAttr(csp)}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${escapeAttr(options.styleUri)}">
+<title>${escapeAttr(options.title ?? "AgentCode")}</title>
+</head>
+<body data-assets="${escapeAttr(base)}" data-load-timeout-ms="${timeout}">
+<div id="status" role="status">Starting Python…</div>
+<main id="cells"></main>
+<script nonce="${escapeAttr(options.nonce)}" type="module" src="${escapeAttr(options.scriptUri)}"></script>
+</body>
+</html>
+`;
+}

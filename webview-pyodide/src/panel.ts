@@ -1,0 +1,188 @@
+/**
+ * Entry point of the panel page: wires the VS Code API (postMessage/getState/setState), host messages
+ * (validated with parseHostMessage), the Python runtime and the cell views. Host messages are only sent
+ * from user clicks and runtime events, never on behalf of the worker.
+ */
+
+import { type CellState, type CellActions, appendStream, clearOutputs, newCell, renderCell, summarize } from "./cells";
+import { type HostMessage, type PageMessage, parseHostMessage } from "./protocol";
+import { PythonRuntime, type WorkerState } from "./runtime";
+
+interface VsCodeApi {
+  postMessage(message: PageMessage): void;
+  getState(): unknown;
+  setState(state: PersistedState): void;
+}
+
+interface PersistedState {
+  readonly version: 1;
+  readonly cells: readonly CellState[];
+}
+
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+const cellsRoot = document.getElementById("cells") as HTMLElement;
+const statusEl = document.getElementById("status") as HTMLElement;
+const assetsBase = document.body.dataset.assets ?? "";
+const loadTimeoutMs = Number(document.body.dataset.loadTimeoutMs ?? "120000");
+
+const cells: CellState[] = restoreCells(vscode.getState());
+const elements = new Map<string, HTMLElement>();
+let pythonState: WorkerState = { kind: "loading" };
+
+function post(message: PageMessage): void {
+  vscode.postMessage(message);
+}
+
+function reportError(message: string): void {
+  post({ type: "webview/error", message });
+}
+
+function restoreCells(state: unknown): CellState[] {
+  if (typeof state !== "object" || state === null || !("cells" in state) || !Array.isArray(state.cells)) return [];
+  const restored: CellState[] = [];
+  for (const raw of state.cells as unknown[]) {
+    if (typeof raw !== "object" || raw === null || !("id" in raw) || typeof raw.id !== "string") continue;
+    const cell = raw as CellState;
+    // A run cannot survive a reload: the worker that ran it is gone.
+    if (cell.run.kind === "running") cell.run = { kind: "finished", status: "stopped", elapsedMs: 0 };
+    restored.push(cell);
+  }
+  return restored;
+}
+
+let saveTimer: ReturnType<typeof setTimeout> | undefined;
+function save(): void {
+  if (saveTimer !== undefined) return;
+  saveTimer = setTimeout(() => {
+    saveTimer = undefined;
+    vscode.setState({ version: 1, cells });
+  }, 50);
+}
+
+function render(cell: CellState): void {
+  const fresh = renderCell(cell, actions, pythonState.kind === "ready");
+  const old = elements.get(cell.id);
+  if (old === undefined) cellsRoot.append(fresh);
+  else old.replaceWith(fresh);
+  elements.set(cell.id, fresh);
+  save();
+}
+
+function renderStatus(): void {
+  statusEl.dataset.state = pythonState.kind;
+  statusEl.textContent =
+    pythonState.kind === "loading"
+      ? "Starting Python…"
+      : pythonState.kind === "ready"
+        ? `Python ready (${(pythonState.loadMs / 1000).toFixed(1)} s)`
+        : pythonState.message;
+  for (const cell of cells) render(cell);
+}
+
+const runtime = new PythonRuntime(assetsBase, loadTimeoutMs, {
+  onError: reportError,
+  onStateChange(state) {
+    pythonState = state;
+    renderStatus();
+  },
+});
+
+async function runCell(cell: CellState): Promise<void> {
+  if (cell.run.kind === "running") return;
+  clearOutputs(cell);
+  cell.run = { kind: "running" };
+  render(cell);
+  const outcome = await runtime.run(cell.code, cell.dataFiles, (stream, text) => {
+    cell[stream] += text;
+    const root = elements.get(cell.id);
+    if (root !== undefined) appendStream(root, stream, text);
+    save();
+  });
+  switch (outcome.kind) {
+    case "done":
+      cell.repr = outcome.result.repr;
+      cell.html = outcome.result.html;
+      cell.error = outcome.result.error;
+      cell.images = [...outcome.result.images];
+      cell.run = { kind: "finished", status: outcome.result.status, elapsedMs: outcome.result.elapsedMs };
+      break;
+    case "stopped":
+      cell.error = "Stopped.";
+      cell.run = { kind: "finished", status: "stopped", elapsedMs: outcome.elapsedMs };
+      break;
+    case "failed":
+      cell.error = outcome.message;
+      cell.run = { kind: "finished", status: "failed", elapsedMs: 0 };
+      break;
+  }
+  render(cell);
+  post({ type: "cell/result", id: cell.id, summary: summarize(cell) });
+}
+
+const actions: CellActions = {
+  run: (cell) => void runCell(cell),
+  stop: () => runtime.stop(),
+  accept(cell) {
+    cell.decision = "accepted";
+    render(cell);
+    post({ type: "cell/accept", id: cell.id, code: cell.code });
+  },
+  reject(cell) {
+    cell.decision = "rejected";
+    render(cell);
+    post({ type: "cell/reject", id: cell.id });
+  },
+  fix(cell, feedback) {
+    cell.decision = "fix-requested";
+    cell.feedback = feedback;
+    render(cell);
+    post({ type: "cell/fix", id: cell.id, feedback });
+  },
+};
+
+function handleHost(message: HostMessage): void {
+  const cell = cells.find((c) => c.id === message.id);
+  switch (message.type) {
+    case "cell/add": {
+      const fresh = newCell(message);
+      const index = cells.findIndex((c) => c.id === message.id);
+      if (index >= 0) cells[index] = fresh;
+      else cells.push(fresh);
+      render(fresh);
+      return;
+    }
+    case "cell/run":
+      if (cell === undefined) reportError(`cell/run: no cell '${message.id}'`);
+      else void runCell(cell);
+      return;
+    case "cell/stop":
+      runtime.stop();
+      return;
+  }
+}
+
+window.addEventListener("message", (event: MessageEvent<unknown>) => {
+  const parsed = parseHostMessage(event.data);
+  if (parsed.ok) handleHost(parsed.value);
+  else reportError(`Ignored a message from the editor: ${parsed.error}`);
+});
+
+document.addEventListener("securitypolicyviolation", (event) => {
+  reportError(`Blocked by the panel's security policy: ${event.effectiveDirective} ${event.blockedURI}`);
+});
+
+for (const cell of cells) render(cell);
+renderStatus();
+post({ type: "webview/ready" });
+runtime.start().then(
+  (state) => {
+    pythonState = state;
+    renderStatus();
+  },
+  (error: unknown) => {
+    pythonState = { kind: "failed", message: error instanceof Error ? error.message : String(error) };
+    renderStatus();
+  },
+);

@@ -1,0 +1,111 @@
+/**
+ * The Pyodide worker. The page fetches this bundle as text and starts it from a Blob URL as a module
+ * worker; it loads Pyodide from the absolute assets URL it receives in `init`, then runs cells one at a
+ * time, streaming stdout/stderr (partial lines included) and answering with a `done` result. It has no
+ * access to the VS Code API; the page validates everything it posts.
+ */
+
+import type { PyodideInterface } from "pyodide";
+import runnerSource from "./py/runner.py";
+import { type DataFile } from "./protocol";
+import { type PageToWorker, type WorkerRunResult, type WorkerToPage, parsePageToWorker } from "./worker_protocol";
+
+interface WorkerScope {
+  postMessage(message: WorkerToPage): void;
+  addEventListener(type: "message", listener: (event: MessageEvent<unknown>) => void): void;
+  addEventListener(type: "securitypolicyviolation", listener: (event: SecurityPolicyViolationEvent) => void): void;
+}
+
+interface PyodideModule {
+  loadPyodide(options: { indexURL: string; stdout?: (line: string) => void }): Promise<PyodideInterface>;
+}
+
+type PyCallable = ((...args: unknown[]) => unknown) & { destroy?: () => void };
+
+const scope = self as unknown as WorkerScope;
+let pyodide: PyodideInterface | undefined;
+let runCell: PyCallable | undefined;
+let mountData: PyCallable | undefined;
+let currentRunId = -1;
+
+function post(message: WorkerToPage): void {
+  scope.postMessage(message);
+}
+
+function streamWriter(stream: "stdout" | "stderr"): { write: (buffer: Uint8Array) => number } {
+  const decoder = new TextDecoder("utf-8");
+  return {
+    write(buffer: Uint8Array): number {
+      const text = decoder.decode(buffer, { stream: true });
+      if (text.length > 0) post({ type: "stream", runId: currentRunId, stream, text });
+      return buffer.length;
+    },
+  };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function init(indexURL: string): Promise<void> {
+  const started = performance.now();
+  try {
+    const module = (await import(/* @vite-ignore */ `${indexURL}pyodide.mjs`)) as PyodideModule;
+    const py = await module.loadPyodide({ indexURL });
+    py.setStdout(streamWriter("stdout"));
+    py.setStderr(streamWriter("stderr"));
+    py.runPython(runnerSource, { filename: "/lib/agentcode_runner.py" });
+    runCell = py.globals.get("run_cell") as PyCallable;
+    mountData = py.globals.get("mount_data") as PyCallable;
+    pyodide = py;
+    post({ type: "ready", loadMs: performance.now() - started });
+  } catch (error) {
+    post({ type: "init-error", message: `Python could not start: ${describe(error)}` });
+  }
+}
+
+function decodeBase64(text: string): Uint8Array {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+async function run(runId: number, code: string, dataFiles: readonly DataFile[]): Promise<void> {
+  const started = performance.now();
+  currentRunId = runId;
+  const py = pyodide;
+  if (py === undefined || runCell === undefined || mountData === undefined) {
+    post({ type: "done", runId, result: failure("Python is not ready yet.", started) });
+    return;
+  }
+  try {
+    const files = py.toPy(dataFiles.map((file) => [file.name, decodeBase64(file.base64)]));
+    mountData(files);
+    await py.loadPackagesFromImports(code, {
+      messageCallback: () => undefined,
+      errorCallback: (message: string) => post({ type: "stream", runId, stream: "stderr", text: `Package loading failed: ${message}\n` }),
+    });
+    const json = runCell(code);
+    const parsed = JSON.parse(String(json)) as Omit<WorkerRunResult, "elapsedMs">;
+    post({ type: "done", runId, result: { ...parsed, elapsedMs: performance.now() - started } });
+  } catch (error) {
+    post({ type: "done", runId, result: failure(`The run failed: ${describe(error)}`, started) });
+  }
+}
+
+function failure(message: string, started: number): WorkerRunResult {
+  return { status: "error", repr: null, html: null, error: message, images: [], elapsedMs: performance.now() - started };
+}
+
+scope.addEventListener("securitypolicyviolation", (event) => {
+  post({ type: "csp-violation", message: `Blocked by the panel's security policy: ${event.effectiveDirective} ${event.blockedURI}` });
+});
+
+let queue: Promise<void> = Promise.resolve();
+scope.addEventListener("message", (event) => {
+  const parsed = parsePageToWorker(event.data);
+  if (!parsed.ok) return;
+  const message: PageToWorker = parsed.value;
+  queue = queue.then(() => (message.type === "init" ? init(message.indexURL) : run(message.runId, message.code, message.dataFiles)));
+});

@@ -1,0 +1,117 @@
+// Test harness that plays the VS Code webview host: an HTTP server on 127.0.0.1 (random port) serving
+// dist/ and a page rendered by renderPanelHtml (cspSource = the harness origin), with an acquireVsCodeApi
+// shim that records posted messages in window.__hostMessages, keeps setState in sessionStorage (so it
+// survives reload) and exposes window.__sendToPanel(msg). Also launches the one Chromium for a suite.
+import { createServer } from "node:http";
+import { readFile, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, extname, join, normalize } from "node:path";
+import { fileURLToPath } from "node:url";
+import { randomBytes } from "node:crypto";
+import { build } from "esbuild";
+import { chromium } from "playwright-core";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dist = join(here, "..", "dist");
+const types = {
+  ".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css", ".wasm": "application/wasm",
+  ".zip": "application/zip", ".json": "application/json", ".html": "text/html; charset=utf-8",
+};
+
+async function loadRenderer() {
+  const out = await build({ entryPoints: [join(here, "..", "src/html.ts")], bundle: true, format: "esm", platform: "node", write: false, logLevel: "warning" });
+  const url = `data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString("base64")}`;
+  return (await import(url)).renderPanelHtml;
+}
+
+const shim = `
+window.__hostMessages = [];
+const KEY = "__vscodeState";
+let acquired = false;
+window.acquireVsCodeApi = () => {
+  if (acquired) throw new Error("acquireVsCodeApi called twice");
+  acquired = true;
+  return {
+    postMessage: (m) => { window.__hostMessages.push(JSON.parse(JSON.stringify(m))); },
+    getState: () => { const s = sessionStorage.getItem(KEY); return s === null ? undefined : JSON.parse(s); },
+    setState: (s) => { sessionStorage.setItem(KEY, JSON.stringify(s)); return s; },
+  };
+};
+window.__sendToPanel = (m) => window.postMessage(m, "*");
+`;
+
+/** Starts the harness server. Options: loadTimeoutMs, pyodideDelayMs (delays pyodide files, for timeout tests). */
+export async function startHarness(options = {}) {
+  const renderPanelHtml = await loadRenderer();
+  let origin = "";
+  const server = createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? "/", origin);
+      if (url.pathname === "/" || url.pathname === "/index.html") {
+        const nonce = randomBytes(16).toString("base64");
+        const timeout = Number(url.searchParams.get("timeout") ?? options.loadTimeoutMs ?? 180000);
+        let html = renderPanelHtml({
+          cspSource: origin, nonce, scriptUri: `${origin}/dist/panel.js`, styleUri: `${origin}/dist/panel.css`,
+          assetsBaseUri: url.searchParams.get("assets") ?? `${origin}/dist`, loadTimeoutMs: timeout,
+        });
+        html = html.replace("<script ", `<script nonce="${nonce}">${shim}</script>\n<script `);
+        res.writeHead(200, { "content-type": types[".html"], "cache-control": "no-store" });
+        res.end(html);
+        return;
+      }
+      if (url.pathname.startsWith("/stall/")) return; // never answers: load-timeout tests
+      if (!url.pathname.startsWith("/dist/")) { res.writeHead(404).end(); return; }
+      const file = normalize(join(dist, decodeURIComponent(url.pathname.slice("/dist/".length))));
+      if (!file.startsWith(dist)) { res.writeHead(403).end(); return; }
+      const body = await readFile(file);
+      res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream" });
+      res.end(body);
+    } catch {
+      if (!res.headersSent) res.writeHead(404);
+      res.end();
+    }
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  origin = `http://127.0.0.1:${address.port}`;
+  return {
+    origin,
+    url: `${origin}/`,
+    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
+
+export const chromiumArgs = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+/** Launches Debian's Chromium with a fresh profile; returns {context, close}. */
+export async function launchBrowser() {
+  const profile = await mkdtemp(join(tmpdir(), "agentcode-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    headless: true,
+    args: chromiumArgs,
+  });
+  return {
+    context,
+    close: async () => { await context.close(); await rm(profile, { recursive: true, force: true }); },
+  };
+}
+
+/** Opens the harness page and waits until Python is ready. */
+export async function openPanel(context, url, { waitReady = true } = {}) {
+  const page = await context.newPage();
+  await page.goto(url);
+  if (waitReady) await page.waitForSelector('#status[data-state="ready"]', { timeout: 180000 });
+  return page;
+}
+
+let counter = 0;
+/** Adds a cell through the host channel, clicks Run, waits for the finished state, returns the cell view. */
+export async function runInPanel(page, code, { dataFiles = [], timeout = 120000 } = {}) {
+  const id = `c${++counter}-${Date.now()}`;
+  await page.evaluate((m) => window.__sendToPanel(m), { type: "cell/add", id, prompt: "", code, findings: [], dataFiles });
+  const cell = page.locator(`section.cell[data-cell-id="${id}"]`);
+  await cell.locator('button[data-action="run"]:not([disabled])').click();
+  await page.waitForSelector(`section.cell[data-cell-id="${id}"]:is([data-run="ok"],[data-run="error"],[data-run="stopped"],[data-run="failed"])`, { timeout });
+  return { id, cell, text: (sel) => cell.locator(sel).textContent() };
+}
