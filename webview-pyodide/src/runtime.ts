@@ -180,7 +180,7 @@ export class PythonRuntime {
   }
 
   private workerBlobUrl(): Promise<string> {
-    this.blobUrl ??= fetch(`${this.assetsBase}/worker.js`).then(async (response) => {
+    this.blobUrl ??= fetch(`${this.assetsBase}/worker.js`, { signal: AbortSignal.timeout(this.loadTimeoutMs) }).then(async (response) => {
       if (!response.ok) throw new Error(`worker.js: HTTP ${response.status}`);
       const text = await response.text();
       return URL.createObjectURL(new Blob([text], { type: "text/javascript" }));

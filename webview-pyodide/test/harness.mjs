@@ -59,7 +59,9 @@ export async function startHarness(options = {}) {
         res.end(html);
         return;
       }
-      if (url.pathname.startsWith("/stall/")) return; // never answers: load-timeout tests
+      // /stall/ serves worker.js but never answers for Pyodide's files: load-timeout tests.
+      if (url.pathname.startsWith("/stall/") && url.pathname !== "/stall/worker.js") return;
+      if (url.pathname === "/stall/worker.js") url.pathname = "/dist/worker.js";
       if (!url.pathname.startsWith("/dist/")) { res.writeHead(404).end(); return; }
       const file = normalize(join(dist, decodeURIComponent(url.pathname.slice("/dist/".length))));
       if (!file.startsWith(dist)) { res.writeHead(403).end(); return; }

@@ -70,3 +70,71 @@ test("a malformed host message is reported as webview/error, not acted on", asyn
   await page.waitForFunction(() => window.__hostMessages.some((m) => m.type === "webview/error" && m.message.includes("cell/add")), null, { timeout: 10000 });
   assert.equal(await page.locator('section.cell[data-cell-id="bad"]').count(), 0);
 });
+
+test("Stop ends `while True: pass` and the next run works at once on the pre-warmed worker", async () => {
+  const id = "spin";
+  await page.evaluate((m) => window.__sendToPanel(m), { type: "cell/add", id, prompt: "spin", code: "while True: pass", findings: [], dataFiles: [] });
+  const cell = page.locator(`section.cell[data-cell-id="${id}"]`);
+  await cell.locator('button[data-action="run"]:not([disabled])').click();
+  await page.waitForSelector(`section.cell[data-cell-id="${id}"][data-run="running"]`);
+  await cell.locator('button[data-action="stop"]').click();
+  await page.waitForSelector(`section.cell[data-cell-id="${id}"][data-run="stopped"]`, { timeout: 10000 });
+  const next = await runInPanel(page, "print('after stop')");
+  assert.equal(await next.text("pre.stdout"), "after stop\n");
+  const summary = await page.evaluate(() => window.__hostMessages.find((m) => m.type === "cell/result" && m.id === "spin").summary);
+  assert.equal(summary.status, "stopped");
+});
+
+test("data files are mounted read-only at /data", async () => {
+  const dataFiles = [{ name: "numbers.csv", base64: Buffer.from("a,b\n1,2\n").toString("base64") }];
+  const code = [
+    "print(open('/data/numbers.csv').read().splitlines()[1])",
+    "for action in (lambda: open('/data/numbers.csv', 'w'), lambda: open('/data/new.txt', 'w')):",
+    "    try:",
+    "        action()",
+    "        print('WRITABLE')",
+    "    except OSError as e:",
+    "        print(type(e).__name__)",
+  ].join("\n");
+  const run = await runInPanel(page, code, { dataFiles });
+  assert.equal(await run.text("pre.stdout"), "1,2\nPermissionError\nPermissionError\n");
+});
+
+test("PNG and SVG files written to /output are shown as images", async () => {
+  const code = [
+    "import struct, zlib",
+    "def chunk(kind, data):",
+    "    return struct.pack('>I', len(data)) + kind + data + struct.pack('>I', zlib.crc32(kind + data))",
+    "raw = b''.join(b'\\x00' + b'\\xff\\x00\\x00' * 4 for _ in range(4))",
+    "png = b'\\x89PNG\\r\\n\\x1a\\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', 4, 4, 8, 2, 0, 0, 0)) + chunk(b'IDAT', zlib.compress(raw)) + chunk(b'IEND', b'')",
+    "open('/output/red.png', 'wb').write(png)",
+    "open('/output/box.svg', 'w').write('<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"><rect width=\"10\" height=\"10\"/></svg>')",
+  ].join("\n");
+  const run = await runInPanel(page, code);
+  const images = run.cell.locator("img.output-image");
+  assert.equal(await images.count(), 2);
+  await page.waitForFunction((id) => [...document.querySelectorAll(`section[data-cell-id="${id}"] img`)].every((i) => i.complete && i.naturalWidth > 0), run.id, { timeout: 10000 });
+  const sources = await images.evaluateAll((els) => els.map((e) => e.getAttribute("src").slice(0, 22)));
+  assert.deepEqual(sources, ["data:image/svg+xml;bas", "data:image/png;base64,"]);
+});
+
+test("HTML output is rendered in an opaque-origin sandboxed iframe whose scripts do not run", async () => {
+  const code = [
+    "class Table:",
+    "    def _repr_html_(self):",
+    "        return '<b id=\"t\">bold</b><script>document.body.append(Object.assign(document.createElement(\"i\"), {id: \"ran\"}))</script>'",
+    "Table()",
+  ].join("\n");
+  const run = await runInPanel(page, code);
+  const frame = run.cell.locator("iframe.output-html");
+  assert.equal(await frame.getAttribute("sandbox"), "");
+  const inner = run.cell.frameLocator("iframe.output-html");
+  assert.equal(await inner.locator("#t").textContent(), "bold");
+  assert.equal(await inner.locator("#ran").count(), 0);
+});
+
+test("a package that cannot be loaded is reported, not silent", async () => {
+  const run = await runInPanel(page, "import numpy");
+  assert.match(await run.text("pre.stderr"), /Package loading failed/);
+  assert.match(await run.text("pre.traceback"), /ModuleNotFoundError/);
+});
