@@ -146,22 +146,9 @@ internal static class OutputFormats
         Json);
 
     /// <summary>The wire name of a status: ok, error, timeout, memory, output-limit.</summary>
-    public static string StatusName(RunStatus status) => status switch
-    {
-        RunStatus.Ok => "ok",
-        RunStatus.Error => "error",
-        RunStatus.Timeout => "timeout",
-        RunStatus.Memory => "memory",
-        RunStatus.OutputLimit => "output-limit",
-        _ => status.ToString().ToLowerInvariant(),
-    };
+    public static string StatusName(RunStatus status) => Protocol.ProtocolMapping.ToWire(status);
 
-    public static string SeverityName(Severity severity) => severity switch
-    {
-        Severity.Error => "error",
-        Severity.Warning => "warning",
-        _ => "info",
-    };
+    public static string SeverityName(Severity severity) => Protocol.ProtocolMapping.ToWire(severity);
 
     private static string SarifLevel(Severity severity) => severity switch
     {
