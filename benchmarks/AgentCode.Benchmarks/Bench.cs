@@ -1,0 +1,101 @@
+// Measurement helpers shared by the benchmarks: timing samples, percentiles, table rows, running a child
+// process, its peak resident memory, and finding the built agentcode executable.
+using System.Diagnostics;
+using System.Globalization;
+
+/// <summary>Timing, memory and process helpers for the benchmarks.</summary>
+internal static class Bench
+{
+    public static void Header(string firstColumn, params string[] columns)
+    {
+        Console.WriteLine($"{firstColumn,-40}" + string.Concat(columns.Select(c => $"{c,12}")));
+    }
+
+    public static void Row(string name, List<double> samples, double baseline) =>
+        Console.WriteLine($"{name,-40}{Percentile(samples, 50),12:0.0}{Percentile(samples, 95),12:0.0}{Percentile(samples, 50) / baseline,11:0.0}x");
+
+    public static List<double> Measure(int iterations, int warmup, Func<object> action)
+    {
+        for (var i = 0; i < warmup; i++)
+        {
+            action();
+        }
+
+        var samples = new List<double>(iterations);
+        for (var i = 0; i < iterations; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            action();
+            samples.Add(clock.Elapsed.TotalMilliseconds);
+        }
+
+        return samples;
+    }
+
+    public static double Percentile(List<double> samples, int percent)
+    {
+        var sorted = samples.Order().ToArray();
+        var rank = (int)Math.Ceiling(percent / 100.0 * sorted.Length) - 1;
+        return sorted[Math.Clamp(rank, 0, sorted.Length - 1)];
+    }
+
+    public static string RunProcess(string file, IEnumerable<string> arguments, string? stdin, int[]? okCodes = null)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in arguments)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start " + file);
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (stdin is not null)
+        {
+            process.StandardInput.Write(stdin);
+        }
+
+        process.StandardInput.Close();
+        process.WaitForExit();
+        if (!(okCodes ?? [0]).Contains(process.ExitCode))
+        {
+            throw new InvalidOperationException($"{file} exited with {process.ExitCode}: {error.Result}");
+        }
+
+        return output.Result;
+    }
+
+    /// <summary>The native interpreter itself, not a launcher script (pyenv shims add hundreds of milliseconds).</summary>
+    public static string NativePython() => RunProcess("python3", ["-c", "import sys; print(sys.executable)"], "").Trim();
+
+    /// <summary>
+    /// Peak resident set size in MiB of a child process, as the kernel accounts it (getrusage of the children of a
+    /// small python3 parent, which waits for the child). The same probe measures the baseline and AgentCode.
+    /// </summary>
+    public static double PeakRssMb(string python, string file, IEnumerable<string> arguments)
+    {
+        const string probe = "import resource, subprocess, sys\n"
+            + "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)\n"
+            + "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)";
+        var kb = RunProcess(python, new[] { "-c", probe, file }.Concat(arguments), "");
+        return double.Parse(kb.Trim(), CultureInfo.InvariantCulture) / 1024;
+    }
+
+    public static string? FindAgentcode()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "AgentCode.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        if (dir is null)
+        {
+            return null;
+        }
+
+        var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
+        var candidate = Path.Combine(dir.FullName, "server", "AgentCode.Server", "bin", configuration, "net10.0", OperatingSystem.IsWindows() ? "agentcode.exe" : "agentcode");
+        return File.Exists(candidate) ? candidate : null;
+    }
+}
