@@ -7,8 +7,11 @@ using Xunit;
 namespace AgentCode.Sandbox.Tests;
 
 [Collection(SharedSandbox.Name)]
-public sealed class RunTests(SandboxFixture fixture)
+public sealed class RunTests(SandboxFixture fixture) : IDisposable
 {
+    // xunit makes one instance per test, so each test gets its own folder for data files.
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("agentcode-data-");
+
     [Fact]
     public async Task ItPrintsWhatTheProgramPrints()
     {
@@ -54,68 +57,44 @@ public sealed class RunTests(SandboxFixture fixture)
     [Fact]
     public async Task ADataFileIsReadableAtSlashData()
     {
-        var dir = Directory.CreateTempSubdirectory("agentcode-data-");
-        try
-        {
-            var csv = Path.Combine(dir.FullName, "sales.csv");
-            File.WriteAllText(csv, "region,amount\nnorth,10\nsouth,32\n");
-            var result = await fixture.RunAsync(
-                "import csv, os\nrows = list(csv.DictReader(open('/data/sales.csv')))\nprint(sum(int(r['amount']) for r in rows), sorted(os.listdir('/data')))\n",
-                data: [new DataMount(csv)]);
-            Assert.Equal(RunStatus.Ok, result.Status);
-            Assert.Equal("42 ['sales.csv']\n", result.Stdout);
-        }
-        finally
-        {
-            dir.Delete(true);
-        }
+        var csv = Path.Combine(_dir.FullName, "sales.csv");
+        File.WriteAllText(csv, "region,amount\nnorth,10\nsouth,32\n");
+        var result = await fixture.RunAsync(
+            "import csv, os\nrows = list(csv.DictReader(open('/data/sales.csv')))\nprint(sum(int(r['amount']) for r in rows), sorted(os.listdir('/data')))\n",
+            data: [new DataMount(csv)]);
+        Assert.Equal(RunStatus.Ok, result.Status);
+        Assert.Equal("42 ['sales.csv']\n", result.Stdout);
     }
 
     [Fact]
     public async Task ADataFolderIsMountedReadOnlyUnderItsName()
     {
-        var dir = Directory.CreateTempSubdirectory("agentcode-data-");
-        try
-        {
-            var folder = Directory.CreateDirectory(Path.Combine(dir.FullName, "inputs"));
-            File.WriteAllText(Path.Combine(folder.FullName, "a.txt"), "alpha");
-            var result = await fixture.RunAsync(
-                "print(open('/data/inputs/a.txt').read())\ntry:\n    open('/data/inputs/b.txt', 'w')\nexcept OSError as e:\n    print('refused', type(e).__name__)\n",
-                data: [new DataMount(folder.FullName)]);
-            Assert.Equal(RunStatus.Ok, result.Status);
-            Assert.StartsWith("alpha\nrefused ", result.Stdout, StringComparison.Ordinal);
-            Assert.False(File.Exists(Path.Combine(folder.FullName, "b.txt")));
-        }
-        finally
-        {
-            dir.Delete(true);
-        }
+        var folder = Directory.CreateDirectory(Path.Combine(_dir.FullName, "inputs"));
+        File.WriteAllText(Path.Combine(folder.FullName, "a.txt"), "alpha");
+        var result = await fixture.RunAsync(
+            "print(open('/data/inputs/a.txt').read())\ntry:\n    open('/data/inputs/b.txt', 'w')\nexcept OSError as e:\n    print('refused', type(e).__name__)\n",
+            data: [new DataMount(folder.FullName)]);
+        Assert.Equal(RunStatus.Ok, result.Status);
+        Assert.StartsWith("alpha\nrefused ", result.Stdout, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(folder.FullName, "b.txt")));
     }
 
     [Fact]
     public async Task ASymlinkInsideADataFolderCannotLeadOutOfIt()
     {
-        var dir = Directory.CreateTempSubdirectory("agentcode-data-");
-        try
-        {
-            var secret = "canary-" + Guid.NewGuid().ToString("N");
-            var canary = Path.Combine(dir.FullName, "canary.txt");
-            File.WriteAllText(canary, secret);
-            var folder = Directory.CreateDirectory(Path.Combine(dir.FullName, "inputs"));
-            File.CreateSymbolicLink(Path.Combine(folder.FullName, "link.txt"), canary);
-            File.CreateSymbolicLink(Path.Combine(folder.FullName, "etc"), "/etc");
-            var result = await fixture.RunAsync(
-                "for p in ('/data/inputs/link.txt', '/data/inputs/etc/passwd'):\n    try:\n        print(open(p).read())\n    except OSError as e:\n        print('refused', type(e).__name__)\n",
-                data: [new DataMount(folder.FullName)]);
-            Assert.Equal(RunStatus.Ok, result.Status);
-            Assert.DoesNotContain(secret, result.Stdout, StringComparison.Ordinal);
-            Assert.DoesNotContain("root:", result.Stdout, StringComparison.Ordinal);
-            Assert.Equal(2, result.Stdout.Split("refused").Length - 1);
-        }
-        finally
-        {
-            dir.Delete(true);
-        }
+        var secret = "canary-" + Guid.NewGuid().ToString("N");
+        var canary = Path.Combine(_dir.FullName, "canary.txt");
+        File.WriteAllText(canary, secret);
+        var folder = Directory.CreateDirectory(Path.Combine(_dir.FullName, "inputs"));
+        File.CreateSymbolicLink(Path.Combine(folder.FullName, "link.txt"), canary);
+        File.CreateSymbolicLink(Path.Combine(folder.FullName, "etc"), "/etc");
+        var result = await fixture.RunAsync(
+            "for p in ('/data/inputs/link.txt', '/data/inputs/etc/passwd'):\n    try:\n        print(open(p).read())\n    except OSError as e:\n        print('refused', type(e).__name__)\n",
+            data: [new DataMount(folder.FullName)]);
+        Assert.Equal(RunStatus.Ok, result.Status);
+        Assert.DoesNotContain(secret, result.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("root:", result.Stdout, StringComparison.Ordinal);
+        Assert.Equal(2, result.Stdout.Split("refused").Length - 1);
     }
 
     [Fact]
@@ -176,4 +155,6 @@ public sealed class RunTests(SandboxFixture fixture)
         Assert.Equal(RunStatus.Error, result.Status);
         Assert.Contains("does not exist", result.Message, StringComparison.Ordinal);
     }
+
+    public void Dispose() => _dir.Delete(recursive: true);
 }
