@@ -4,7 +4,8 @@
 // with its own HOME, XDG dirs, user-data-dir (user settings written before start) and extensions dir, all under
 // one temp dir. A .vsix is installed first with `--install-extension` into the same dirs. The server runs in its
 // own process group, which `stop()` ends (TERM, then KILL after a deadline), as does a process-exit hook and,
-// if everything else fails, code-server's own idle timeout. Readiness is polled with a deadline, never slept.
+// if everything else fails, code-server's own idle timeout. stop() also removes the temp dir (AGENTCODE_E2E_KEEP=1
+// keeps it). Readiness is polled with a deadline, never slept.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -25,6 +26,11 @@ export function runtimeInstalled() {
   );
 }
 
+/** An error that ends pollUntil at once. */
+export function stopPolling(message) {
+  return Object.assign(new Error(message), { stopPolling: true });
+}
+
 /** Polls `probe` until it returns a truthy value, or throws `what` after `timeoutMs`. */
 export async function pollUntil(what, probe, { timeoutMs, intervalMs = 250 }) {
   const deadline = Date.now() + timeoutMs;
@@ -36,6 +42,10 @@ export async function pollUntil(what, probe, { timeoutMs, intervalMs = 250 }) {
         return value;
       }
     } catch (error) {
+      // A probe throws `stopPolling` errors when waiting longer cannot help (e.g. an error is on screen).
+      if (error?.stopPolling) {
+        throw error;
+      }
       last = error;
     }
     if (Date.now() > deadline) {
@@ -73,6 +83,8 @@ export async function startCodeServer({ vsix, settings, env = {}, startTimeoutMs
     XDG_DATA_HOME: path.join(root, "xdg-data"),
     DOTNET_CLI_TELEMETRY_OPTOUT: "1",
     DOTNET_NOLOGO: "1",
+    // The language server's compiled-module cache: private, so every run proves the cold start works.
+    AGENTCODE_CACHE_DIR: path.join(root, "agentcode-cache"),
     ...env,
   };
   const common = [
@@ -132,6 +144,9 @@ export async function startCodeServer({ vsix, settings, env = {}, startTimeoutMs
     await Promise.race([exit, timer]);
     // Children of the group (extension host, language server) may outlive the parent: KILL them all.
     killGroup("SIGKILL");
+    if (process.env.AGENTCODE_E2E_KEEP !== "1") {
+      fs.rmSync(root, { recursive: true, force: true, maxRetries: 3 });
+    }
   };
 
   try {
@@ -139,7 +154,7 @@ export async function startCodeServer({ vsix, settings, env = {}, startTimeoutMs
       "code-server to print its port",
       () => {
         if (exited) {
-          throw new Error(`code-server exited (${JSON.stringify(exited)}); log: ${logPath}`);
+          throw stopPolling(`code-server exited (${JSON.stringify(exited)}); log: ${logPath}`);
         }
         const m = /HTTP server listening on http:\/\/127\.0\.0\.1:(\d+)\//.exec(fs.readFileSync(logPath, "utf8"));
         return m ? Number(m[1]) : 0;

@@ -111,23 +111,22 @@ export async function notificationMessages(page) {
 }
 
 /**
- * Polls until a webview content frame holds `selector` and returns that frame. The content frame is the
- * inner iframe (`fake.html`, named active-frame or pending-frame) whose parent is `webview/browser/pre/index.html`.
+ * The webview content frame that holds `selector`, or null. The content frame is the inner iframe (`fake.html`,
+ * named active-frame or pending-frame) whose parent is `webview/browser/pre/index.html`.
  */
+export async function findWebviewFrame(page, selector) {
+  for (const frame of page.frames()) {
+    if (frame === page.mainFrame() || !frame.url().includes("/webview/browser/pre/")) {
+      continue;
+    }
+    if ((await frame.locator(selector).count().catch(() => 0)) > 0) {
+      return frame;
+    }
+  }
+  return null;
+}
+
+/** Polls until a webview content frame holds `selector` and returns that frame. */
 export async function webviewFrame(page, selector, { timeoutMs }) {
-  return pollUntil(
-    `a webview showing ${selector}`,
-    async () => {
-      for (const frame of page.frames()) {
-        if (frame === page.mainFrame() || !frame.url().includes("/webview/browser/pre/")) {
-          continue;
-        }
-        if ((await frame.locator(selector).count().catch(() => 0)) > 0) {
-          return frame;
-        }
-      }
-      return null;
-    },
-    { timeoutMs, intervalMs: 500 },
-  );
+  return pollUntil(`a webview showing ${selector}`, () => findWebviewFrame(page, selector), { timeoutMs, intervalMs: 500 });
 }

@@ -1,0 +1,173 @@
+// End-to-end test of the Generate flow in a real VS Code (code-server 4.139.1) with the built .vsix installed,
+// driven from Debian Chromium: the command palette runs "AgentCode: Generate Python...", the prompt goes through
+// the real language server to a scripted OpenAI-compatible server on 127.0.0.1, the sandbox panel runs the code
+// in Pyodide and shows its output, a click on Accept writes the code into the open file on disk and the decision
+// into .agentcode/runs.jsonl. The .vsix comes from AGENTCODE_VSIX or the newest extension/*.vsix (run.sh
+// packages it). On failure a screenshot and the code-server and VS Code logs are copied to a temp dir whose path
+// is printed.
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { after, before, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { pollUntil, startCodeServer, stopPolling } from "./code_server.mjs";
+import { codeReply, startOpenAiServer } from "./openai_server.mjs";
+import { answerInputBox, findWebviewFrame, launchBrowser, notificationMessages, openFile, openWorkbench, runCommand } from "./workbench.mjs";
+
+const extensionDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+const apiKey = "sk-e2e-7f3a9c";
+const prompt = "Print the total of 3, 4 and 5";
+const code = 'print("total", sum([3, 4, 5]))';
+
+function findVsix() {
+  if (process.env.AGENTCODE_VSIX) {
+    return process.env.AGENTCODE_VSIX;
+  }
+  const candidates = fs
+    .readdirSync(extensionDir)
+    .filter((f) => f.endsWith(".vsix"))
+    .map((f) => path.join(extensionDir, f))
+    .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
+  if (candidates.length === 0) {
+    throw new Error("no extension/*.vsix: run `npm run package` (or extension/test/e2e/run.sh) first");
+  }
+  return candidates[0];
+}
+
+let openai;
+let codeServer;
+let browser;
+let workspace;
+
+before(async () => {
+  openai = await startOpenAiServer({ replies: [codeReply(code)] });
+  workspace = fs.mkdtempSync(path.join(os.tmpdir(), "agentcode-e2e-workspace-"));
+  fs.writeFileSync(path.join(workspace, "analysis.py"), "# analysis\n");
+  codeServer = await startCodeServer({
+    vsix: findVsix(),
+    env: { AGENTCODE_API_KEY: apiKey },
+    settings: {
+      "agentcode.llm.baseUrl": openai.baseUrl,
+      "agentcode.llm.model": "test-model",
+      "security.workspace.trust.enabled": false,
+      "workbench.startupEditor": "none",
+      "workbench.tips.enabled": false,
+      "workbench.enableExperiments": false,
+      "workbench.secondarySideBar.defaultVisibility": "hidden",
+      "chat.disableAIFeatures": true,
+      "telemetry.telemetryLevel": "off",
+      "extensions.autoUpdate": false,
+      "extensions.autoCheckUpdates": false,
+      "update.mode": "none",
+      "git.enabled": false,
+      "files.autoSave": "off",
+    },
+  });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await codeServer?.stop();
+  await openai?.close();
+  if (workspace) {
+    fs.rmSync(workspace, { recursive: true, force: true });
+  }
+});
+
+/** Runs `body`; on failure copies a screenshot and the logs to a temp dir, prints where, and rethrows. */
+async function withArtifacts(t, body) {
+  try {
+    await body();
+  } catch (error) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "agentcode-e2e-failure-"));
+    await browser?.page.screenshot({ path: path.join(dir, "screenshot.png") }).catch(() => {});
+    if (codeServer) {
+      fs.copyFileSync(codeServer.logPath, path.join(dir, "code-server.log"));
+      // VS Code's own logs, including the extension host and the AgentCode output channel.
+      fs.cpSync(path.join(codeServer.dirs.userData, "logs"), path.join(dir, "vscode-logs"), { recursive: true });
+    }
+    if (workspace) {
+      fs.cpSync(workspace, path.join(dir, "workspace"), { recursive: true });
+    }
+    t.diagnostic(`e2e failure artifacts (screenshot, code-server and VS Code logs, workspace): ${dir}`);
+    throw error;
+  }
+}
+
+/** Fails the wait at once when VS Code shows an error notification, instead of waiting out the deadline. */
+async function failOnErrorNotification(page) {
+  const errors = page.locator(".notification-toast:has(.codicon-error) .notification-list-item-message");
+  if ((await errors.count()) > 0) {
+    throw stopPolling(`VS Code shows an error: ${(await errors.allInnerTexts()).join(" | ")}`);
+  }
+}
+
+test("Generate Python from the palette runs the code in the panel, and Accept writes it into the open file", async (t) => {
+  await withArtifacts(t, async () => {
+    const { page } = browser;
+    await openWorkbench(page, codeServer.url, workspace);
+    await openFile(page, "analysis.py");
+
+    await runCommand(page, "AgentCode: Generate Python");
+    await answerInputBox(page, "AgentCode: Generate Python", prompt);
+
+    // The language server starts, compiles python.wasm (cold cache), asks the model, checks and trial-runs the
+    // code; then the panel loads Pyodide and runs it. Generous: 2 busy cores.
+    const finished = 'section.cell[data-run="ok"], section.cell[data-run="error"], section.cell[data-run="failed"]';
+    const panel = await pollUntil(
+      "the AgentCode Sandbox panel to show a finished run",
+      async () => {
+        await failOnErrorNotification(page);
+        return findWebviewFrame(page, finished);
+      },
+      { timeoutMs: 360_000, intervalMs: 1000 },
+    );
+    const cell = panel.locator(finished).first();
+    const stdout = await cell.locator("pre.stdout").innerText();
+    const traceback = (await cell.locator("pre.traceback").allInnerTexts()).join("\n");
+    assert.equal(await cell.getAttribute("data-run"), "ok", `run failed: ${stdout}\n${traceback}`);
+    assert.match(stdout, /^total 12$/m);
+    assert.equal(await cell.locator(".prompt").innerText(), prompt);
+    assert.equal((await cell.locator("pre.code").innerText()).trim(), code);
+    assert.ok(
+      await page.locator('.tabs-container .tab[aria-label*="AgentCode Sandbox"]').count(),
+      "the panel tab is titled AgentCode Sandbox",
+    );
+
+    await cell.locator('button[data-action="accept"]').click();
+
+    const file = path.join(workspace, "analysis.py");
+    const written = await pollUntil(
+      "analysis.py on disk to contain the generated code",
+      async () => {
+        await failOnErrorNotification(page);
+        const text = fs.readFileSync(file, "utf8");
+        return text.includes(code) ? text : null;
+      },
+      { timeoutMs: 60_000 },
+    );
+    assert.match(written, /# analysis/, "the file's own content is kept");
+
+    const records = await pollUntil(
+      ".agentcode/runs.jsonl to record the accept decision",
+      () => {
+        const log = path.join(workspace, ".agentcode", "runs.jsonl");
+        const lines = fs.existsSync(log) ? fs.readFileSync(log, "utf8").split("\n").filter(Boolean) : [];
+        const parsed = lines.map((l) => JSON.parse(l));
+        return parsed.some((r) => /accept/i.test(JSON.stringify(r))) ? parsed : null;
+      },
+      { timeoutMs: 30_000 },
+    );
+    assert.ok(records.some((r) => JSON.stringify(r).includes(prompt)), "the run record names the prompt");
+
+    assert.equal(openai.requests.length, 1, "one model call");
+    const request = openai.requests[0];
+    assert.equal(request.path, "/v1/chat/completions");
+    assert.equal(request.headers.authorization, `Bearer ${apiKey}`);
+    assert.equal(request.json.model, "test-model");
+    assert.ok(request.body.includes(prompt), "the prompt reached the model");
+    t.diagnostic(`notifications at the end: ${JSON.stringify(await notificationMessages(page))}`);
+  });
+});
