@@ -1,8 +1,9 @@
-// End-to-end test of the Generate flow in a real VS Code (code-server 4.139.1) with the built .vsix installed,
+// End-to-end tests in a real VS Code (code-server 4.139.1) with the built .vsix installed,
 // driven from Debian Chromium: the command palette runs "AgentCode: Generate Python...", the prompt goes through
 // the real language server to a scripted OpenAI-compatible server on 127.0.0.1, the sandbox panel runs the code
 // in Pyodide and shows its output, a click on Accept writes the code into the open file on disk and the decision
-// into .agentcode/runs.jsonl. The .vsix comes from AGENTCODE_VSIX or the newest extension/*.vsix (run.sh
+// into .agentcode/runs.jsonl. A second test opens a file that imports socket and finds the checker's finding
+// in the Problems view (diagnostics from the language server). The .vsix comes from AGENTCODE_VSIX or the newest extension/*.vsix (run.sh
 // packages it). On failure a screenshot and the code-server and VS Code logs are copied to a temp dir whose path
 // is printed.
 import assert from "node:assert/strict";
@@ -44,6 +45,7 @@ before(async () => {
   openai = await startOpenAiServer({ replies: [codeReply(code)] });
   workspace = fs.mkdtempSync(path.join(os.tmpdir(), "agentcode-e2e-workspace-"));
   fs.writeFileSync(path.join(workspace, "analysis.py"), "# analysis\n");
+  fs.writeFileSync(path.join(workspace, "network.py"), "import socket\n\nprint(socket.gethostname())\n");
   codeServer = await startCodeServer({
     vsix: findVsix(),
     env: { AGENTCODE_API_KEY: apiKey },
@@ -96,6 +98,17 @@ async function withArtifacts(t, body) {
   }
 }
 
+let workbenchOpen = false;
+
+/** Opens the workspace in the workbench the first time a test needs it. */
+async function workbench() {
+  if (!workbenchOpen) {
+    await openWorkbench(browser.page, codeServer.url, workspace);
+    workbenchOpen = true;
+  }
+  return browser.page;
+}
+
 /** Fails the wait at once when VS Code shows an error notification, instead of waiting out the deadline. */
 async function failOnErrorNotification(page) {
   const errors = page.locator(".notification-toast:has(.codicon-error) .notification-list-item-message");
@@ -106,8 +119,7 @@ async function failOnErrorNotification(page) {
 
 test("Generate Python from the palette runs the code in the panel, and Accept writes it into the open file", async (t) => {
   await withArtifacts(t, async () => {
-    const { page } = browser;
-    await openWorkbench(page, codeServer.url, workspace);
+    const page = await workbench();
     await openFile(page, "analysis.py");
 
     await runCommand(page, "AgentCode: Generate Python");
@@ -169,5 +181,26 @@ test("Generate Python from the palette runs the code in the panel, and Accept wr
     assert.equal(request.json.model, "test-model");
     assert.ok(request.body.includes(prompt), "the prompt reached the model");
     t.diagnostic(`notifications at the end: ${JSON.stringify(await notificationMessages(page))}`);
+  });
+});
+
+test("Opening a file that imports socket lists the network finding in the Problems view", async (t) => {
+  await withArtifacts(t, async () => {
+    const page = await workbench();
+    await openFile(page, "network.py");
+    await runCommand(page, "View: Focus Problems");
+    const row = page.locator(".markers-panel .monaco-list-row", { hasText: "AC102" }).first();
+    await pollUntil(
+      "the Problems view to list AC102 for network.py",
+      async () => {
+        await failOnErrorNotification(page);
+        return (await row.count()) > 0;
+      },
+      { timeoutMs: 180_000, intervalMs: 500 },
+    );
+    const text = await row.innerText();
+    assert.match(text, /network connection \(import socket\)/);
+    assert.match(text, /agentcode/);
+    assert.match(text, /Ln 1, Col 1/);
   });
 });
