@@ -3,7 +3,7 @@
 // its log, so there is no race for a "free" port), without auth, telemetry, update checks or workspace trust,
 // with its own HOME, XDG dirs, user-data-dir (user settings written before start) and extensions dir, all under
 // one temp dir. A .vsix is installed first with `--install-extension` into the same dirs. The server runs in its
-// own process group, which `stop()` ends (TERM, then KILL after a deadline), as does a process-exit hook and,
+// own process group, which `stop()` ends (TERM, then KILL after a deadline), as do exit and signal hooks and,
 // if everything else fails, code-server's own idle timeout. stop() also removes the temp dir (AGENTCODE_E2E_KEEP=1
 // keeps it). Readiness is polled with a deadline, never slept.
 import { spawn } from "node:child_process";
@@ -135,10 +135,19 @@ export async function startCodeServer({ vsix, settings, env = {}, startTimeoutMs
     }
   };
   const onExit = () => killGroup("SIGKILL");
+  // Interrupted runs (Ctrl+C, the test runner's timeout) skip "exit" hooks unless the signal is handled.
+  const onSignal = (signal) => {
+    killGroup("SIGKILL");
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  };
   process.once("exit", onExit);
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
 
   const stop = async () => {
     process.removeListener("exit", onExit);
+    process.removeListener("SIGINT", onSignal);
+    process.removeListener("SIGTERM", onSignal);
     killGroup("SIGTERM");
     const timer = new Promise((resolve) => setTimeout(resolve, 10_000).unref());
     await Promise.race([exit, timer]);

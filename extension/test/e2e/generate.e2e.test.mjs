@@ -109,11 +109,16 @@ async function workbench() {
   return browser.page;
 }
 
-/** Fails the wait at once when VS Code shows an error notification, instead of waiting out the deadline. */
-async function failOnErrorNotification(page) {
-  const errors = page.locator(".notification-toast:has(.codicon-error) .notification-list-item-message");
-  if ((await errors.count()) > 0) {
-    throw stopPolling(`VS Code shows an error: ${(await errors.allInnerTexts()).join(" | ")}`);
+/**
+ * Fails the wait at once when VS Code shows an error (a notification toast or a modal dialog, e.g. "Command ...
+ * resulted in an error"), instead of waiting out the deadline.
+ */
+async function failOnVisibleError(page) {
+  const toasts = page.locator(".notification-toast:has(.codicon-error) .notification-list-item-message");
+  const dialogs = page.locator(".monaco-dialog-box:has(.codicon-error)");
+  const texts = [...(await toasts.allInnerTexts()), ...(await dialogs.allInnerTexts())];
+  if (texts.length > 0) {
+    throw stopPolling(`VS Code shows an error: ${texts.join(" | ").replace(/\s+/g, " ")}`);
   }
 }
 
@@ -131,7 +136,7 @@ test("Generate Python from the palette runs the code in the panel, and Accept wr
     const panel = await pollUntil(
       "the AgentCode Sandbox panel to show a finished run",
       async () => {
-        await failOnErrorNotification(page);
+        await failOnVisibleError(page);
         return findWebviewFrame(page, finished);
       },
       { timeoutMs: 360_000, intervalMs: 1000 },
@@ -154,7 +159,7 @@ test("Generate Python from the palette runs the code in the panel, and Accept wr
     const written = await pollUntil(
       "analysis.py on disk to contain the generated code",
       async () => {
-        await failOnErrorNotification(page);
+        await failOnVisibleError(page);
         const text = fs.readFileSync(file, "utf8");
         return text.includes(code) ? text : null;
       },
@@ -193,7 +198,7 @@ test("Opening a file that imports socket lists the network finding in the Proble
     await pollUntil(
       "the Problems view to list AC102 for network.py",
       async () => {
-        await failOnErrorNotification(page);
+        await failOnVisibleError(page);
         return (await row.count()) > 0;
       },
       { timeoutMs: 180_000, intervalMs: 500 },
