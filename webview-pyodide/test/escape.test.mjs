@@ -3,11 +3,8 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:net";
-import { startHarness, launchBrowser, openPanel, runInPanel } from "./harness.mjs";
+import { openPanel, runInPanel, usePanelSuite } from "./harness.mjs";
 
-let harness;
-let browser;
-let page;
 let listener;
 let connections = 0;
 let port = 0;
@@ -16,16 +13,13 @@ before(async () => {
   listener = createServer((socket) => { connections++; socket.destroy(); });
   await new Promise((resolve) => listener.listen(0, "127.0.0.1", resolve));
   port = listener.address().port;
-  harness = await startHarness();
-  browser = await launchBrowser();
-  page = await openPanel(browser.context, harness.url);
 });
 
 after(async () => {
-  await browser?.close();
-  await harness?.close();
   await new Promise((resolve) => listener.close(resolve));
 });
+
+const suite = usePanelSuite();
 
 test("fetch, XHR, WebSocket, urllib and sockets from Python reach nothing on another local port", async () => {
   const target = `http://127.0.0.1:${port}/steal`;
@@ -49,13 +43,13 @@ test("fetch, XHR, WebSocket, urllib and sockets from Python reach nothing on ano
     `attempt('open_url', lambda: pyodide.http.open_url('${target}'))`,
     "print(' '.join(results))",
   ].join("\n");
-  const run = await runInPanel(page, code);
+  const run = await runInPanel(suite.page, code);
   const stdout = await run.text("pre.stdout");
   for (const name of ["xhr", "urllib", "import", "open_url"]) assert.match(stdout, new RegExp(`${name}:blocked`), stdout);
   // WebSocket and Emscripten's socket emulation (which uses WebSockets) fail asynchronously, not by raising;
   // for them the promise is the listener's zero count below.
   // Each blocked request is reported by the CSP; wait for the reports, then check the listener saw nothing.
-  await page.waitForFunction(() => window.__hostMessages.filter((m) => m.type === "webview/error" && m.message.includes("connect-src")).length >= 2, null, { timeout: 20000 });
+  await suite.page.waitForFunction(() => window.__hostMessages.filter((m) => m.type === "webview/error" && m.message.includes("connect-src")).length >= 2, null, { timeout: 60000 });
   assert.equal(connections, 0);
 });
 
@@ -69,7 +63,7 @@ test("eval and new Function are blocked by the policy", async () => {
     "    except Exception as e:",
     "        print(name, 'blocked', 'EvalError' in str(e))",
   ].join("\n");
-  const run = await runInPanel(page, code);
+  const run = await runInPanel(suite.page, code);
   assert.equal(await run.text("pre.stdout"), "eval blocked True\nFunction blocked True\n");
 });
 
@@ -83,32 +77,32 @@ test("a forged cell/accept posted from Python never reaches the host, and the VS
     "js.postMessage(to_js({'type': 'done', 'runId': 999999, 'result': {}}, dict_converter=Object.fromEntries))",
     "print(hasattr(js, 'acquireVsCodeApi'), hasattr(js, 'parent'), hasattr(js, 'document'))",
   ].join("\n");
-  await page.evaluate((m) => window.__sendToPanel(m), { type: "cell/add", id: "victim", prompt: "", code: "1", findings: [], dataFiles: [] });
-  const run = await runInPanel(page, code);
+  await suite.page.evaluate((m) => window.__sendToPanel(m), { type: "cell/add", id: "victim", prompt: "", code: "1", findings: [], dataFiles: [] });
+  const run = await runInPanel(suite.page, code);
   assert.equal(await run.text("pre.stdout"), "False False False\n");
-  const accepts = await page.evaluate(() => window.__hostMessages.filter((m) => m.type === "cell/accept"));
+  const accepts = await suite.page.evaluate(() => window.__hostMessages.filter((m) => m.type === "cell/accept"));
   assert.deepEqual(accepts, []);
-  assert.equal(await page.locator('section[data-cell-id="victim"]').getAttribute("data-decision"), "none");
+  assert.equal(await suite.page.locator('section[data-cell-id="victim"]').getAttribute("data-decision"), "none");
 });
 
 test("a synthetic click from page script does not post an accept", async () => {
-  await page.evaluate(() => document.querySelector('section[data-cell-id="victim"] button[data-action="accept"]').click());
-  const accepts = await page.evaluate(() => window.__hostMessages.filter((m) => m.type === "cell/accept"));
+  await suite.page.evaluate(() => document.querySelector('section[data-cell-id="victim"] button[data-action="accept"]').click());
+  const accepts = await suite.page.evaluate(() => window.__hostMessages.filter((m) => m.type === "cell/accept"));
   assert.deepEqual(accepts, []);
 });
 
 test("state survives a reload of the page", async () => {
-  const run = await runInPanel(page, "print('remember me')");
-  await page.reload();
-  await page.waitForSelector('#status[data-state="ready"]', { timeout: 180000 });
-  const restored = page.locator(`section.cell[data-cell-id="${run.id}"]`);
+  const run = await runInPanel(suite.page, "print('remember me')");
+  await suite.page.reload();
+  await suite.page.waitForSelector('#status[data-state="ready"]', { timeout: 180000 });
+  const restored = suite.page.locator(`section.cell[data-cell-id="${run.id}"]`);
   assert.equal(await restored.locator("pre.stdout").textContent(), "remember me\n");
   assert.equal(await restored.getAttribute("data-run"), "ok");
 });
 
 test("a Pyodide load that never finishes is reported as webview/error after the timeout", async () => {
-  const stalled = await openPanel(browser.context, `${harness.url}?assets=${encodeURIComponent(`${harness.origin}/stall`)}&timeout=3000`, { waitReady: false });
-  await stalled.waitForSelector('#status[data-state="failed"]', { timeout: 30000 });
+  const stalled = await openPanel(suite.browser.context, `${suite.harness.url}?assets=${encodeURIComponent(`${suite.harness.origin}/stall`)}&timeout=3000`, { waitReady: false });
+  await stalled.waitForSelector('#status[data-state="failed"]', { timeout: 60000 });
   const errors = await stalled.evaluate(() => window.__hostMessages.filter((m) => m.type === "webview/error"));
   assert.ok(errors.some((m) => /did not start within/.test(m.message)), JSON.stringify(errors));
   await stalled.close();

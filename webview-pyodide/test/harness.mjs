@@ -1,7 +1,9 @@
 // Test harness that plays the VS Code webview host: an HTTP server on 127.0.0.1 (random port) serving
 // dist/ and a page rendered by renderPanelHtml (cspSource = the harness origin), with an acquireVsCodeApi
 // shim that records posted messages in window.__hostMessages, keeps setState in sessionStorage (so it
-// survives reload) and exposes window.__sendToPanel(msg). Also launches the one Chromium for a suite.
+// survives reload) and exposes window.__sendToPanel(msg). `usePanelSuite()` registers the before/after hooks
+// that start the harness, launch the one Chromium of a test file and open a ready panel.
+import { before, after } from "node:test";
 import { createServer } from "node:http";
 import { readFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -44,9 +46,11 @@ window.__sendToPanel = (m) => window.postMessage(m, "*");
 export async function startHarness(options = {}) {
   const renderPanelHtml = await loadRenderer();
   let origin = "";
+  const requests = [];
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? "/", origin);
+      requests.push(url.pathname);
       if (url.pathname === "/" || url.pathname === "/index.html") {
         const nonce = randomBytes(16).toString("base64");
         const timeout = Number(url.searchParams.get("timeout") ?? options.loadTimeoutMs ?? 180000);
@@ -79,6 +83,8 @@ export async function startHarness(options = {}) {
   return {
     origin,
     url: `${origin}/`,
+    /** Paths of every request the server received, in order. */
+    requests,
     close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }
@@ -93,10 +99,30 @@ export async function launchBrowser() {
     headless: true,
     args: chromiumArgs,
   });
+  // Two busy cores can make a click or a selector slow; a generous default keeps the tests about behaviour.
+  context.setDefaultTimeout(60000);
   return {
     context,
     close: async () => { await context.close(); await rm(profile, { recursive: true, force: true }); },
   };
+}
+
+/**
+ * Registers hooks that start the harness and Chromium and open a panel with Python ready; returns an object
+ * whose `harness`, `browser` and `page` are set once the hooks have run. Everything is closed after the file.
+ */
+export function usePanelSuite(options = {}) {
+  const suite = { harness: undefined, browser: undefined, page: undefined };
+  before(async () => {
+    suite.harness = await startHarness(options);
+    suite.browser = await launchBrowser();
+    suite.page = await openPanel(suite.browser.context, suite.harness.url);
+  });
+  after(async () => {
+    await suite.browser?.close();
+    await suite.harness?.close();
+  });
+  return suite;
 }
 
 /** Opens the harness page and waits until Python is ready. */

@@ -1,41 +1,35 @@
 // The panel bundle in real headless Chromium: outputs, tracebacks, host messages from clicks.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startHarness, launchBrowser, openPanel, runInPanel } from "./harness.mjs";
+import { runInPanel, usePanelSuite } from "./harness.mjs";
 
-let harness;
-let browser;
-let page;
-
-before(async () => {
-  harness = await startHarness();
-  browser = await launchBrowser();
-  page = await openPanel(browser.context, harness.url);
-});
-
-after(async () => {
-  await browser?.close();
-  await harness?.close();
-});
+const suite = usePanelSuite();
 
 test("the page tells the host it is ready and reports no errors while starting", async () => {
-  const messages = await page.evaluate(() => window.__hostMessages);
+  const messages = await suite.page.evaluate(() => window.__hostMessages);
   assert.deepEqual(messages.filter((m) => m.type === "webview/ready").length, 1);
   assert.deepEqual(messages.filter((m) => m.type === "webview/error"), []);
 });
 
+test("the page fetches each Pyodide file once and the workers fetch nothing themselves", async () => {
+  // In VS Code the webview's service worker answers only the page, never a worker: the page must fetch for them.
+  await suite.page.waitForFunction(() => document.querySelector("#status")?.dataset.state === "ready");
+  const pyodideRequests = suite.harness.requests.filter((path) => path.startsWith("/dist/pyodide/"));
+  assert.deepEqual([...pyodideRequests].sort(), ["/dist/pyodide/pyodide-lock.json", "/dist/pyodide/pyodide.asm.wasm", "/dist/pyodide/python_stdlib.zip"]);
+});
+
 test("printed output is streamed into the cell, partial lines included", async () => {
-  const run = await runInPanel(page, "import sys\nprint('hello', 6 * 7)\nsys.stdout.write('no newline')\nsys.stderr.write('warn\\n')\n'value'");
+  const run = await runInPanel(suite.page, "import sys\nprint('hello', 6 * 7)\nsys.stdout.write('no newline')\nsys.stderr.write('warn\\n')\n'value'");
   assert.equal(await run.text("pre.stdout"), "hello 42\nno newline");
   assert.equal(await run.text("pre.stderr"), "warn\n");
   assert.equal(await run.text("pre.repr"), "'value'");
-  const result = await page.evaluate((id) => window.__hostMessages.find((m) => m.type === "cell/result" && m.id === id), run.id);
+  const result = await suite.page.evaluate((id) => window.__hostMessages.find((m) => m.type === "cell/result" && m.id === id), run.id);
   assert.equal(result.summary.status, "ok");
   assert.equal(result.summary.stdout, "hello 42\nno newline");
 });
 
 test("an exception shows a traceback of the cell's own frames, without Pyodide internals", async () => {
-  const run = await runInPanel(page, "def f(x):\n    return 1 / x\n\nf(0)\n");
+  const run = await runInPanel(suite.page, "def f(x):\n    return 1 / x\n\nf(0)\n");
   const tb = await run.text("pre.traceback");
   assert.match(tb, /ZeroDivisionError: division by zero/);
   assert.match(tb, /File "<cell>", line 4/);
@@ -45,19 +39,19 @@ test("an exception shows a traceback of the cell's own frames, without Pyodide i
 });
 
 test("a syntax error is reported as a clean SyntaxError", async () => {
-  const run = await runInPanel(page, "def broken(:\n  pass\n");
+  const run = await runInPanel(suite.page, "def broken(:\n  pass\n");
   const tb = await run.text("pre.traceback");
   assert.match(tb, /SyntaxError/);
   assert.doesNotMatch(tb, /_pyodide|runner/);
 });
 
 test("clicking Accept, Reject and Ask to fix posts the matching host messages", async () => {
-  const run = await runInPanel(page, "print(1)");
+  const run = await runInPanel(suite.page, "print(1)");
   await run.cell.locator('button[data-action="accept"]').click();
   await run.cell.locator("textarea.feedback").fill("use a loop");
   await run.cell.locator('button[data-action="fix"]').click();
   await run.cell.locator('button[data-action="reject"]').click();
-  const msgs = await page.evaluate((id) => window.__hostMessages.filter((m) => m.id === id && m.type !== "cell/result"), run.id);
+  const msgs = await suite.page.evaluate((id) => window.__hostMessages.filter((m) => m.id === id && m.type !== "cell/result"), run.id);
   assert.deepEqual(msgs, [
     { type: "cell/accept", id: run.id, code: "print(1)" },
     { type: "cell/fix", id: run.id, feedback: "use a loop" },
@@ -66,22 +60,22 @@ test("clicking Accept, Reject and Ask to fix posts the matching host messages", 
 });
 
 test("a malformed host message is reported as webview/error, not acted on", async () => {
-  await page.evaluate(() => window.__sendToPanel({ type: "cell/add", id: "bad", code: 5 }));
-  await page.waitForFunction(() => window.__hostMessages.some((m) => m.type === "webview/error" && m.message.includes("cell/add")), null, { timeout: 10000 });
-  assert.equal(await page.locator('section.cell[data-cell-id="bad"]').count(), 0);
+  await suite.page.evaluate(() => window.__sendToPanel({ type: "cell/add", id: "bad", code: 5 }));
+  await suite.page.waitForFunction(() => window.__hostMessages.some((m) => m.type === "webview/error" && m.message.includes("cell/add")), null, { timeout: 60000 });
+  assert.equal(await suite.page.locator('section.cell[data-cell-id="bad"]').count(), 0);
 });
 
 test("Stop ends `while True: pass` and the next run works at once on the pre-warmed worker", async () => {
   const id = "spin";
-  await page.evaluate((m) => window.__sendToPanel(m), { type: "cell/add", id, prompt: "spin", code: "while True: pass", findings: [], dataFiles: [] });
-  const cell = page.locator(`section.cell[data-cell-id="${id}"]`);
+  await suite.page.evaluate((m) => window.__sendToPanel(m), { type: "cell/add", id, prompt: "spin", code: "while True: pass", findings: [], dataFiles: [] });
+  const cell = suite.page.locator(`section.cell[data-cell-id="${id}"]`);
   await cell.locator('button[data-action="run"]:not([disabled])').click();
-  await page.waitForSelector(`section.cell[data-cell-id="${id}"][data-run="running"]`);
+  await suite.page.waitForSelector(`section.cell[data-cell-id="${id}"][data-run="running"]`, { timeout: 60000 });
   await cell.locator('button[data-action="stop"]').click();
-  await page.waitForSelector(`section.cell[data-cell-id="${id}"][data-run="stopped"]`, { timeout: 10000 });
-  const next = await runInPanel(page, "print('after stop')");
+  await suite.page.waitForSelector(`section.cell[data-cell-id="${id}"][data-run="stopped"]`, { timeout: 60000 });
+  const next = await runInPanel(suite.page, "print('after stop')");
   assert.equal(await next.text("pre.stdout"), "after stop\n");
-  const summary = await page.evaluate(() => window.__hostMessages.find((m) => m.type === "cell/result" && m.id === "spin").summary);
+  const summary = await suite.page.evaluate(() => window.__hostMessages.find((m) => m.type === "cell/result" && m.id === "spin").summary);
   assert.equal(summary.status, "stopped");
 });
 
@@ -96,7 +90,7 @@ test("data files are mounted read-only at /data", async () => {
     "    except OSError as e:",
     "        print(type(e).__name__)",
   ].join("\n");
-  const run = await runInPanel(page, code, { dataFiles });
+  const run = await runInPanel(suite.page, code, { dataFiles });
   assert.equal(await run.text("pre.stdout"), "1,2\nPermissionError\nPermissionError\n");
 });
 
@@ -110,10 +104,10 @@ test("PNG and SVG files written to /output are shown as images", async () => {
     "open('/output/red.png', 'wb').write(png)",
     "open('/output/box.svg', 'w').write('<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"><rect width=\"10\" height=\"10\"/></svg>')",
   ].join("\n");
-  const run = await runInPanel(page, code);
+  const run = await runInPanel(suite.page, code);
   const images = run.cell.locator("img.output-image");
   assert.equal(await images.count(), 2);
-  await page.waitForFunction((id) => [...document.querySelectorAll(`section[data-cell-id="${id}"] img`)].every((i) => i.complete && i.naturalWidth > 0), run.id, { timeout: 10000 });
+  await suite.page.waitForFunction((id) => [...document.querySelectorAll(`section[data-cell-id="${id}"] img`)].every((i) => i.complete && i.naturalWidth > 0), run.id, { timeout: 60000 });
   const sources = await images.evaluateAll((els) => els.map((e) => e.getAttribute("src").slice(0, 22)));
   assert.deepEqual(sources, ["data:image/svg+xml;bas", "data:image/png;base64,"]);
 });
@@ -125,7 +119,7 @@ test("HTML output is rendered in an opaque-origin sandboxed iframe whose scripts
     "        return '<b id=\"t\">bold</b><script>document.body.append(Object.assign(document.createElement(\"i\"), {id: \"ran\"}))</script>'",
     "Table()",
   ].join("\n");
-  const run = await runInPanel(page, code);
+  const run = await runInPanel(suite.page, code);
   const frame = run.cell.locator("iframe.output-html");
   assert.equal(await frame.getAttribute("sandbox"), "");
   const inner = run.cell.frameLocator("iframe.output-html");
@@ -134,7 +128,7 @@ test("HTML output is rendered in an opaque-origin sandboxed iframe whose scripts
 });
 
 test("a package that cannot be loaded is reported, not silent", async () => {
-  const run = await runInPanel(page, "import numpy");
+  const run = await runInPanel(suite.page, "import numpy");
   assert.match(await run.text("pre.stderr"), /Package loading failed/);
   assert.match(await run.text("pre.traceback"), /ModuleNotFoundError/);
 });

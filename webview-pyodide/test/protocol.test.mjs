@@ -51,6 +51,14 @@ test("the panel CSP is strict: no unsafe-eval, wasm allowed, blob workers, nonce
   assert.throws(() => html.renderPanelHtml({ cspSource: "x; script-src *", nonce: "a", scriptUri: "", styleUri: "", assetsBaseUri: "" }));
 });
 
+test("the CSP accepts code-server's source list and refuses one that would inject a directive", () => {
+  const page = html.renderPanelHtml({ cspSource: "'self' https://*.vscode-cdn.net", nonce: "n1", scriptUri: "s.js", styleUri: "s.css", assetsBaseUri: "https://x/dist" });
+  assert.match(page, /connect-src 'self' https:\/\/\*\.vscode-cdn\.net;/);
+  for (const bad of ["'self'; script-src *", "'unsafe-eval'", "https://a.example\"", "", "https://a.example\nscript-src *"]) {
+    assert.throws(() => html.panelCsp(bad, "n1"), /cspSource/, bad);
+  }
+});
+
 test("docs/webview.md names every panel message", async () => {
   const doc = await readFile(join(here, "..", "..", "docs", "webview.md"), "utf8");
   for (const type of [...protocol.hostMessageTypes, ...protocol.pageMessageTypes]) assert.ok(doc.includes(`\`${type}`), `docs/webview.md does not mention ${type}`);
