@@ -1,5 +1,6 @@
-// Builds the panel bundle into dist/: panel.js (page), worker.js (Pyodide worker, ESM), panel.css, and
-// the Pyodide runtime files copied from the pinned npm package into dist/pyodide/ (served locally, never a CDN).
+// Builds the panel bundle into dist/: panel.js (page), worker.js (Pyodide worker, ESM, with Pyodide's own
+// JavaScript bundled in), panel.css, and the Pyodide data files the page fetches and hands to the worker, copied
+// from the pinned npm package into dist/pyodide/ (served locally, never a CDN; nothing is downloaded).
 import { build } from "esbuild";
 import { copyFileSync, mkdirSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -10,13 +11,14 @@ const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, "dist");
 const require = createRequire(import.meta.url);
 const pyodideDir = dirname(require.resolve("pyodide/package.json"));
-export const pyodideFiles = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"];
+// Keep in step with pyodideFileNames in src/worker_protocol.ts.
+const pyodideFiles = ["pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"];
 
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(join(dist, "pyodide"), { recursive: true });
 const common = { bundle: true, format: "esm", target: "es2022", platform: "browser", logLevel: "warning", loader: { ".py": "text" } };
 await build({ ...common, entryPoints: [join(here, "src/panel.ts")], outfile: join(dist, "panel.js") });
-await build({ ...common, entryPoints: [join(here, "src/worker.ts")], outfile: join(dist, "worker.js") });
+await build({ ...common, entryPoints: [join(here, "src/worker.ts")], outfile: join(dist, "worker.js"), external: ["node:*", "ws"] });
 await build({ bundle: true, logLevel: "warning", entryPoints: [join(here, "src/panel.css")], outfile: join(dist, "panel.css") });
 for (const file of pyodideFiles) copyFileSync(join(pyodideDir, file), join(dist, "pyodide", file));
 console.log(`built ${dist}`);

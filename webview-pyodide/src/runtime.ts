@@ -6,7 +6,7 @@
  */
 
 import { type DataFile } from "./protocol";
-import { type WorkerRunResult, type WorkerToPage, type PageToWorker, parseWorkerMessage } from "./worker_protocol";
+import { type PyodideFiles, type WorkerRunResult, type WorkerToPage, type PageToWorker, parseWorkerMessage, pyodideFileNames } from "./worker_protocol";
 
 export type WorkerState = { kind: "loading" } | { kind: "ready"; loadMs: number } | { kind: "failed"; message: string };
 
@@ -37,6 +37,7 @@ class WorkerSlot {
   constructor(
     private readonly worker: Worker,
     indexURL: string,
+    files: PyodideFiles,
     timeoutMs: number,
     private readonly events: RuntimeEvents,
   ) {
@@ -50,7 +51,7 @@ class WorkerSlot {
       event.preventDefault();
       this.fail(`The Python worker failed: ${event.message || "unknown error"}`);
     });
-    this.send({ type: "init", indexURL });
+    this.send({ type: "init", indexURL, files });
   }
 
   send(message: PageToWorker): void {
@@ -112,6 +113,7 @@ export class PythonRuntime {
   private active: WorkerSlot | undefined;
   private spare: WorkerSlot | undefined;
   private blobUrl: Promise<string> | undefined;
+  private files: Promise<PyodideFiles> | undefined;
   private nextRunId = 1;
 
   constructor(
@@ -188,17 +190,35 @@ export class PythonRuntime {
     return this.blobUrl;
   }
 
+  /** The page fetches the Pyodide files (see PyodideFiles for why the worker cannot), once for all workers. */
+  private pyodideFiles(): Promise<PyodideFiles> {
+    this.files ??= Promise.all(
+      pyodideFileNames.map(async (name) => {
+        const response = await fetch(`${this.assetsBase}/pyodide/${name}`, { signal: AbortSignal.timeout(this.loadTimeoutMs) });
+        if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
+        return [name, await response.blob()] as const;
+      }),
+    ).then((entries) => Object.fromEntries(entries) as PyodideFiles);
+    return this.files;
+  }
+
   private async createSlot(): Promise<WorkerSlot> {
     let url: string;
+    let files: PyodideFiles;
     try {
       url = await this.workerBlobUrl();
+      files = await this.pyodideFiles();
     } catch (error) {
       this.blobUrl = undefined;
-      const message = `Could not load the Python worker: ${error instanceof Error ? error.message : String(error)}`;
+      this.files = undefined;
+      const message =
+        error instanceof Error && error.name === "TimeoutError"
+          ? `Python did not start within ${Math.round(this.loadTimeoutMs / 1000)} s. Reload the panel to try again.`
+          : `Could not load the Python worker: ${error instanceof Error ? error.message : String(error)}`;
       this.events.onError(message);
       throw new Error(message);
     }
     const worker = new Worker(url, { type: "module", name: "agentcode-pyodide" });
-    return new WorkerSlot(worker, `${this.assetsBase}/pyodide/`, this.loadTimeoutMs, this.events);
+    return new WorkerSlot(worker, `${this.assetsBase}/pyodide/`, files, this.loadTimeoutMs, this.events);
   }
 }

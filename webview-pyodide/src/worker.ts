@@ -5,10 +5,11 @@
  * access to the VS Code API; the page validates everything it posts.
  */
 
-import type { PyodideInterface } from "pyodide";
+import { loadPyodide } from "pyodide";
+import createPyodideModule from "pyodide/pyodide.asm.mjs";
 import runnerSource from "./py/runner.py";
 import { type DataFile } from "./protocol";
-import { type PageToWorker, type WorkerRunResult, type WorkerToPage, parsePageToWorker } from "./worker_protocol";
+import { type PageToWorker, type PyodideFiles, type WorkerRunResult, type WorkerToPage, parsePageToWorker } from "./worker_protocol";
 
 interface WorkerScope {
   postMessage(message: WorkerToPage): void;
@@ -16,14 +17,10 @@ interface WorkerScope {
   addEventListener(type: "securitypolicyviolation", listener: (event: SecurityPolicyViolationEvent) => void): void;
 }
 
-interface PyodideModule {
-  loadPyodide(options: { indexURL: string; stdout?: (line: string) => void }): Promise<PyodideInterface>;
-}
-
 type PyCallable = ((...args: unknown[]) => unknown) & { destroy?: () => void };
 
 const scope = self as unknown as WorkerScope;
-let pyodide: PyodideInterface | undefined;
+let pyodide: Awaited<ReturnType<typeof loadPyodide>> | undefined;
 let runCell: PyCallable | undefined;
 let mountData: PyCallable | undefined;
 let currentRunId = -1;
@@ -47,11 +44,26 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-async function init(indexURL: string): Promise<void> {
+async function init(indexURL: string, files: PyodideFiles): Promise<void> {
   const started = performance.now();
+  const served = new Map<string, { blob: Blob; type: string }>([
+    [new URL(`${indexURL}pyodide.asm.wasm`, self.location.href).href, { blob: files["pyodide.asm.wasm"], type: "application/wasm" }],
+    [new URL(`${indexURL}python_stdlib.zip`, self.location.href).href, { blob: files["python_stdlib.zip"], type: "application/zip" }],
+  ]);
+  const realFetch = self.fetch;
   try {
-    const module = (await import(/* @vite-ignore */ `${indexURL}pyodide.mjs`)) as PyodideModule;
-    const py = await module.loadPyodide({ indexURL });
+    // Pyodide fetches the wasm and the standard library by URL; answer those from the page-provided Blobs.
+    self.fetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+      const file = served.get(String(input instanceof Request ? input.url : input));
+      return file ? Promise.resolve(new Response(file.blob, { headers: { "content-type": file.type } })) : realFetch(input, init);
+    };
+    const py = await loadPyodide({
+      indexURL,
+      packageBaseUrl: indexURL,
+      lockFileContents: JSON.parse(await files["pyodide-lock.json"].text()),
+      createPyodideModule,
+    } as Parameters<typeof loadPyodide>[0]);
+    self.fetch = realFetch;
     py.setStdout(streamWriter("stdout"));
     py.setStderr(streamWriter("stderr"));
     py.runPython(runnerSource, { filename: "/lib/agentcode_runner.py" });
@@ -60,6 +72,7 @@ async function init(indexURL: string): Promise<void> {
     pyodide = py;
     post({ type: "ready", loadMs: performance.now() - started });
   } catch (error) {
+    self.fetch = realFetch;
     post({ type: "init-error", message: `Python could not start: ${describe(error)}` });
   }
 }
@@ -107,5 +120,5 @@ scope.addEventListener("message", (event) => {
   const parsed = parsePageToWorker(event.data);
   if (!parsed.ok) return;
   const message: PageToWorker = parsed.value;
-  queue = queue.then(() => (message.type === "init" ? init(message.indexURL) : run(message.runId, message.code, message.dataFiles)));
+  queue = queue.then(() => (message.type === "init" ? init(message.indexURL, message.files) : run(message.runId, message.code, message.dataFiles)));
 });

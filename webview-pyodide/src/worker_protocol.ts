@@ -23,9 +23,22 @@ export interface WorkerRunResult {
   readonly elapsedMs: number;
 }
 
+/**
+ * The Pyodide runtime files, fetched by the page and handed to the worker as Blobs. In VS Code the webview's
+ * service worker serves resources only to documents (a worker's requests carry no webview id and time out), so
+ * the worker never fetches them itself. Pyodide's JavaScript (pyodide.mjs, pyodide.asm.mjs) is bundled into
+ * worker.js, so the worker imports nothing at run time.
+ */
+export const pyodideFileNames = ["pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"] as const;
+export type PyodideFiles = { readonly [name in (typeof pyodideFileNames)[number]]: Blob };
+
+function isPyodideFiles(x: unknown): x is PyodideFiles {
+  return isObj(x) && pyodideFileNames.every((name) => x[name] instanceof Blob);
+}
+
 /** Page -> worker. */
 export type PageToWorker =
-  | { readonly type: "init"; readonly indexURL: string }
+  | { readonly type: "init"; readonly indexURL: string; readonly files: PyodideFiles }
   | { readonly type: "run"; readonly runId: number; readonly code: string; readonly dataFiles: readonly DataFile[] };
 
 /** Worker -> page. */
@@ -62,7 +75,8 @@ function isRunResult(x: unknown): x is WorkerRunResult {
 /** Validates a message the worker received from the page. */
 export function parsePageToWorker(x: unknown): Parsed<PageToWorker> {
   if (!isObj(x) || !isStr(x.type)) return fail("not a message");
-  if (x.type === "init") return isStr(x.indexURL) ? ok({ type: "init", indexURL: x.indexURL }) : fail("init: bad indexURL");
+  if (x.type === "init")
+    return isStr(x.indexURL) && isPyodideFiles(x.files) ? ok({ type: "init", indexURL: x.indexURL, files: x.files }) : fail("init: bad fields");
   if (x.type === "run") {
     if (!isNum(x.runId) || !isStr(x.code) || !Array.isArray(x.dataFiles) || !x.dataFiles.every(isDataFile))
       return fail("run: bad fields");
