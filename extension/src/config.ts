@@ -1,0 +1,91 @@
+/**
+ * Maps the VS Code settings `agentcode.*` to the settings object the language server reads
+ * ({llm, generate, sandbox, policy}; see docs/configuration.md) and to the extension's own options (server path,
+ * panel behaviour). Pure: it reads through a small getter interface so tests need no `vscode`.
+ */
+
+/** The part of vscode.WorkspaceConfiguration this module needs. */
+export interface SettingsReader {
+  get<T>(section: string): T | undefined;
+}
+
+export interface ServerSettings {
+  readonly llm: {
+    readonly baseUrl?: string;
+    readonly model?: string;
+    readonly apiKey?: string;
+    readonly apiVersion?: string;
+    readonly timeoutSeconds?: number;
+    readonly stream?: boolean;
+  };
+  readonly generate: { readonly maxAttempts?: number };
+  readonly sandbox: { readonly timeoutSeconds?: number; readonly memoryMb?: number; readonly outputKb?: number };
+  readonly policy: { readonly disabledRules: readonly string[] };
+}
+
+export interface ExtensionOptions {
+  readonly serverPath?: string;
+  readonly dotnetPath: string;
+  readonly runOnOpen: boolean;
+  readonly trace: "off" | "messages" | "verbose";
+}
+
+function str(reader: SettingsReader, key: string): string | undefined {
+  const v = reader.get<unknown>(key);
+  return typeof v === "string" && v.trim() !== "" ? v.trim() : undefined;
+}
+
+function num(reader: SettingsReader, key: string): number | undefined {
+  const v = reader.get<unknown>(key);
+  return typeof v === "number" && Number.isFinite(v) && v > 0 ? v : undefined;
+}
+
+function bool(reader: SettingsReader, key: string): boolean | undefined {
+  const v = reader.get<unknown>(key);
+  return typeof v === "boolean" ? v : undefined;
+}
+
+function strings(reader: SettingsReader, key: string): string[] {
+  const v = reader.get<unknown>(key);
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string" && x.trim() !== "").map((x) => x.trim()) : [];
+}
+
+/** Settings for the server; unset or malformed values are left out so the server's defaults and env fallbacks apply. */
+export function serverSettings(reader: SettingsReader, apiKey: string | undefined): ServerSettings {
+  const key = apiKey !== undefined && apiKey.trim() !== "" ? apiKey.trim() : undefined;
+  return {
+    llm: {
+      baseUrl: str(reader, "llm.baseUrl"),
+      model: str(reader, "llm.model"),
+      apiKey: key,
+      apiVersion: str(reader, "llm.apiVersion"),
+      timeoutSeconds: num(reader, "llm.timeoutSeconds"),
+      stream: bool(reader, "llm.stream"),
+    },
+    generate: { maxAttempts: num(reader, "generate.maxAttempts") },
+    sandbox: {
+      timeoutSeconds: num(reader, "sandbox.timeoutSeconds"),
+      memoryMb: num(reader, "sandbox.memoryMb"),
+      outputKb: num(reader, "sandbox.outputKb"),
+    },
+    policy: { disabledRules: strings(reader, "policy.disabledRules") },
+  };
+}
+
+/** The payload of initializationOptions and workspace/didChangeConfiguration. */
+export function configurationPayload(settings: ServerSettings): { settings: { agentcode: ServerSettings } } {
+  return { settings: { agentcode: settings } };
+}
+
+export function extensionOptions(reader: SettingsReader): ExtensionOptions {
+  const trace = reader.get<unknown>("trace");
+  return {
+    serverPath: str(reader, "server.path"),
+    dotnetPath: str(reader, "server.dotnetPath") ?? "dotnet",
+    runOnOpen: bool(reader, "panel.runOnOpen") ?? true,
+    trace: trace === "messages" || trace === "verbose" ? trace : "off",
+  };
+}
+
+/** Settings whose change needs a server restart rather than a didChangeConfiguration. */
+export const restartSettings: readonly string[] = ["agentcode.server.path", "agentcode.server.dotnetPath"];

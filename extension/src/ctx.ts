@@ -1,0 +1,82 @@
+/**
+ * The extension's context, shared by every command: the VS Code ExtensionContext, the "AgentCode" output
+ * channel, the status bar item, the language server host, the session's cells, the review panel and the prompt
+ * history. Also the run record writer, since every command appends to it.
+ */
+import * as vscode from "vscode";
+import type { OutputsSummary } from "../../webview-pyodide/src/protocol";
+import { PanelHost } from "./panel";
+import { appendRecord, makeRecord, type RecordEvent } from "./record";
+import { ServerHost } from "./server";
+import { Session, type Decision, type SessionCell } from "./session";
+import { StatusItem } from "./status";
+
+export class Ctx implements vscode.Disposable {
+  readonly output: vscode.LogOutputChannel;
+  readonly status: StatusItem;
+  readonly server: ServerHost;
+  readonly session = new Session();
+  readonly panel: PanelHost;
+  /** Prompts of this session, newest last; a failed or cancelled one is offered again in the input box. */
+  readonly prompts: string[] = [];
+  /** The prompt to prefill the next Generate with (the last one that did not succeed), if any. */
+  pendingPrompt: string | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(readonly extension: vscode.ExtensionContext) {
+    this.output = vscode.window.createOutputChannel("AgentCode", { log: true });
+    this.status = new StatusItem();
+    this.server = new ServerHost(extension, this.output, this.status);
+    this.panel = new PanelHost(this);
+    this.disposables.push(this.output, this.status, this.server, this.panel);
+  }
+
+  push(d: vscode.Disposable): void {
+    this.disposables.push(d);
+  }
+
+  /** The folder the run record and new files go to: the first workspace folder. */
+  workspaceFolder(): vscode.WorkspaceFolder | undefined {
+    return vscode.workspace.workspaceFolders?.[0];
+  }
+
+  /** Appends a line to .agentcode/runs.jsonl; without a workspace folder or on a write error it only logs. */
+  async record(
+    event: RecordEvent,
+    cell: Pick<SessionCell, "id" | "prompt" | "model" | "code" | "findings">,
+    outputs: OutputsSummary | null,
+    decision: Decision | null,
+    error: string | null = null,
+  ): Promise<void> {
+    const folder = this.workspaceFolder();
+    if (folder === undefined || folder.uri.scheme !== "file") {
+      this.output.info(`Run record not written (no local workspace folder): ${event} ${cell.id}`);
+      return;
+    }
+    const rec = makeRecord({
+      event,
+      cell: cell.id,
+      prompt: cell.prompt,
+      model: cell.model,
+      code: cell.code,
+      findings: cell.findings,
+      outputs,
+      decision,
+      error,
+    });
+    try {
+      await appendRecord(folder.uri.fsPath, rec);
+    } catch (e) {
+      this.output.warn(`Could not append to the run record: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  rememberPrompt(prompt: string): void {
+    this.prompts.push(prompt);
+    if (this.prompts.length > 50) this.prompts.shift();
+  }
+
+  dispose(): void {
+    for (const d of this.disposables.reverse()) d.dispose();
+  }
+}

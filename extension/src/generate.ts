@@ -1,0 +1,292 @@
+/**
+ * The generate flow: ask for a prompt (prefilled with the last one that did not succeed), call
+ * `agentcode/generate` under a cancellable progress notification that shows the server's progress and the
+ * streamed reply, then open the result in the panel and run it there. Failures say what happened and offer
+ * "Set API Key" / "Open Settings" / "Retry"; code from a failed generation can still be opened in the panel.
+ */
+import * as fs from "node:fs/promises";
+import * as path from "node:path";
+import * as vscode from "vscode";
+import { ProgressType, ResponseError } from "vscode-languageclient/node";
+import type { DataFile } from "../../webview-pyodide/src/protocol";
+import type { Ctx } from "./ctx";
+import {
+  errorCodes,
+  methods,
+  type GenerateContext,
+  type GenerateParams,
+  type GenerateProgress,
+  type GenerateResult,
+  type WorkDoneProgress,
+} from "./lsp_ext";
+import { fixPrompt } from "./messages";
+import { ServerUnavailable } from "./server";
+import { panelFindings, type SessionCell, type Target } from "./session";
+import { isTrusted, restrictedExplanation } from "./trust";
+import { extensionOptions } from "./config";
+
+/** Data files go to the panel as base64; beyond this total the panel gets none (the server trial run still sees them). */
+const maxPanelDataBytes = 64 * 1024 * 1024;
+
+export interface GenerateInput {
+  /** Sent to the model. */
+  readonly prompt: string;
+  /** Shown in the panel and the record (the user's words); defaults to `prompt`. */
+  readonly displayPrompt?: string;
+  readonly target: Target;
+  readonly context: GenerateContext;
+  readonly dataPaths: readonly string[];
+}
+
+let requestCounter = 0;
+
+function targetOf(editor: vscode.TextEditor | undefined): Target {
+  if (editor === undefined || (editor.document.uri.scheme !== "file" && editor.document.uri.scheme !== "untitled")) {
+    return { kind: "new-file" };
+  }
+  const s = editor.selection;
+  return {
+    kind: "editor",
+    uri: editor.document.uri.toString(),
+    range: { start: { line: s.start.line, character: s.start.character }, end: { line: s.end.line, character: s.end.character } },
+  };
+}
+
+function contextOf(editor: vscode.TextEditor | undefined, dataPaths: readonly string[]): GenerateContext {
+  const doc = editor?.document;
+  const selection = editor !== undefined && !editor.selection.isEmpty ? doc?.getText(editor.selection) : undefined;
+  const activeFile = doc !== undefined && doc.languageId === "python" ? { uri: doc.uri.toString(), text: doc.getText() } : undefined;
+  return { selection, activeFile, dataFiles: dataPaths.length > 0 ? [...dataPaths] : undefined };
+}
+
+/** `agentcode.generate`: optional args `{prompt?, dataFiles?: string[]}` skip the input box / add data. */
+export async function generateCommand(ctx: Ctx, args?: { prompt?: string; dataFiles?: string[] }): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  const target = targetOf(editor);
+  const prompt =
+    typeof args?.prompt === "string" && args.prompt.trim() !== ""
+      ? args.prompt
+      : await vscode.window.showInputBox({
+          title: "AgentCode: Generate Python",
+          prompt: "Describe the Python to write",
+          placeHolder: "e.g. total sales per region from /data/sales.csv",
+          value: ctx.pendingPrompt ?? "",
+          ignoreFocusOut: true,
+          validateInput: (v) => (v.trim() === "" ? "Describe what the code should do." : undefined),
+        });
+  if (prompt === undefined || prompt.trim() === "") return;
+  const dataPaths = Array.isArray(args?.dataFiles) ? args.dataFiles.filter((p): p is string => typeof p === "string") : [];
+  await generate(ctx, { prompt, target, context: contextOf(editor, dataPaths), dataPaths });
+}
+
+/** `agentcode.generateWithData`: pick data files first, then generate with them mounted at /data. */
+export async function generateWithDataCommand(ctx: Ctx): Promise<void> {
+  const picked = await vscode.window.showOpenDialog({
+    canSelectMany: true,
+    canSelectFiles: true,
+    canSelectFolders: false,
+    openLabel: "Use as Data",
+    title: "AgentCode: data files for the generated code (mounted read-only at /data)",
+  });
+  if (picked === undefined || picked.length === 0) return;
+  await generateCommand(ctx, { dataFiles: picked.filter((u) => u.scheme === "file").map((u) => u.fsPath) });
+}
+
+/** Re-generates a panel cell with the user's feedback; the new version opens as a new cell. */
+export async function fixCell(ctx: Ctx, cell: SessionCell, feedback: string): Promise<void> {
+  await generate(ctx, {
+    prompt: fixPrompt(cell, feedback),
+    displayPrompt: feedback.trim() === "" ? `${cell.prompt} (fixed)` : `${cell.prompt} (fix: ${feedback.trim()})`,
+    target: cell.target,
+    context: { dataFiles: cell.dataPaths.length > 0 ? [...cell.dataPaths] : undefined },
+    dataPaths: cell.dataPaths,
+  });
+}
+
+async function readDataFiles(ctx: Ctx, paths: readonly string[]): Promise<DataFile[]> {
+  const files: DataFile[] = [];
+  let total = 0;
+  for (const p of paths) {
+    try {
+      const bytes = await fs.readFile(p);
+      total += bytes.length;
+      if (total > maxPanelDataBytes) {
+        void vscode.window.showWarningMessage("AgentCode: the data files are too large for the panel (over 64 MB); the panel runs without them.");
+        return [];
+      }
+      files.push({ name: path.basename(p), base64: bytes.toString("base64") });
+    } catch (e) {
+      ctx.output.warn(`Data file ${p} could not be read: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  return files;
+}
+
+type Outcome =
+  | { readonly kind: "done"; readonly result: GenerateResult }
+  | { readonly kind: "cancelled" }
+  | { readonly kind: "rpc-error"; readonly code: number; readonly message: string }
+  | { readonly kind: "unavailable"; readonly message: string };
+
+async function request(ctx: Ctx, input: GenerateInput): Promise<Outcome> {
+  let client;
+  try {
+    client = await ctx.server.client();
+  } catch (e) {
+    return { kind: "unavailable", message: e instanceof ServerUnavailable ? e.message : String(e) };
+  }
+  requestCounter += 1;
+  const workDoneToken = `agentcode-generate-${requestCounter}`;
+  const partialResultToken = `${workDoneToken}-tokens`;
+  const params: GenerateParams = { prompt: input.prompt, context: input.context, workDoneToken, partialResultToken };
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: "AgentCode: generating...", cancellable: true },
+    async (progress, token): Promise<Outcome> => {
+      let phase = "asking the model";
+      let received = 0;
+      const subs = [
+        client.onProgress(new ProgressType<WorkDoneProgress>(), workDoneToken, (v) => {
+          if (v.kind !== "end" && v.message !== undefined) {
+            phase = v.message;
+            progress.report({ message: phase });
+          }
+        }),
+        client.onProgress(new ProgressType<GenerateProgress>(), partialResultToken, (v) => {
+          if (v.kind === "token") {
+            received += v.text.length;
+            progress.report({ message: `${phase} (${received} characters received)` });
+          } else {
+            ctx.output.info(`Attempt ${v.result.attempt}: ${v.result.error?.message ?? "ok"}`);
+          }
+        }),
+      ];
+      try {
+        const result = await client.sendRequest<GenerateResult>(methods.generate, params, token);
+        return { kind: "done", result };
+      } catch (e) {
+        if (token.isCancellationRequested) return { kind: "cancelled" };
+        if (e instanceof ResponseError) {
+          if (e.code === errorCodes.requestCancelled) return { kind: "cancelled" };
+          return { kind: "rpc-error", code: e.code, message: e.message };
+        }
+        return { kind: "rpc-error", code: 0, message: e instanceof Error ? e.message : String(e) };
+      } finally {
+        for (const s of subs) s.dispose();
+      }
+    },
+  );
+}
+
+/** Runs one generation and shows the outcome; the prompt is kept for a retry whenever it did not succeed. */
+export async function generate(ctx: Ctx, input: GenerateInput): Promise<void> {
+  const shown = input.displayPrompt ?? input.prompt;
+  ctx.rememberPrompt(shown);
+  ctx.pendingPrompt = input.displayPrompt === undefined ? input.prompt : undefined;
+  ctx.output.info(`Generate: ${shown}`);
+  const outcome = await request(ctx, input);
+  const retry = async (): Promise<void> => {
+    if (input.displayPrompt === undefined) await generateCommand(ctx);
+    else await generate(ctx, input);
+  };
+  switch (outcome.kind) {
+    case "unavailable":
+      await offer(ctx, outcome.message, ["Show Log", "Restart Server"], retry);
+      return;
+    case "cancelled":
+      ctx.output.info("Generation cancelled.");
+      await offer(ctx, "Generation cancelled. Your prompt is kept for the next try.", ["Retry"], retry, "info");
+      return;
+    case "rpc-error": {
+      ctx.output.warn(`Generate failed (${outcome.code}): ${outcome.message}`);
+      const actions = outcome.code === errorCodes.configuration ? ["Set API Key", "Open Settings", "Retry"] : ["Retry", "Show Log"];
+      await offer(ctx, outcome.message, actions, retry);
+      return;
+    }
+    case "done":
+      await done(ctx, input, outcome.result, retry);
+      return;
+  }
+}
+
+async function done(ctx: Ctx, input: GenerateInput, result: GenerateResult, retry: () => Promise<void>): Promise<void> {
+  const code = result.final.code;
+  const lastWithCode = [...result.attempts].reverse().find((a) => a.code !== undefined);
+  const cell: SessionCell | undefined =
+    code === undefined
+      ? undefined
+      : {
+          id: ctx.session.nextId(),
+          prompt: input.displayPrompt ?? input.prompt,
+          code,
+          model: result.model,
+          findings: panelFindings(lastWithCode?.check),
+          target: input.target,
+          dataPaths: input.dataPaths,
+          dataFiles: await readDataFiles(ctx, input.dataPaths),
+          result: null,
+          decision: null,
+        };
+  await ctx.record(
+    "generate",
+    cell ?? { id: ctx.session.nextId(), prompt: input.displayPrompt ?? input.prompt, model: result.model, code: "", findings: [] },
+    null,
+    null,
+    result.error?.kind ?? null,
+  );
+  if (result.error === undefined && cell !== undefined) {
+    ctx.pendingPrompt = undefined;
+    open(ctx, cell);
+    return;
+  }
+  const message = result.error?.message ?? "The model's reply had no Python code.";
+  ctx.output.warn(`Generation failed (${result.error?.kind ?? "no-code"}): ${message}`);
+  const actions = result.error?.kind === "unauthorized" ? ["Set API Key", "Open Settings", "Retry"] : ["Retry", "Open Settings"];
+  if (cell !== undefined) actions.unshift("Open in Panel");
+  await offer(ctx, message, actions, retry, "error", () => {
+    if (cell !== undefined) open(ctx, cell);
+  });
+}
+
+function open(ctx: Ctx, cell: SessionCell): void {
+  ctx.session.add(cell);
+  const runOnOpen = extensionOptions(vscode.workspace.getConfiguration("agentcode")).runOnOpen;
+  const trusted = isTrusted();
+  ctx.panel.addCell(cell, runOnOpen && trusted);
+  if (runOnOpen && !trusted) void vscode.window.showInformationMessage(`AgentCode: ${restrictedExplanation}`);
+}
+
+/** Shows a message with actions and carries out the one chosen. */
+async function offer(
+  ctx: Ctx,
+  message: string,
+  actions: string[],
+  retry: () => Promise<void>,
+  level: "error" | "info" = "error",
+  openInPanel?: () => void,
+): Promise<void> {
+  const text = message.startsWith("AgentCode") ? message : `AgentCode: ${message}`;
+  const choice =
+    level === "error" ? await vscode.window.showErrorMessage(text, ...actions) : await vscode.window.showInformationMessage(text, ...actions);
+  switch (choice) {
+    case "Retry":
+      await retry();
+      return;
+    case "Set API Key":
+      await vscode.commands.executeCommand("agentcode.setApiKey");
+      return;
+    case "Open Settings":
+      await vscode.commands.executeCommand("workbench.action.openSettings", "agentcode.llm");
+      return;
+    case "Show Log":
+      ctx.output.show(true);
+      return;
+    case "Restart Server":
+      await ctx.server.restart();
+      return;
+    case "Open in Panel":
+      openInPanel?.();
+      return;
+    default:
+      return;
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * Entry point: activation creates the context, registers the commands, the panel serializer and the settings
+ * watcher, then starts the language server. Nothing else happens here.
+ */
+import * as vscode from "vscode";
+import { registerCommands } from "./commands";
+import { restartSettings } from "./config";
+import { Ctx } from "./ctx";
+
+let current: Ctx | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const ctx = new Ctx(context);
+  current = ctx;
+  context.subscriptions.push(ctx);
+  registerCommands(ctx);
+  ctx.push(ctx.panel.registerSerializer());
+  ctx.push(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration("agentcode")) return;
+      if (restartSettings.some((s) => e.affectsConfiguration(s))) void ctx.server.restart();
+      else void ctx.server.pushSettings();
+    }),
+  );
+  ctx.push(context.secrets.onDidChange(() => void ctx.server.pushSettings()));
+  ctx.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void ctx.server.restart()));
+  void ctx.server.start();
+}
+
+export async function deactivate(): Promise<void> {
+  await current?.server.stop();
+  current = undefined;
+}

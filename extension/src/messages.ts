@@ -1,0 +1,50 @@
+/**
+ * What the extension does with a message from the panel. Every payload is validated with webview-pyodide's
+ * `parsePageMessage` first; anything malformed, or naming a cell this session does not know (for Fix), is
+ * dropped with a log line, never acted on. Pure: returns a decision that panel.ts carries out.
+ */
+import { parsePageMessage, type OutputsSummary } from "../../webview-pyodide/src/protocol";
+import type { Session, SessionCell } from "./session";
+
+export type PanelAction =
+  | { readonly kind: "ready" }
+  | { readonly kind: "page-error"; readonly message: string }
+  /** `cell` is undefined for a cell restored from an earlier session (the panel outlived the extension host). */
+  | { readonly kind: "accept"; readonly id: string; readonly code: string; readonly cell: SessionCell | undefined }
+  | { readonly kind: "reject"; readonly id: string; readonly cell: SessionCell | undefined }
+  | { readonly kind: "fix"; readonly cell: SessionCell; readonly feedback: string }
+  | { readonly kind: "result"; readonly id: string; readonly summary: OutputsSummary; readonly cell: SessionCell | undefined }
+  | { readonly kind: "ignore"; readonly reason: string };
+
+/** Largest code a cell/accept may carry (the panel never sends more; larger means something is wrong). */
+export const maxAcceptedCode = 4 * 1024 * 1024;
+
+export function decide(raw: unknown, session: Session): PanelAction {
+  const parsed = parsePageMessage(raw);
+  if (!parsed.ok) return { kind: "ignore", reason: `invalid panel message: ${parsed.error}` };
+  const m = parsed.value;
+  switch (m.type) {
+    case "webview/ready":
+      return { kind: "ready" };
+    case "webview/error":
+      return { kind: "page-error", message: m.message };
+    case "cell/accept":
+      if (m.code.length > maxAcceptedCode) return { kind: "ignore", reason: "cell/accept: code too large" };
+      return { kind: "accept", id: m.id, code: m.code, cell: session.get(m.id) };
+    case "cell/reject":
+      return { kind: "reject", id: m.id, cell: session.get(m.id) };
+    case "cell/fix": {
+      const cell = session.get(m.id);
+      if (cell === undefined) return { kind: "ignore", reason: `cell/fix: unknown cell ${m.id} (from an earlier session)` };
+      return { kind: "fix", cell, feedback: m.feedback };
+    }
+    case "cell/result":
+      return { kind: "result", id: m.id, summary: m.summary, cell: session.get(m.id) };
+  }
+}
+
+/** The prompt sent to the model when the user asks to fix a cell. */
+export function fixPrompt(cell: SessionCell, feedback: string): string {
+  const note = feedback.trim() === "" ? "Please fix the problems in this code." : feedback.trim();
+  return `${cell.prompt}\n\nA previous version of the code is below. Change it as follows: ${note}\n\n\`\`\`python\n${cell.code}\n\`\`\``;
+}

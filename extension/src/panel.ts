@@ -1,0 +1,184 @@
+/**
+ * Hosts the review panel (viewType `agentcode.sandbox`, title "AgentCode Sandbox"): the webview-pyodide bundle
+ * from `media/webview/` (the only local resource root), HTML with a nonce CSP, a serializer so the panel comes
+ * back after a reload, and a queue so nothing is posted before the page says `webview/ready`. Every message from
+ * the page goes through `decide` (validated with parsePageMessage) before anything happens.
+ */
+import * as vscode from "vscode";
+import type { HostMessage } from "../../webview-pyodide/src/protocol";
+import { acceptCode } from "./accept";
+import type { Ctx } from "./ctx";
+import { fixCell } from "./generate";
+import { decide, type PanelAction } from "./messages";
+import { panelHtml } from "./panel_html";
+import type { SessionCell } from "./session";
+
+export const panelViewType = "agentcode.sandbox";
+export const panelTitle = "AgentCode Sandbox";
+
+export class PanelHost implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private ready = false;
+  private queue: HostMessage[] = [];
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly ctx: Ctx) {}
+
+  private get root(): vscode.Uri {
+    return vscode.Uri.joinPath(this.ctx.extension.extensionUri, "media", "webview");
+  }
+
+  private options(): vscode.WebviewOptions {
+    return { enableScripts: true, localResourceRoots: [this.root] };
+  }
+
+  /** Restores the panel after a window reload (registered at activation). */
+  registerSerializer(): vscode.Disposable {
+    return vscode.window.registerWebviewPanelSerializer(panelViewType, {
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => {
+        this.attach(panel);
+      },
+    });
+  }
+
+  /** Shows the panel, creating it when needed. */
+  show(preserveFocus = true): void {
+    if (this.panel !== undefined) {
+      this.panel.reveal(undefined, preserveFocus);
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      panelViewType,
+      panelTitle,
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus },
+      { ...this.options(), retainContextWhenHidden: true },
+    );
+    this.attach(panel);
+  }
+
+  private attach(panel: vscode.WebviewPanel): void {
+    this.panel?.dispose();
+    this.panel = panel;
+    this.ready = false;
+    panel.iconPath = vscode.Uri.joinPath(this.ctx.extension.extensionUri, "media", "icon.png");
+    panel.webview.options = this.options();
+    const uri = (p: string): string => panel.webview.asWebviewUri(vscode.Uri.joinPath(this.root, p)).toString();
+    try {
+      panel.webview.html = panelHtml(panel.webview.cspSource, {
+        scriptUri: uri("panel.js"),
+        styleUri: uri("panel.css"),
+        assetsBaseUri: uri(""),
+      });
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      this.ctx.output.error(`The panel could not be rendered: ${message}`);
+      void vscode.window.showErrorMessage("AgentCode: the sandbox panel could not be shown. See 'AgentCode: Show Log'.");
+    }
+    const subs = [
+      panel.webview.onDidReceiveMessage((raw: unknown) => void this.handle(raw)),
+      panel.onDidDispose(() => {
+        if (this.panel === panel) {
+          this.panel = undefined;
+          this.ready = false;
+          this.queue = [];
+        }
+        for (const s of subs) s.dispose();
+      }),
+    ];
+  }
+
+  /** Posts to the page now when it is ready, else after `webview/ready`. */
+  post(message: HostMessage): void {
+    if (this.panel === undefined) this.show();
+    if (this.ready && this.panel !== undefined) {
+      void this.panel.webview.postMessage(message);
+    } else {
+      this.queue.push(message);
+    }
+  }
+
+  /** Adds a cell to the panel and, when `run`, runs it there. */
+  addCell(cell: SessionCell, run: boolean): void {
+    this.show();
+    this.post({ type: "cell/add", id: cell.id, prompt: cell.prompt, code: cell.code, findings: cell.findings, dataFiles: cell.dataFiles });
+    if (run) this.post({ type: "cell/run", id: cell.id });
+  }
+
+  private flush(): void {
+    const pending = this.queue;
+    this.queue = [];
+    for (const m of pending) void this.panel?.webview.postMessage(m);
+  }
+
+  private async handle(raw: unknown): Promise<void> {
+    const action: PanelAction = decide(raw, this.ctx.session);
+    try {
+      await this.act(action);
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      this.ctx.output.error(`Panel action ${action.kind} failed: ${message}`);
+      void vscode.window.showErrorMessage(`AgentCode: ${message}`);
+    }
+  }
+
+  private async act(action: PanelAction): Promise<void> {
+    switch (action.kind) {
+      case "ready":
+        this.ready = true;
+        this.flush();
+        return;
+      case "page-error":
+        this.ctx.output.warn(`Panel: ${action.message}`);
+        void vscode.window.showWarningMessage(`AgentCode panel: ${action.message}`);
+        return;
+      case "ignore":
+        this.ctx.output.warn(`Ignored a panel message: ${action.reason}`);
+        return;
+      case "result": {
+        const cell = action.cell;
+        if (cell !== undefined) cell.result = action.summary;
+        await this.ctx.record("run", cell ?? { id: action.id, prompt: "", model: null, code: "", findings: [] }, action.summary, null);
+        return;
+      }
+      case "accept": {
+        const cell = action.cell;
+        const prompt = cell?.prompt ?? "";
+        const uri = await acceptCode(this.ctx, cell?.target ?? { kind: "new-file" }, prompt || "accepted code", action.code);
+        if (cell !== undefined) {
+          cell.code = action.code;
+          cell.decision = "accept";
+        }
+        await this.ctx.record(
+          "decision",
+          { id: action.id, prompt, model: cell?.model ?? null, code: action.code, findings: cell?.findings ?? [] },
+          cell?.result ?? null,
+          "accept",
+        );
+        vscode.window.setStatusBarMessage(`AgentCode: code accepted into ${vscode.workspace.asRelativePath(uri)}`, 5000);
+        return;
+      }
+      case "reject": {
+        const cell = action.cell;
+        if (cell !== undefined) cell.decision = "reject";
+        await this.ctx.record(
+          "decision",
+          cell ?? { id: action.id, prompt: "", model: null, code: "", findings: [] },
+          cell?.result ?? null,
+          "reject",
+        );
+        vscode.window.setStatusBarMessage("AgentCode: code rejected", 5000);
+        return;
+      }
+      case "fix":
+        action.cell.decision = "fix";
+        await this.ctx.record("decision", action.cell, action.cell.result, "fix");
+        await fixCell(this.ctx, action.cell, action.feedback);
+        return;
+    }
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}

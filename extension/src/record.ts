@@ -1,0 +1,99 @@
+/**
+ * The run record: one JSON object per line in `.agentcode/runs.jsonl` of the first workspace folder, for every
+ * generation, run and decision (time, event, prompt, model, sha256 of the code, findings, outputs summary,
+ * decision). Appending never loses earlier lines. Node only (fs, crypto), no `vscode`, so it is unit-tested.
+ */
+import { createHash } from "node:crypto";
+import * as fs from "node:fs/promises";
+import * as path from "node:path";
+import type { Finding, OutputsSummary } from "../../webview-pyodide/src/protocol";
+import type { Decision } from "./session";
+
+export type RecordEvent = "generate" | "run" | "decision";
+
+/** One line of runs.jsonl. Field order is fixed; absent values are null. */
+export interface RunRecord {
+  readonly time: string;
+  readonly event: RecordEvent;
+  readonly cell: string;
+  readonly prompt: string;
+  readonly model: string | null;
+  readonly codeSha256: string;
+  readonly findings: readonly { readonly ruleId: string; readonly severity: string; readonly line: number | null }[];
+  readonly outputs: {
+    readonly status: string;
+    readonly stdout: string;
+    readonly stderr: string;
+    readonly error: string | null;
+    readonly images: number;
+    readonly elapsedMs: number;
+  } | null;
+  readonly decision: Decision | null;
+  /** Generation error kind (e.g. "unauthorized"), or null. */
+  readonly error: string | null;
+}
+
+export interface RecordInput {
+  readonly event: RecordEvent;
+  readonly cell: string;
+  readonly prompt: string;
+  readonly model: string | null;
+  readonly code: string;
+  readonly findings: readonly Finding[];
+  readonly outputs: OutputsSummary | null;
+  readonly decision: Decision | null;
+  readonly error?: string | null;
+  readonly now?: Date;
+}
+
+/** Outputs are summarised: the first 500 characters of each stream. */
+const maxText = 500;
+
+function clip(text: string): string {
+  return text.length <= maxText ? text : `${text.slice(0, maxText)}…`;
+}
+
+export function sha256(text: string): string {
+  return createHash("sha256").update(text, "utf8").digest("hex");
+}
+
+export function makeRecord(input: RecordInput): RunRecord {
+  const o = input.outputs;
+  return {
+    time: (input.now ?? new Date()).toISOString(),
+    event: input.event,
+    cell: input.cell,
+    prompt: input.prompt,
+    model: input.model,
+    codeSha256: sha256(input.code),
+    findings: input.findings.map((f) => ({ ruleId: f.ruleId, severity: f.severity, line: f.line ?? null })),
+    outputs:
+      o === null
+        ? null
+        : {
+            status: o.status,
+            stdout: clip(o.stdout),
+            stderr: clip(o.stderr),
+            error: o.error === null ? null : clip(o.error),
+            images: o.images,
+            elapsedMs: Math.round(o.elapsedMs),
+          },
+    decision: input.decision,
+    error: input.error ?? null,
+  };
+}
+
+/** One line of JSON (no newlines inside: JSON.stringify escapes them). */
+export function recordLine(record: RunRecord): string {
+  return `${JSON.stringify(record)}\n`;
+}
+
+export const recordRelativePath = path.join(".agentcode", "runs.jsonl");
+
+/** Appends one record to `<folder>/.agentcode/runs.jsonl`, creating the folder when needed. */
+export async function appendRecord(folder: string, record: RunRecord): Promise<string> {
+  const file = path.join(folder, recordRelativePath);
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  await fs.appendFile(file, recordLine(record), "utf8");
+  return file;
+}

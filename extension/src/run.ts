@@ -1,0 +1,157 @@
+/**
+ * Run File / Run Selection / Run Cell in the server's sandbox (`agentcode/run`) and Check File
+ * (`agentcode/check`): cancellable progress, the full output in the "AgentCode" channel, a one-line notification
+ * summary with "Open in Panel" (re-runs the code in the Pyodide panel) and "Show Output". Runs ask first in an
+ * untrusted workspace.
+ */
+import * as vscode from "vscode";
+import { ResponseError } from "vscode-languageclient/node";
+import type { Ctx } from "./ctx";
+import { cellAt } from "./cells";
+import { methods, type CheckResultInfo, type RunCellArgs, type RunParams, type RunResultInfo } from "./lsp_ext";
+import { ServerUnavailable } from "./server";
+import { panelFindings, summaryOfServerRun, type SessionCell } from "./session";
+import { confirmRunWhenUntrusted } from "./trust";
+import { runSummaryLine, formatRunOutput } from "./run_format";
+
+interface RunSource {
+  readonly label: string;
+  readonly code: string;
+  readonly uri: vscode.Uri;
+  readonly range: vscode.Range;
+}
+
+function activePython(): vscode.TextEditor | undefined {
+  const e = vscode.window.activeTextEditor;
+  if (e === undefined) {
+    void vscode.window.showWarningMessage("AgentCode: open a Python file first.");
+    return undefined;
+  }
+  return e;
+}
+
+async function errorText(e: unknown): Promise<string> {
+  if (e instanceof ServerUnavailable || e instanceof ResponseError) return e.message;
+  return e instanceof Error ? e.message : String(e);
+}
+
+async function runSource(ctx: Ctx, src: RunSource): Promise<void> {
+  if (src.code.trim() === "") {
+    void vscode.window.showInformationMessage(`AgentCode: ${src.label} is empty; nothing to run.`);
+    return;
+  }
+  if (!(await confirmRunWhenUntrusted(src.label))) return;
+  let result: RunResultInfo | undefined;
+  try {
+    const client = await ctx.server.client();
+    const params: RunParams = { code: src.code };
+    result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `AgentCode: running ${src.label} in the sandbox...`, cancellable: true },
+      (_p, token) => client.sendRequest<RunResultInfo>(methods.run, params, token),
+    );
+  } catch (e) {
+    const message = await errorText(e);
+    ctx.output.warn(`Run of ${src.label} did not complete: ${message}`);
+    if (!/cancel/i.test(message)) void vscode.window.showErrorMessage(`AgentCode: ${message}`, "Show Log").then((c) => c && ctx.output.show(true));
+    return;
+  }
+  ctx.output.info(formatRunOutput(src.label, result));
+  const cell: SessionCell = {
+    id: ctx.session.nextId(),
+    prompt: `Run ${src.label}`,
+    code: src.code,
+    model: null,
+    findings: [],
+    target: { kind: "editor", uri: src.uri.toString(), range: rangeOf(src.range) },
+    dataPaths: [],
+    dataFiles: [],
+    result: summaryOfServerRun(result),
+    decision: null,
+  };
+  ctx.session.add(cell);
+  await ctx.record("run", cell, cell.result, null);
+  const show = result.status === "ok" ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
+  const choice = await show(`AgentCode: ${runSummaryLine(src.label, result)}`, "Show Output", "Open in Panel");
+  if (choice === "Show Output") ctx.output.show(true);
+  if (choice === "Open in Panel") ctx.panel.addCell(cell, true);
+}
+
+function rangeOf(r: vscode.Range): RunCellArgs["range"] {
+  return { start: { line: r.start.line, character: r.start.character }, end: { line: r.end.line, character: r.end.character } };
+}
+
+function baseName(uri: vscode.Uri): string {
+  return uri.path.split("/").pop() ?? uri.toString();
+}
+
+export async function runFileCommand(ctx: Ctx): Promise<void> {
+  const e = activePython();
+  if (e === undefined) return;
+  const doc = e.document;
+  const range = new vscode.Range(0, 0, doc.lineCount, 0);
+  await runSource(ctx, { label: baseName(doc.uri), code: doc.getText(), uri: doc.uri, range: doc.validateRange(range) });
+}
+
+export async function runSelectionCommand(ctx: Ctx): Promise<void> {
+  const e = activePython();
+  if (e === undefined) return;
+  if (e.selection.isEmpty) {
+    void vscode.window.showInformationMessage("AgentCode: select some code first (or use Run File / Run Cell).");
+    return;
+  }
+  await runSource(ctx, { label: `the selection in ${baseName(e.document.uri)}`, code: e.document.getText(e.selection), uri: e.document.uri, range: e.selection });
+}
+
+function isRunCellArgs(x: unknown): x is RunCellArgs {
+  if (typeof x !== "object" || x === null) return false;
+  const o = x as { uri?: unknown; range?: { start?: { line?: unknown; character?: unknown }; end?: { line?: unknown; character?: unknown } } };
+  return (
+    typeof o.uri === "string" &&
+    typeof o.range?.start?.line === "number" &&
+    typeof o.range.start.character === "number" &&
+    typeof o.range.end?.line === "number" &&
+    typeof o.range.end.character === "number"
+  );
+}
+
+/** From a code lens: `[{uri, range}]`; from the palette: the `# %%` cell at the cursor. */
+export async function runCellCommand(ctx: Ctx, arg?: unknown): Promise<void> {
+  if (isRunCellArgs(arg)) {
+    const uri = vscode.Uri.parse(arg.uri);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const range = doc.validateRange(new vscode.Range(arg.range.start.line, arg.range.start.character, arg.range.end.line, arg.range.end.character));
+    const label = range.start.line === 0 && range.end.line >= doc.lineCount - 1 ? baseName(uri) : `the cell at line ${range.start.line + 1} of ${baseName(uri)}`;
+    await runSource(ctx, { label, code: doc.getText(range), uri, range });
+    return;
+  }
+  const e = activePython();
+  if (e === undefined) return;
+  const doc = e.document;
+  const cell = cellAt(doc.getText(), e.selection.active.line);
+  const range = doc.validateRange(new vscode.Range(cell.start, 0, cell.end, 0));
+  await runSource(ctx, { label: `the cell at line ${cell.start + 1} of ${baseName(doc.uri)}`, code: doc.getText(range), uri: doc.uri, range });
+}
+
+export async function checkFileCommand(ctx: Ctx): Promise<void> {
+  const e = activePython();
+  if (e === undefined) return;
+  let result: CheckResultInfo;
+  try {
+    const client = await ctx.server.client();
+    result = await client.sendRequest<CheckResultInfo>(methods.check, { code: e.document.getText() }, undefined);
+  } catch (err) {
+    void vscode.window.showErrorMessage(`AgentCode: ${await errorText(err)}`);
+    return;
+  }
+  const findings = panelFindings(result);
+  const name = baseName(e.document.uri);
+  ctx.output.info(
+    `Check of ${name}: ${findings.length === 0 ? "no findings" : findings.map((f) => `\n  line ${(f.line ?? 0) + 1}: ${f.ruleId} (${f.severity}) ${f.message}`).join("")}`,
+  );
+  const summary =
+    findings.length === 0
+      ? `${name}: no problems found.`
+      : `${name}: ${findings.length} finding${findings.length === 1 ? "" : "s"}${result.blocking ? ", blocking" : ""} (see the Problems view).`;
+  const choice = await vscode.window.showInformationMessage(`AgentCode: ${summary}`, "Show Problems");
+  if (choice === "Show Problems") await vscode.commands.executeCommand("workbench.actions.view.problems");
+}

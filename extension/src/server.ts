@@ -1,0 +1,154 @@
+/**
+ * Runs the AgentCode language server with vscode-languageclient: `dotnet <extension>/server/agentcode.dll lsp
+ * --stdio` (or agentcode.server.path), settings in initializationOptions and workspace/didChangeConfiguration
+ * as `{settings: {agentcode: {...}}}` with the API key from SecretStorage, diagnostics and code lenses handled by
+ * the client, logs in the "AgentCode" output channel. A crashed server is restarted up to 4 times in 3 minutes,
+ * then the status bar shows the failure and the user is told what to do.
+ */
+import * as vscode from "vscode";
+import {
+  CloseAction,
+  DidChangeConfigurationNotification,
+  ErrorAction,
+  LanguageClient,
+  type LanguageClientOptions,
+  type ServerOptions,
+  State,
+  Trace,
+} from "vscode-languageclient/node";
+import { configurationPayload, extensionOptions, serverSettings, type ServerSettings } from "./config";
+import { checkDotnet, resolveServerCommand } from "./server_command";
+import type { StatusItem } from "./status";
+
+export const apiKeySecret = "agentcode.llm.apiKey";
+
+/** Thrown by `client()` when there is no running server; its message is for the user. */
+export class ServerUnavailable extends Error {}
+
+export class ServerHost implements vscode.Disposable {
+  private lc: LanguageClient | undefined;
+  private crashes: number[] = [];
+  private starting: Promise<void> | undefined;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly output: vscode.LogOutputChannel,
+    private readonly status: StatusItem,
+  ) {}
+
+  async settings(): Promise<ServerSettings> {
+    const key = await this.context.secrets.get(apiKeySecret);
+    return serverSettings(vscode.workspace.getConfiguration("agentcode"), key);
+  }
+
+  /** The running client, waiting for a start in progress; throws ServerUnavailable with advice otherwise. */
+  async client(): Promise<LanguageClient> {
+    if (this.starting !== undefined) await this.starting;
+    const state = this.status.state;
+    if (this.lc !== undefined && this.lc.state === State.Running) return this.lc;
+    const reason = state.kind === "failed" ? state.message : "The AgentCode server is not running.";
+    throw new ServerUnavailable(`${reason} Run 'AgentCode: Restart Server' after fixing it, or see 'AgentCode: Show Log'.`);
+  }
+
+  start(): Promise<void> {
+    this.starting = this.doStart().finally(() => {
+      this.starting = undefined;
+    });
+    return this.starting;
+  }
+
+  private async doStart(): Promise<void> {
+    this.status.set({ kind: "starting" });
+    const opts = extensionOptions(vscode.workspace.getConfiguration("agentcode"));
+    const resolved = resolveServerCommand(this.context.extensionPath, opts.serverPath, opts.dotnetPath);
+    if (!resolved.ok) return this.fail(resolved.message);
+    if (resolved.value.needsDotnet) {
+      const dotnet = checkDotnet(opts.dotnetPath);
+      if (!dotnet.ok) return this.fail(dotnet.message);
+    }
+    const { command, args } = resolved.value;
+    this.output.info(`Starting the server: ${command} ${args.join(" ")}`);
+    const exec = { command, args: [...args], options: { env: { ...process.env } } };
+    const serverOptions: ServerOptions = { run: exec, debug: exec };
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: [
+        { scheme: "file", language: "python" },
+        { scheme: "untitled", language: "python" },
+      ],
+      outputChannel: this.output,
+      initializationOptions: configurationPayload(await this.settings()),
+      errorHandler: {
+        error: () => ({ action: ErrorAction.Continue }),
+        closed: () => this.onClosed(),
+      },
+    };
+    const lc = new LanguageClient("agentcode", "AgentCode", serverOptions, clientOptions);
+    this.lc = lc;
+    try {
+      await lc.start();
+      if (opts.trace !== "off") await lc.setTrace(opts.trace === "verbose" ? Trace.Verbose : Trace.Messages);
+      const version = lc.initializeResult?.serverInfo?.version ?? null;
+      this.status.set({ kind: "ready", version });
+      this.output.info(`Server ready (version ${version ?? "unknown"}).`);
+    } catch (e) {
+      this.lc = undefined;
+      await lc.dispose().catch(() => undefined);
+      this.fail(`The AgentCode server did not start: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  private fail(message: string): void {
+    this.output.error(message);
+    this.status.set({ kind: "failed", message });
+    void vscode.window.showErrorMessage(`AgentCode: ${message}`, "Show Log").then((c) => {
+      if (c === "Show Log") this.output.show(true);
+    });
+  }
+
+  private onClosed(): { action: CloseAction; message?: string; handled?: boolean } {
+    const now = Date.now();
+    this.crashes = [...this.crashes.filter((t) => now - t < 180_000), now];
+    if (this.crashes.length <= 4) {
+      this.status.set({ kind: "starting" });
+      this.output.warn(`The server stopped unexpectedly; restarting (${this.crashes.length} of 4 in 3 minutes).`);
+      void vscode.window.showWarningMessage("AgentCode: the language server stopped unexpectedly and is being restarted.");
+      return { action: CloseAction.Restart, handled: true };
+    }
+    const message = "The AgentCode server keeps stopping (5 times in 3 minutes), so it was not restarted.";
+    this.status.set({ kind: "failed", message });
+    void vscode.window.showErrorMessage(`AgentCode: ${message}`, "Show Log", "Restart Server").then((c) => {
+      if (c === "Show Log") this.output.show(true);
+      if (c === "Restart Server") void this.restart();
+    });
+    return { action: CloseAction.DoNotRestart, handled: true };
+  }
+
+  /** Sends the current settings (after a settings or API key change). */
+  async pushSettings(): Promise<void> {
+    if (this.lc === undefined || this.lc.state !== State.Running) return;
+    await this.lc.sendNotification(DidChangeConfigurationNotification.type, configurationPayload(await this.settings()));
+  }
+
+  async stop(): Promise<void> {
+    const lc = this.lc;
+    this.lc = undefined;
+    if (lc === undefined) return;
+    try {
+      if (lc.state === State.Running) await lc.stop(10_000);
+    } catch (e) {
+      this.output.warn(`Stopping the server: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    await lc.dispose().catch(() => undefined);
+    this.status.set({ kind: "stopped" });
+  }
+
+  async restart(): Promise<void> {
+    this.crashes = [];
+    await this.stop();
+    await this.start();
+  }
+
+  dispose(): void {
+    void this.stop();
+  }
+}

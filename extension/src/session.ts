@@ -1,0 +1,90 @@
+/**
+ * The cells of this session: what was generated or run, for which prompt and target, what the panel's run
+ * produced, and what the user decided. The panel, the run record and the notebook export read from here.
+ * Pure (no `vscode`): targets are plain URIs and ranges.
+ */
+import type { DataFile, Finding, OutputsSummary } from "../../webview-pyodide/src/protocol";
+import type { CheckResultInfo, Range, RunResultInfo } from "./lsp_ext";
+
+/** Where accepted code goes: an editor's selection (insert at the cursor when empty), or a new file. */
+export type Target = { readonly kind: "editor"; readonly uri: string; readonly range: Range } | { readonly kind: "new-file" };
+
+export type Decision = "accept" | "reject" | "fix";
+
+export interface SessionCell {
+  readonly id: string;
+  readonly prompt: string;
+  code: string;
+  readonly model: string | null;
+  readonly findings: readonly Finding[];
+  readonly target: Target;
+  /** Host paths of the data files, for re-generation; the panel gets their bytes in dataFiles. */
+  readonly dataPaths: readonly string[];
+  readonly dataFiles: readonly DataFile[];
+  /** The panel's last run of this cell, or the server's run for Run File/Selection/Cell. */
+  result: OutputsSummary | null;
+  decision: Decision | null;
+}
+
+export class Session {
+  private readonly cells = new Map<string, SessionCell>();
+  private counter = 0;
+
+  /** A fresh cell id, unique within this extension host. */
+  nextId(): string {
+    this.counter += 1;
+    return `c${Date.now().toString(36)}-${this.counter}`;
+  }
+
+  add(cell: SessionCell): void {
+    this.cells.set(cell.id, cell);
+  }
+
+  get(id: string): SessionCell | undefined {
+    return this.cells.get(id);
+  }
+
+  all(): readonly SessionCell[] {
+    return [...this.cells.values()];
+  }
+}
+
+/** Findings of a check, in the panel's shape (0-based start line). */
+export function panelFindings(check: CheckResultInfo | undefined): Finding[] {
+  if (check === undefined) return [];
+  const syntax: Finding[] = check.syntaxErrors.map((e) => ({
+    ruleId: "syntax",
+    severity: "error",
+    message: e.message,
+    line: e.range.start.line,
+  }));
+  const policy: Finding[] = check.findings.map((f) => ({
+    ruleId: f.ruleId,
+    severity: f.severity,
+    message: f.message,
+    line: f.range.start.line,
+  }));
+  return [...syntax, ...policy];
+}
+
+/** A server run result summarised like a panel run, so records and notebooks treat both alike. */
+export function summaryOfServerRun(run: RunResultInfo): OutputsSummary {
+  const error =
+    run.error !== undefined
+      ? run.error.traceback !== ""
+        ? run.error.traceback
+        : `${run.error.type}: ${run.error.message}`
+      : run.status !== "ok"
+        ? (run.message ?? run.status)
+        : null;
+  return {
+    status: run.status === "ok" ? "ok" : run.status === "error" ? "error" : "failed",
+    stdout: run.stdout,
+    stderr: run.stderr,
+    repr: null,
+    error,
+    images: 0,
+    html: false,
+    elapsedMs: run.elapsedMs,
+  };
+}
