@@ -4,7 +4,7 @@
  * same-origin); images are data: URLs of PNG/SVG bytes the code wrote.
  */
 
-import { type DataFile, type Finding, type OutputsSummary, type RunStatus } from "./protocol";
+import { type DataFile, type Finding, type OutputsSummary, type RunStatus, maxSummaryText } from "./protocol";
 import { type ImageOutput } from "./worker_protocol";
 
 export type Decision = "none" | "accepted" | "rejected" | "fix-requested";
@@ -52,14 +52,21 @@ export function clearOutputs(cell: CellState): void {
   cell.images = [];
 }
 
+/** Keeps the tail of a long text (the end of output is what explains a failure), within the protocol bound. */
+function tail(text: string): string {
+  if (text.length <= maxSummaryText) return text;
+  const note = "[earlier output cut]\n";
+  return note + text.slice(text.length - (maxSummaryText - note.length));
+}
+
 export function summarize(cell: CellState): OutputsSummary {
   const run = cell.run;
   return {
     status: run.kind === "finished" ? run.status : "failed",
-    stdout: cell.stdout,
-    stderr: cell.stderr,
-    repr: cell.repr,
-    error: cell.error,
+    stdout: tail(cell.stdout),
+    stderr: tail(cell.stderr),
+    repr: cell.repr === null ? null : tail(cell.repr),
+    error: cell.error === null ? null : tail(cell.error),
     images: cell.images.length,
     html: cell.html !== null,
     elapsedMs: run.kind === "finished" ? Math.round(run.elapsedMs) : 0,

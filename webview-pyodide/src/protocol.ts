@@ -1,198 +1,142 @@
 /**
- * Messages between the extension host and the panel page (the webview), as discriminated unions, with
- * runtime validators. The extension imports this file too: every message crossing the boundary is parsed
- * with `parseHostMessage` (page side) or `parsePageMessage` (host side) before it is acted on.
+ * Messages between the extension host and the panel page (the webview): valibot schemas, with the
+ * TypeScript types inferred from them so each message is defined once. The extension imports this file
+ * too: every message crossing the boundary is parsed with `parseHostMessage` (page side) or
+ * `parsePageMessage` (host side) before it is acted on. Sizes are bounded so that a huge message is refused
+ * with a clear error instead of freezing the page or the host.
  */
 
-export type Severity = "error" | "warning" | "info";
+import * as v from "valibot";
+
+/** Largest code or prompt a cell may carry, in characters. */
+export const maxCodeLength = 1_000_000;
+/** Largest feedback text for "Ask to fix", in characters. */
+export const maxFeedbackLength = 20_000;
+/** Largest data file, in bytes (before base64). */
+export const maxDataFileBytes = 10 * 1024 * 1024;
+/** How many data files a cell may mount. */
+export const maxDataFiles = 16;
+/** Largest stdout/stderr a run summary carries, in characters; the page keeps the tail of longer output. */
+export const maxSummaryText = 1_000_000;
+/** Largest free-form text (ids, messages, rule ids), in characters. */
+const maxText = 20_000;
+
+/** Base64 text (standard alphabet, padded) of at most `maxBytes` bytes once decoded. */
+export function base64(maxBytes: number, what: string) {
+  return v.pipe(
+    v.string(),
+    v.maxLength(Math.ceil(maxBytes / 3) * 4, `${what} is larger than ${maxBytes} bytes`),
+    v.regex(/^[A-Za-z0-9+/]*={0,2}$/, `${what} is not base64`),
+  );
+}
+
+const text = (max: number, what: string) => v.pipe(v.string(), v.maxLength(max, `${what} is longer than ${max} characters`));
+const id = v.pipe(v.string(), v.minLength(1, "id is empty"), v.maxLength(200, "id is longer than 200 characters"));
+const count = v.pipe(v.number(), v.finite(), v.minValue(0));
+
+export const SeveritySchema = v.picklist(["error", "warning", "info"]);
+export type Severity = v.InferOutput<typeof SeveritySchema>;
 
 /** A checker finding shown under a cell; `line` is 0-based like LSP ranges. */
-export interface Finding {
-  readonly ruleId: string;
-  readonly severity: Severity;
-  readonly message: string;
-  readonly line?: number;
-}
+export const FindingSchema = v.object({
+  ruleId: text(200, "ruleId"),
+  severity: SeveritySchema,
+  message: text(maxText, "finding message"),
+  line: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+});
+export type Finding = v.InferOutput<typeof FindingSchema>;
 
-/** A data file mounted read-only at `/data/<name>` while the cell runs. */
-export interface DataFile {
-  readonly name: string;
-  readonly base64: string;
-}
+/** A data file mounted read-only at `/data/<name>` while the cell runs: a plain file name, no folders. */
+export const DataFileSchema = v.object({
+  name: v.pipe(
+    v.string(),
+    v.minLength(1, "data file name is empty"),
+    v.maxLength(255, "data file name is longer than 255 characters"),
+    v.check((name) => !name.includes("/") && name !== "." && name !== "..", "data file name must be a plain file name"),
+  ),
+  base64: base64(maxDataFileBytes, "data file"),
+});
+export type DataFile = v.InferOutput<typeof DataFileSchema>;
 
-export type RunStatus = "ok" | "error" | "stopped" | "failed";
+export const RunStatusSchema = v.picklist(["ok", "error", "stopped", "failed"]);
+export type RunStatus = v.InferOutput<typeof RunStatusSchema>;
 
 /** What a run produced, summarised for the host (images and HTML are counted, not sent). */
-export interface OutputsSummary {
-  readonly status: RunStatus;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly repr: string | null;
-  readonly error: string | null;
-  readonly images: number;
-  readonly html: boolean;
-  readonly elapsedMs: number;
-}
+export const OutputsSummarySchema = v.object({
+  status: RunStatusSchema,
+  stdout: text(maxSummaryText, "stdout"),
+  stderr: text(maxSummaryText, "stderr"),
+  repr: v.nullable(text(maxSummaryText, "repr")),
+  error: v.nullable(text(maxSummaryText, "error")),
+  images: count,
+  html: v.boolean(),
+  elapsedMs: count,
+});
+export type OutputsSummary = v.InferOutput<typeof OutputsSummarySchema>;
 
 /** Host -> page. */
-export type HostMessage =
-  | {
-      readonly type: "cell/add";
-      readonly id: string;
-      readonly prompt: string;
-      readonly code: string;
-      readonly findings: readonly Finding[];
-      readonly dataFiles: readonly DataFile[];
-    }
-  | { readonly type: "cell/run"; readonly id: string }
-  | { readonly type: "cell/stop"; readonly id: string };
+export const HostMessageSchema = v.variant("type", [
+  v.object({
+    type: v.literal("cell/add"),
+    id,
+    prompt: text(maxCodeLength, "prompt"),
+    code: text(maxCodeLength, "code"),
+    findings: v.pipe(v.array(FindingSchema), v.maxLength(1000, "more than 1000 findings"), v.readonly()),
+    dataFiles: v.pipe(v.array(DataFileSchema), v.maxLength(maxDataFiles, `more than ${maxDataFiles} data files`), v.readonly()),
+  }),
+  v.object({ type: v.literal("cell/run"), id }),
+  v.object({ type: v.literal("cell/stop"), id }),
+]);
+export type HostMessage = v.InferOutput<typeof HostMessageSchema>;
 
 /** Page -> host. */
-export type PageMessage =
-  | { readonly type: "webview/ready" }
-  | { readonly type: "webview/error"; readonly message: string }
-  | { readonly type: "cell/accept"; readonly id: string; readonly code: string }
-  | { readonly type: "cell/reject"; readonly id: string }
-  | { readonly type: "cell/fix"; readonly id: string; readonly feedback: string }
-  | { readonly type: "cell/result"; readonly id: string; readonly summary: OutputsSummary };
+export const PageMessageSchema = v.variant("type", [
+  v.object({ type: v.literal("webview/ready") }),
+  v.object({ type: v.literal("webview/error"), message: text(maxText, "message") }),
+  v.object({ type: v.literal("cell/accept"), id, code: text(maxCodeLength, "code") }),
+  v.object({ type: v.literal("cell/reject"), id }),
+  v.object({ type: v.literal("cell/fix"), id, feedback: text(maxFeedbackLength, "feedback") }),
+  v.object({ type: v.literal("cell/result"), id, summary: OutputsSummarySchema }),
+]);
+export type PageMessage = v.InferOutput<typeof PageMessageSchema>;
 
 export type HostMessageType = HostMessage["type"];
 export type PageMessageType = PageMessage["type"];
 
-/** Every method name, for documentation checks. */
-export const hostMessageTypes: readonly HostMessageType[] = ["cell/add", "cell/run", "cell/stop"];
-export const pageMessageTypes: readonly PageMessageType[] = [
-  "webview/ready",
-  "webview/error",
-  "cell/accept",
-  "cell/reject",
-  "cell/fix",
-  "cell/result",
-];
+/** Every method name, for documentation checks (taken from the schemas, so they cannot drift). */
+export const hostMessageTypes: readonly HostMessageType[] = HostMessageSchema.options.map((o) => o.entries.type.literal);
+export const pageMessageTypes: readonly PageMessageType[] = PageMessageSchema.options.map((o) => o.entries.type.literal);
 
 export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
 
-/** Small checking helpers shared with worker_protocol.ts. */
-export type Obj = { readonly [key: string]: unknown };
+type AnySchema = v.GenericSchema<unknown, unknown>;
 
-export function isObj(x: unknown): x is Obj {
-  return typeof x === "object" && x !== null && !Array.isArray(x);
-}
-
-export function isStr(x: unknown): x is string {
-  return typeof x === "string";
-}
-
-export function isNum(x: unknown): x is number {
-  return typeof x === "number" && Number.isFinite(x);
-}
-
-export function fail<T>(error: string): Parsed<T> {
-  return { ok: false, error };
-}
-
-export function ok<T>(value: T): Parsed<T> {
-  return { ok: true, value };
-}
-
-const maxFileName = 255;
-
-export function isDataFile(x: unknown): x is DataFile {
-  return (
-    isObj(x) &&
-    isStr(x.name) &&
-    x.name.length > 0 &&
-    x.name.length <= maxFileName &&
-    !x.name.includes("/") &&
-    x.name !== "." &&
-    x.name !== ".." &&
-    isStr(x.base64) &&
-    /^[A-Za-z0-9+/]*={0,2}$/.test(x.base64)
-  );
-}
-
-function isFinding(x: unknown): x is Finding {
-  return (
-    isObj(x) &&
-    isStr(x.ruleId) &&
-    (x.severity === "error" || x.severity === "warning" || x.severity === "info") &&
-    isStr(x.message) &&
-    (x.line === undefined || (isNum(x.line) && x.line >= 0))
-  );
-}
-
-function isSummary(x: unknown): x is OutputsSummary {
-  return (
-    isObj(x) &&
-    (x.status === "ok" || x.status === "error" || x.status === "stopped" || x.status === "failed") &&
-    isStr(x.stdout) &&
-    isStr(x.stderr) &&
-    (x.repr === null || isStr(x.repr)) &&
-    (x.error === null || isStr(x.error)) &&
-    isNum(x.images) &&
-    typeof x.html === "boolean" &&
-    isNum(x.elapsedMs)
-  );
-}
-
-function hasId(x: Obj): x is Obj & { readonly id: string } {
-  return isStr(x.id) && x.id.length > 0;
+/**
+ * Parses `input` with `schema` into a result value. The error is one readable sentence naming the message
+ * type (when there is one) and the first problem with its field path, e.g. "cell/add: code: code is longer
+ * than 1000000 characters".
+ */
+export function parseWith<S extends AnySchema>(schema: S, input: unknown): Parsed<v.InferOutput<S>> {
+  const result = v.safeParse(schema, input);
+  if (result.success) return { ok: true, value: result.output };
+  const type =
+    typeof input === "object" && input !== null && "type" in input && typeof input.type === "string"
+      ? input.type.slice(0, 100)
+      : undefined;
+  if (type === undefined) return { ok: false, error: "message is not an object with a string 'type'" };
+  const issue = result.issues[0];
+  const path = v.getDotPath(issue);
+  if (issue.kind === "schema" && path === "type") return { ok: false, error: `unknown message type '${type}'` };
+  if (issue.input === undefined && path !== null) return { ok: false, error: `${type}: missing '${path}'` };
+  return { ok: false, error: `${type}: ${path === null ? "" : `${path}: `}${issue.message}` };
 }
 
 /** Validates a message the page received from the host. */
 export function parseHostMessage(x: unknown): Parsed<HostMessage> {
-  if (!isObj(x) || !isStr(x.type)) return fail("message is not an object with a string 'type'");
-  if (!hasId(x)) return fail(`${x.type}: missing 'id'`);
-  switch (x.type) {
-    case "cell/add": {
-      if (!isStr(x.prompt) || !isStr(x.code)) return fail("cell/add: 'prompt' and 'code' must be strings");
-      if (!Array.isArray(x.findings) || !x.findings.every(isFinding)) return fail("cell/add: bad 'findings'");
-      if (!Array.isArray(x.dataFiles) || !x.dataFiles.every(isDataFile))
-        return fail("cell/add: bad 'dataFiles' (need [{name, base64}] with plain file names)");
-      return ok({
-        type: "cell/add",
-        id: x.id,
-        prompt: x.prompt,
-        code: x.code,
-        findings: x.findings.filter(isFinding),
-        dataFiles: x.dataFiles.filter(isDataFile),
-      });
-    }
-    case "cell/run":
-      return ok({ type: "cell/run", id: x.id });
-    case "cell/stop":
-      return ok({ type: "cell/stop", id: x.id });
-    default:
-      return fail(`unknown host message type '${x.type}'`);
-  }
+  return parseWith(HostMessageSchema, x);
 }
 
 /** Validates a message the host received from the page. */
 export function parsePageMessage(x: unknown): Parsed<PageMessage> {
-  if (!isObj(x) || !isStr(x.type)) return fail("message is not an object with a string 'type'");
-  switch (x.type) {
-    case "webview/ready":
-      return ok({ type: "webview/ready" });
-    case "webview/error":
-      return isStr(x.message) ? ok({ type: "webview/error", message: x.message }) : fail("webview/error: bad 'message'");
-    default:
-      break;
-  }
-  if (!hasId(x)) return fail(`${x.type}: missing 'id'`);
-  switch (x.type) {
-    case "cell/accept":
-      return isStr(x.code) ? ok({ type: "cell/accept", id: x.id, code: x.code }) : fail("cell/accept: bad 'code'");
-    case "cell/reject":
-      return ok({ type: "cell/reject", id: x.id });
-    case "cell/fix":
-      return isStr(x.feedback)
-        ? ok({ type: "cell/fix", id: x.id, feedback: x.feedback })
-        : fail("cell/fix: bad 'feedback'");
-    case "cell/result":
-      return isSummary(x.summary)
-        ? ok({ type: "cell/result", id: x.id, summary: x.summary })
-        : fail("cell/result: bad 'summary'");
-    default:
-      return fail(`unknown page message type '${x.type}'`);
-  }
+  return parseWith(PageMessageSchema, x);
 }

@@ -1,109 +1,82 @@
 /**
- * Messages between the panel page and its Pyodide worker. The worker runs untrusted Python, so the page
- * treats everything it receives from the worker as hostile input: `parseWorkerMessage` validates it, and
- * nothing the worker sends can become a host message by itself.
+ * Messages between the panel page and its Pyodide worker: valibot schemas with the types inferred from them.
+ * The worker runs untrusted Python, so the page treats everything it receives from the worker as hostile
+ * input: `parseWorkerMessage` validates it, and nothing the worker sends can become a host message by itself.
  */
 
-import { type DataFile, type Parsed, fail, isDataFile, isNum, isObj, isStr, ok } from "./protocol";
+import * as v from "valibot";
+import { DataFileSchema, type Parsed, base64, maxCodeLength, maxDataFiles, parseWith } from "./protocol";
 
-export type ImageMime = "image/png" | "image/svg+xml";
+/** Largest image the page accepts from a run, in bytes. */
+const maxImageBytes = 24 * 1024 * 1024;
+/** Largest stream chunk, repr, HTML or traceback from the worker, in characters. */
+const maxWorkerText = 16 * 1024 * 1024;
 
-export interface ImageOutput {
-  readonly name: string;
-  readonly mime: ImageMime;
-  readonly base64: string;
-}
+const runId = v.pipe(v.number(), v.integer(), v.minValue(0));
+const ms = v.pipe(v.number(), v.finite(), v.minValue(0));
+const text = v.pipe(v.string(), v.maxLength(maxWorkerText, `text is longer than ${maxWorkerText} characters`));
 
-export interface WorkerRunResult {
-  readonly status: "ok" | "error";
-  readonly repr: string | null;
-  readonly html: string | null;
-  readonly error: string | null;
-  readonly images: readonly ImageOutput[];
-  readonly elapsedMs: number;
-}
+export const ImageOutputSchema = v.object({
+  name: v.pipe(v.string(), v.maxLength(255)),
+  mime: v.picklist(["image/png", "image/svg+xml"]),
+  base64: base64(maxImageBytes, "image"),
+});
+export type ImageOutput = v.InferOutput<typeof ImageOutputSchema>;
+export type ImageMime = ImageOutput["mime"];
+
+export const WorkerRunResultSchema = v.object({
+  status: v.picklist(["ok", "error"]),
+  repr: v.nullable(text),
+  html: v.nullable(text),
+  error: v.nullable(text),
+  images: v.pipe(v.array(ImageOutputSchema), v.maxLength(100, "more than 100 images"), v.readonly()),
+  elapsedMs: ms,
+});
+export type WorkerRunResult = v.InferOutput<typeof WorkerRunResultSchema>;
 
 /**
  * The Pyodide runtime files, fetched by the page and handed to the worker as Blobs. In VS Code the webview's
  * service worker serves resources only to documents (a worker's requests carry no webview id and time out), so
  * the worker never fetches them itself. Pyodide's JavaScript (pyodide.mjs, pyodide.asm.mjs) is bundled into
- * worker.js, so the worker imports nothing at run time.
+ * worker.js, so the worker imports nothing at run time. Keep in step with build.mjs.
  */
 export const pyodideFileNames = ["pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"] as const;
-export type PyodideFiles = { readonly [name in (typeof pyodideFileNames)[number]]: Blob };
-
-function isPyodideFiles(x: unknown): x is PyodideFiles {
-  return isObj(x) && pyodideFileNames.every((name) => x[name] instanceof Blob);
-}
+const blob = v.instance(Blob);
+export const PyodideFilesSchema = v.object({
+  "pyodide.asm.wasm": blob,
+  "python_stdlib.zip": blob,
+  "pyodide-lock.json": blob,
+});
+export type PyodideFiles = v.InferOutput<typeof PyodideFilesSchema>;
 
 /** Page -> worker. */
-export type PageToWorker =
-  | { readonly type: "init"; readonly indexURL: string; readonly files: PyodideFiles }
-  | { readonly type: "run"; readonly runId: number; readonly code: string; readonly dataFiles: readonly DataFile[] };
+export const PageToWorkerSchema = v.variant("type", [
+  v.object({ type: v.literal("init"), indexURL: v.pipe(v.string(), v.url()), files: PyodideFilesSchema }),
+  v.object({
+    type: v.literal("run"),
+    runId,
+    code: v.pipe(v.string(), v.maxLength(maxCodeLength)),
+    dataFiles: v.pipe(v.array(DataFileSchema), v.maxLength(maxDataFiles), v.readonly()),
+  }),
+]);
+export type PageToWorker = v.InferOutput<typeof PageToWorkerSchema>;
 
 /** Worker -> page. */
-export type WorkerToPage =
-  | { readonly type: "ready"; readonly loadMs: number }
-  | { readonly type: "init-error"; readonly message: string }
-  | { readonly type: "stream"; readonly runId: number; readonly stream: "stdout" | "stderr"; readonly text: string }
-  | { readonly type: "done"; readonly runId: number; readonly result: WorkerRunResult }
-  | { readonly type: "csp-violation"; readonly message: string };
-
-function isImage(x: unknown): x is ImageOutput {
-  return (
-    isObj(x) &&
-    isStr(x.name) &&
-    (x.mime === "image/png" || x.mime === "image/svg+xml") &&
-    isStr(x.base64) &&
-    /^[A-Za-z0-9+/]*={0,2}$/.test(x.base64)
-  );
-}
-
-function isRunResult(x: unknown): x is WorkerRunResult {
-  return (
-    isObj(x) &&
-    (x.status === "ok" || x.status === "error") &&
-    (x.repr === null || isStr(x.repr)) &&
-    (x.html === null || isStr(x.html)) &&
-    (x.error === null || isStr(x.error)) &&
-    Array.isArray(x.images) &&
-    x.images.every(isImage) &&
-    isNum(x.elapsedMs)
-  );
-}
+export const WorkerToPageSchema = v.variant("type", [
+  v.object({ type: v.literal("ready"), loadMs: ms }),
+  v.object({ type: v.literal("init-error"), message: text }),
+  v.object({ type: v.literal("stream"), runId, stream: v.picklist(["stdout", "stderr"]), text }),
+  v.object({ type: v.literal("done"), runId, result: WorkerRunResultSchema }),
+  v.object({ type: v.literal("csp-violation"), message: text }),
+]);
+export type WorkerToPage = v.InferOutput<typeof WorkerToPageSchema>;
 
 /** Validates a message the worker received from the page. */
 export function parsePageToWorker(x: unknown): Parsed<PageToWorker> {
-  if (!isObj(x) || !isStr(x.type)) return fail("not a message");
-  if (x.type === "init")
-    return isStr(x.indexURL) && isPyodideFiles(x.files) ? ok({ type: "init", indexURL: x.indexURL, files: x.files }) : fail("init: bad fields");
-  if (x.type === "run") {
-    if (!isNum(x.runId) || !isStr(x.code) || !Array.isArray(x.dataFiles) || !x.dataFiles.every(isDataFile))
-      return fail("run: bad fields");
-    return ok({ type: "run", runId: x.runId, code: x.code, dataFiles: x.dataFiles.filter(isDataFile) });
-  }
-  return fail(`unknown type '${x.type}'`);
+  return parseWith(PageToWorkerSchema, x);
 }
 
 /** Validates a message the page received from the worker (untrusted). */
 export function parseWorkerMessage(x: unknown): Parsed<WorkerToPage> {
-  if (!isObj(x) || !isStr(x.type)) return fail("not a message");
-  switch (x.type) {
-    case "ready":
-      return isNum(x.loadMs) ? ok({ type: "ready", loadMs: x.loadMs }) : fail("ready: bad loadMs");
-    case "init-error":
-      return isStr(x.message) ? ok({ type: "init-error", message: x.message }) : fail("init-error: bad message");
-    case "csp-violation":
-      return isStr(x.message) ? ok({ type: "csp-violation", message: x.message }) : fail("csp-violation: bad message");
-    case "stream":
-      return isNum(x.runId) && (x.stream === "stdout" || x.stream === "stderr") && isStr(x.text)
-        ? ok({ type: "stream", runId: x.runId, stream: x.stream, text: x.text })
-        : fail("stream: bad fields");
-    case "done":
-      return isNum(x.runId) && isRunResult(x.result)
-        ? ok({ type: "done", runId: x.runId, result: x.result })
-        : fail("done: bad fields");
-    default:
-      return fail(`unknown worker message type '${x.type}'`);
-  }
+  return parseWith(WorkerToPageSchema, x);
 }

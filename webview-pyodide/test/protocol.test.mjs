@@ -27,16 +27,55 @@ test("host messages are validated and bad ones come back as errors", () => {
   }
 });
 
+test("bad host messages get a readable error naming the message and the field", () => {
+  assert.deepEqual(protocol.parseHostMessage({ type: "cell/add", id: "a", code: 5 }), { ok: false, error: "cell/add: missing 'prompt'" });
+  assert.deepEqual(protocol.parseHostMessage({ type: "nope", id: "a" }), { ok: false, error: "unknown message type 'nope'" });
+  assert.deepEqual(protocol.parseHostMessage([1]), { ok: false, error: "message is not an object with a string 'type'" });
+  const bad = protocol.parseHostMessage({ type: "cell/add", id: "a", prompt: "", code: "", findings: [], dataFiles: [{ name: "../x", base64: "" }] });
+  assert.deepEqual(bad, { ok: false, error: "cell/add: dataFiles.0.name: data file name must be a plain file name" });
+});
+
+test("huge messages are refused with a clear error: code, data files, feedback", () => {
+  const cell = { type: "cell/add", id: "a", prompt: "", findings: [], dataFiles: [] };
+  assert.equal(protocol.parseHostMessage({ ...cell, code: "x".repeat(protocol.maxCodeLength) }).ok, true);
+  assert.deepEqual(protocol.parseHostMessage({ ...cell, code: "x".repeat(protocol.maxCodeLength + 1) }), {
+    ok: false, error: `cell/add: code: code is longer than ${protocol.maxCodeLength} characters`,
+  });
+  const bigFile = { name: "big.bin", base64: "A".repeat(Math.ceil(protocol.maxDataFileBytes / 3) * 4 + 4) };
+  assert.match(protocol.parseHostMessage({ ...cell, code: "", dataFiles: [bigFile] }).error, /data file is larger than 10485760 bytes/);
+  const many = Array.from({ length: protocol.maxDataFiles + 1 }, (_, i) => ({ name: `f${i}`, base64: "" }));
+  assert.match(protocol.parseHostMessage({ ...cell, code: "", dataFiles: many }).error, /more than 16 data files/);
+  assert.match(protocol.parsePageMessage({ type: "cell/fix", id: "a", feedback: "x".repeat(protocol.maxFeedbackLength + 1) }).error, /feedback is longer than/);
+  assert.match(protocol.parsePageMessage({ type: "cell/accept", id: "a", code: "x".repeat(protocol.maxCodeLength + 1) }).error, /code is longer than/);
+});
+
+test("validated messages carry only the known fields", () => {
+  const parsed = protocol.parseHostMessage({ type: "cell/run", id: "a", extra: { evil: true } });
+  assert.deepEqual(parsed, { ok: true, value: { type: "cell/run", id: "a" } });
+});
+
 test("page messages are validated", () => {
   assert.equal(protocol.parsePageMessage({ type: "cell/accept", id: "a", code: "x" }).ok, true);
   assert.equal(protocol.parsePageMessage({ type: "cell/fix", id: "a" }).ok, false);
   assert.equal(protocol.parsePageMessage({ type: "cell/result", id: "a", summary: { status: "ok" } }).ok, false);
+  const summary = { status: "ok", stdout: "1\n", stderr: "", repr: null, error: null, images: 0, html: false, elapsedMs: 12 };
+  assert.deepEqual(protocol.parsePageMessage({ type: "cell/result", id: "a", summary }), { ok: true, value: { type: "cell/result", id: "a", summary } });
 });
 
 test("worker messages that do not match the worker protocol are rejected", () => {
   assert.equal(workerProtocol.parseWorkerMessage({ type: "cell/accept", id: "v", code: "evil" }).ok, false);
   assert.equal(workerProtocol.parseWorkerMessage({ type: "done", runId: 1, result: {} }).ok, false);
   assert.equal(workerProtocol.parseWorkerMessage({ type: "stream", runId: 1, stream: "stdout", text: "a" }).ok, true);
+  const image = { name: "a.gif", mime: "image/gif", base64: "" };
+  const result = { status: "ok", repr: null, html: null, error: null, images: [image], elapsedMs: 1 };
+  assert.equal(workerProtocol.parseWorkerMessage({ type: "done", runId: 1, result }).ok, false);
+});
+
+test("the worker's init needs the Pyodide files as Blobs and an absolute index URL", () => {
+  const files = Object.fromEntries(workerProtocol.pyodideFileNames.map((n) => [n, new Blob(["x"])]));
+  assert.equal(workerProtocol.parsePageToWorker({ type: "init", indexURL: "https://x.example/dist/pyodide/", files }).ok, true);
+  assert.equal(workerProtocol.parsePageToWorker({ type: "init", indexURL: "https://x.example/dist/pyodide/", files: { ...files, "pyodide.asm.wasm": "x" } }).ok, false);
+  assert.equal(workerProtocol.parsePageToWorker({ type: "init", indexURL: "pyodide/", files }).ok, false);
 });
 
 test("the panel CSP is strict: no unsafe-eval, wasm allowed, blob workers, nonce'd scripts", () => {
