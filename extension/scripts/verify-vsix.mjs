@@ -69,7 +69,7 @@ export function verify(buf) {
   const names = new Map(entries.map((e) => [e.name.toLowerCase(), e]));
   const problems = [];
   for (const r of required) if (!names.has(r.toLowerCase())) problems.push(`missing ${r}`);
-  for (const e of entries) for (const f of forbidden) if (f.test(e.name)) problems.push(`should not contain ${e.name}`);
+  for (const e of entries) if (forbidden.some((f) => f.test(e.name))) problems.push(`should not contain ${e.name}`);
   const icon = names.get("extension/media/icon.png");
   if (icon !== undefined) {
     const png = readEntry(buf, icon);

@@ -6,6 +6,7 @@
 export function slugOfPrompt(prompt: string): string {
   const words = prompt
     .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, " ")
     .trim()

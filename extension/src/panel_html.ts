@@ -24,8 +24,8 @@ function isSourceToken(token: string): boolean {
 
 /** Whether `cspSource` is a safe list of sources to put into the policy. */
 export function isCspSourceList(cspSource: string): boolean {
-  const tokens = cspSource.trim().split(/\s+/);
-  return cspSource.trim() !== "" && tokens.every(isSourceToken);
+  if (cspSource.trim() === "" || /[\r\n]/.test(cspSource)) return false;
+  return cspSource.trim().split(/ +/).every(isSourceToken);
 }
 
 export function newNonce(): string {

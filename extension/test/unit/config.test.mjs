@@ -1,0 +1,59 @@
+// Settings mapping: the VS Code `agentcode.*` settings become the server's {llm, generate, sandbox, policy}
+// object; unset or malformed values are left out so the server's defaults and environment fallbacks apply.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { configurationPayload, extensionOptions, serverSettings } from "./out/config.mjs";
+
+function reader(values) {
+  return { get: (key) => values[key] };
+}
+
+test("every server setting is carried over in the server's shape, with the key from secret storage", () => {
+  const s = serverSettings(
+    reader({
+      "llm.baseUrl": "http://127.0.0.1:9/v1",
+      "llm.model": "test-model",
+      "llm.apiVersion": "2024-10-21",
+      "llm.timeoutSeconds": 30,
+      "llm.stream": false,
+      "generate.maxAttempts": 2,
+      "sandbox.timeoutSeconds": 5,
+      "sandbox.memoryMb": 128,
+      "sandbox.outputKb": 64,
+      "policy.disabledRules": ["AC103"],
+    }),
+    "sk-secret",
+  );
+  assert.deepEqual(s, {
+    llm: { baseUrl: "http://127.0.0.1:9/v1", model: "test-model", apiKey: "sk-secret", apiVersion: "2024-10-21", timeoutSeconds: 30, stream: false },
+    generate: { maxAttempts: 2 },
+    sandbox: { timeoutSeconds: 5, memoryMb: 128, outputKb: 64 },
+    policy: { disabledRules: ["AC103"] },
+  });
+});
+
+test("empty strings, wrong types and non-positive numbers are left unset", () => {
+  const s = serverSettings(
+    reader({ "llm.baseUrl": "  ", "llm.model": 42, "llm.timeoutSeconds": -1, "generate.maxAttempts": "3", "policy.disabledRules": ["", 7, " AC101 "] }),
+    "   ",
+  );
+  assert.equal(s.llm.baseUrl, undefined);
+  assert.equal(s.llm.model, undefined);
+  assert.equal(s.llm.apiKey, undefined);
+  assert.equal(s.llm.timeoutSeconds, undefined);
+  assert.equal(s.generate.maxAttempts, undefined);
+  assert.deepEqual(s.policy.disabledRules, ["AC101"]);
+});
+
+test("the payload is {settings: {agentcode: ...}} and unset values vanish from the JSON", () => {
+  const json = JSON.parse(JSON.stringify(configurationPayload(serverSettings(reader({ "llm.model": "m" }), undefined))));
+  assert.deepEqual(json, { settings: { agentcode: { llm: { model: "m" }, generate: {}, sandbox: {}, policy: { disabledRules: [] } } } });
+});
+
+test("the extension's own options default to the bundled server, dotnet, run on open and no trace", () => {
+  assert.deepEqual(extensionOptions(reader({})), { serverPath: undefined, dotnetPath: "dotnet", runOnOpen: true, trace: "off" });
+  assert.deepEqual(
+    extensionOptions(reader({ "server.path": "/opt/agentcode", "server.dotnetPath": "/usr/share/dotnet/dotnet", "panel.runOnOpen": false, trace: "verbose" })),
+    { serverPath: "/opt/agentcode", dotnetPath: "/usr/share/dotnet/dotnet", runOnOpen: false, trace: "verbose" },
+  );
+});

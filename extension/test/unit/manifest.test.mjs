@@ -1,0 +1,87 @@
+// package.json against the contract (extension-contract.md) and the code: command ids and titles, the command
+// table in commands.ts, settings mirrored from the server's shape, Workspace Trust restrictions, marketplace fields.
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { serverSettings } from "./out/config.mjs";
+
+const ext = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+const pkg = JSON.parse(fs.readFileSync(path.join(ext, "package.json"), "utf8"));
+
+const contract = {
+  "agentcode.generate": "Generate Python...",
+  "agentcode.runFile": "Run File in Sandbox",
+  "agentcode.runSelection": "Run Selection in Sandbox",
+  "agentcode.runCell": "Run Cell in Sandbox",
+  "agentcode.checkFile": "Check File",
+  "agentcode.openPanel": "Open Sandbox Panel",
+  "agentcode.setApiKey": "Set API Key",
+  "agentcode.exportNotebook": "Export Session as Notebook",
+  "agentcode.restartServer": "Restart Server",
+  "agentcode.showLog": "Show Log",
+};
+
+test("the contract's commands are contributed with their titles in category AgentCode", () => {
+  const byId = new Map(pkg.contributes.commands.map((c) => [c.command, c]));
+  for (const [id, title] of Object.entries(contract)) {
+    assert.equal(byId.get(id)?.title, title, id);
+    assert.equal(byId.get(id).category, "AgentCode");
+  }
+  for (const c of pkg.contributes.commands) assert.equal(c.category, "AgentCode", c.command);
+});
+
+test("no other command title starts with 'Generate Python', so the palette finds the right one", () => {
+  const titles = pkg.contributes.commands.filter((c) => c.command !== "agentcode.generate").map((c) => c.title);
+  for (const t of titles) assert.doesNotMatch(t, /Python/i, t);
+});
+
+test("the command table in commands.ts registers exactly the contributed commands", () => {
+  const src = fs.readFileSync(path.join(ext, "src", "commands.ts"), "utf8");
+  const table = src.slice(src.indexOf("export const commandTable"), src.indexOf("};", src.indexOf("export const commandTable")));
+  const keys = [...table.matchAll(/^\s{2}(\w+)[,:]/gm)].map((m) => `agentcode.${m[1]}`).sort();
+  assert.deepEqual(keys, pkg.contributes.commands.map((c) => c.command).sort());
+});
+
+test("run commands show in the palette for Python only", () => {
+  const palette = new Map(pkg.contributes.menus.commandPalette.map((m) => [m.command, m.when]));
+  for (const id of ["agentcode.runFile", "agentcode.runSelection", "agentcode.runCell", "agentcode.checkFile"]) {
+    assert.match(palette.get(id) ?? "", /editorLangId == python/, id);
+  }
+});
+
+test("every server setting has a VS Code setting, and the API key is not one of them", () => {
+  const props = pkg.contributes.configuration.properties;
+  const all = Object.fromEntries(Object.keys(props).map((k) => [k.replace(/^agentcode\./, ""), k.endsWith("disabledRules") ? ["X"] : k.endsWith("stream") ? true : k.includes("Url") || k.includes("model") || k.includes("Version") ? "v" : 1]));
+  const s = serverSettings({ get: (k) => all[k] }, undefined);
+  for (const [group, fields] of Object.entries(s)) {
+    for (const [field, value] of Object.entries(fields)) {
+      if (field === "apiKey") continue;
+      assert.ok(`agentcode.${group}.${field}` in props, `missing setting agentcode.${group}.${field}`);
+      assert.notEqual(value, undefined, `agentcode.${group}.${field} is not read`);
+    }
+  }
+  assert.ok(!Object.keys(props).some((k) => /apiKey/i.test(k)), "the API key must live in secret storage, not settings");
+});
+
+test("an untrusted workspace cannot choose the endpoint or the server binary", () => {
+  const t = pkg.capabilities.untrustedWorkspaces;
+  assert.equal(t.supported, "limited");
+  for (const s of ["agentcode.llm.baseUrl", "agentcode.server.path", "agentcode.server.dotnetPath"]) assert.ok(t.restrictedConfigurations.includes(s), s);
+});
+
+test("identity, activation and marketplace fields follow the contract", () => {
+  assert.equal(`${pkg.publisher}.${pkg.name}`, "agentcode.agentcode");
+  assert.equal(pkg.displayName, "AgentCode");
+  assert.equal(pkg.engines.vscode, "^1.139.0");
+  assert.equal(pkg.main, "./dist/extension.js");
+  assert.ok(pkg.activationEvents.includes("onLanguage:python"));
+  assert.ok(pkg.activationEvents.includes("onWebviewPanel:agentcode.sandbox"));
+  for (const f of ["repository", "categories", "keywords", "galleryBanner", "icon", "license"]) assert.ok(pkg[f], f);
+  assert.ok(fs.existsSync(path.join(ext, pkg.icon)));
+  for (const f of ["README.md", "CHANGELOG.md", "LICENSE"]) assert.ok(fs.existsSync(path.join(ext, f)), f);
+  const types = pkg.devDependencies["@types/vscode"].split(".").map(Number);
+  assert.ok(types[0] === 1 && types[1] <= 139, "@types/vscode must not be newer than the engine");
+  for (const v of [...Object.values(pkg.dependencies), ...Object.values(pkg.devDependencies)]) assert.match(v, /^\d+\.\d+\.\d+$/, `unpinned ${v}`);
+});

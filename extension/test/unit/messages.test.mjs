@@ -1,0 +1,65 @@
+// What the extension does with messages from the panel: every payload is validated first; malformed ones and
+// Fix requests for unknown cells are dropped, never acted on.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { decide, fixPrompt, maxAcceptedCode } from "./out/messages.mjs";
+import { Session } from "./out/session.mjs";
+
+function session() {
+  const s = new Session();
+  s.add({ id: "c1", prompt: "Sum", code: "print(1)", model: "m", findings: [], target: { kind: "new-file" }, dataPaths: [], dataFiles: [], result: null, decision: null });
+  return s;
+}
+
+const summary = { status: "ok", stdout: "1\n", stderr: "", repr: null, error: null, images: 0, html: false, elapsedMs: 3 };
+
+test("Accept from the panel carries the code the user saw and the session's cell", () => {
+  const a = decide({ type: "cell/accept", id: "c1", code: "print(2)" }, session());
+  assert.equal(a.kind, "accept");
+  assert.equal(a.code, "print(2)");
+  assert.equal(a.cell.prompt, "Sum");
+});
+
+test("Accept of a cell restored from an earlier session is still honoured, without a known target", () => {
+  const a = decide({ type: "cell/accept", id: "old", code: "x = 1" }, session());
+  assert.equal(a.kind, "accept");
+  assert.equal(a.cell, undefined);
+});
+
+test("malformed messages are ignored with a reason", () => {
+  for (const raw of [null, "cell/accept", 42, [], {}, { type: "cell/accept", id: "c1" }, { type: "cell/accept", code: "x" }, { type: "cell/accept", id: "c1", code: 5 }, { type: "shell/exec", cmd: "rm -rf /" }, { type: "cell/result", id: "c1", summary: { status: "ok" } }]) {
+    const a = decide(raw, session());
+    assert.equal(a.kind, "ignore", `not ignored: ${JSON.stringify(raw)}`);
+    assert.ok(a.reason.length > 0);
+  }
+});
+
+test("oversized code in an accept is refused", () => {
+  const a = decide({ type: "cell/accept", id: "c1", code: "x".repeat(maxAcceptedCode + 1) }, session());
+  assert.equal(a.kind, "ignore");
+});
+
+test("Fix of an unknown cell is ignored; of a known one it carries the feedback", () => {
+  assert.equal(decide({ type: "cell/fix", id: "nope", feedback: "f" }, session()).kind, "ignore");
+  const a = decide({ type: "cell/fix", id: "c1", feedback: "use pandas" }, session());
+  assert.equal(a.kind, "fix");
+  assert.equal(a.feedback, "use pandas");
+});
+
+test("ready, page errors, reject and results are recognised", () => {
+  const s = session();
+  assert.equal(decide({ type: "webview/ready" }, s).kind, "ready");
+  assert.deepEqual(decide({ type: "webview/error", message: "load timeout" }, s), { kind: "page-error", message: "load timeout" });
+  assert.equal(decide({ type: "cell/reject", id: "c1" }, s).kind, "reject");
+  const r = decide({ type: "cell/result", id: "c1", summary }, s);
+  assert.equal(r.kind, "result");
+  assert.equal(r.summary.stdout, "1\n");
+});
+
+test("the fix prompt keeps the original request, the feedback and the previous code", () => {
+  const p = fixPrompt(session().get("c1"), "  print two  ");
+  assert.match(p, /^Sum\n/);
+  assert.match(p, /print two/);
+  assert.match(p, /```python\nprint\(1\)\n```/);
+  assert.match(fixPrompt(session().get("c1"), ""), /fix the problems/);
+});
