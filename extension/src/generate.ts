@@ -8,7 +8,7 @@ import * as fs from "node:fs/promises";
 import * as path from "node:path";
 import * as vscode from "vscode";
 import { ProgressType, ResponseError } from "vscode-languageclient/node";
-import type { DataFile } from "../../webview-pyodide/src/protocol";
+import { maxDataFileBytes, maxDataFiles, type DataFile } from "../../webview-pyodide/src/protocol";
 import type { Ctx } from "./ctx";
 import {
   errorCodes,
@@ -24,9 +24,6 @@ import { ServerUnavailable } from "./server";
 import { panelFindings, type SessionCell, type Target } from "./session";
 import { isTrusted, restrictedExplanation } from "./trust";
 import { extensionOptions } from "./config";
-
-/** Data files go to the panel as base64; beyond this total the panel gets none (the server trial run still sees them). */
-const maxPanelDataBytes = 64 * 1024 * 1024;
 
 export interface GenerateInput {
   /** Sent to the model. */
@@ -103,21 +100,28 @@ export async function fixCell(ctx: Ctx, cell: SessionCell, feedback: string): Pr
   });
 }
 
+/** The data files' bytes for the panel, within the panel protocol's limits; the server's trial run sees them all. */
 async function readDataFiles(ctx: Ctx, paths: readonly string[]): Promise<DataFile[]> {
   const files: DataFile[] = [];
-  let total = 0;
+  const skipped: string[] = [];
   for (const p of paths) {
+    const name = path.basename(p);
     try {
-      const bytes = await fs.readFile(p);
-      total += bytes.length;
-      if (total > maxPanelDataBytes) {
-        void vscode.window.showWarningMessage("AgentCode: the data files are too large for the panel (over 64 MB); the panel runs without them.");
-        return [];
+      const stat = await fs.stat(p);
+      if (files.length >= maxDataFiles || stat.size > maxDataFileBytes) {
+        skipped.push(name);
+        continue;
       }
-      files.push({ name: path.basename(p), base64: bytes.toString("base64") });
+      files.push({ name, base64: (await fs.readFile(p)).toString("base64") });
     } catch (e) {
+      skipped.push(name);
       ctx.output.warn(`Data file ${p} could not be read: ${e instanceof Error ? e.message : String(e)}`);
     }
+  }
+  if (skipped.length > 0) {
+    void vscode.window.showWarningMessage(
+      `AgentCode: the panel runs without ${skipped.join(", ")} (at most ${maxDataFiles} readable files of up to ${maxDataFileBytes / 1048576} MB each).`,
+    );
   }
   return files;
 }

@@ -3,7 +3,7 @@
  * `parsePageMessage` first; anything malformed, or naming a cell this session does not know (for Fix), is
  * dropped with a log line, never acted on. Pure: returns a decision that panel.ts carries out.
  */
-import { parsePageMessage, type OutputsSummary } from "../../webview-pyodide/src/protocol";
+import { maxCodeLength, parsePageMessage, type OutputsSummary } from "../../webview-pyodide/src/protocol";
 import type { Session, SessionCell } from "./session";
 
 export type PanelAction =
@@ -16,8 +16,8 @@ export type PanelAction =
   | { readonly kind: "result"; readonly id: string; readonly summary: OutputsSummary; readonly cell: SessionCell | undefined }
   | { readonly kind: "ignore"; readonly reason: string };
 
-/** Largest code a cell/accept may carry (the panel never sends more; larger means something is wrong). */
-export const maxAcceptedCode = 4 * 1024 * 1024;
+/** Largest code a cell/accept may carry (the panel protocol's own bound, checked again here before writing files). */
+export const maxAcceptedCode = maxCodeLength;
 
 export function decide(raw: unknown, session: Session): PanelAction {
   const parsed = parsePageMessage(raw);
