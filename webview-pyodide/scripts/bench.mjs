@@ -1,12 +1,14 @@
 // Benchmark of the panel runtime in real headless Chromium: cold ready (page load to Python ready), warm
-// run (click Run to result, median), restart (Stop on a busy loop, then the next run's result), each against
-// native python3 running the same snippet in the same run.
+// run (click Run to result, median), and restart (Stop on a busy loop, then the next run's result) with the
+// spare worker warm and with it still cold, each with and without the memory snapshot, against native
+// python3 running the same snippet in the same run.
 import { spawnSync } from "node:child_process";
 import { performance } from "node:perf_hooks";
-import { startHarness, launchBrowser, openPanel, runInPanel } from "../test/harness.mjs";
+import { startHarness, launchBrowser, openPanel, runInPanel, startSpin } from "../test/harness.mjs";
 
 const snippet = "total = sum(i * i for i in range(200_000))\nprint(total)";
 const warmRuns = 5;
+const restarts = 3;
 
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -24,42 +26,69 @@ function nativeMs() {
   return median(times);
 }
 
-const harness = await startHarness();
-const browser = await launchBrowser();
-try {
-  let started = performance.now();
-  const page = await openPanel(browser.context, harness.url);
-  const coldMs = performance.now() - started;
+let spinCount = 0;
 
+/** Stop with a ready spare: wait until the spare is ready, then time Stop -> next result. */
+async function restartWarm(page) {
+  await page.waitForSelector('#status[data-state="ready"][data-spare="ready"]', { timeout: 180000 });
+  const spin = await startSpin(page, `spin-${++spinCount}`);
+  const started = performance.now();
+  await spin.stop();
+  await runInPanel(page, snippet);
+  return performance.now() - started;
+}
+
+/** Stop twice in a row: the second Stop finds the spare that only started warming at the first one. */
+async function restartCold(page) {
+  await page.waitForSelector('#status[data-state="ready"][data-spare="ready"]', { timeout: 180000 });
+  await (await startSpin(page, `spin-${++spinCount}`)).stop();
+  const spin = await startSpin(page, `spin-${++spinCount}`);
+  const started = performance.now();
+  await spin.stop();
+  await runInPanel(page, snippet);
+  return performance.now() - started;
+}
+
+async function measure(browser, url) {
+  let started = performance.now();
+  const page = await openPanel(browser.context, url);
+  const coldMs = performance.now() - started;
   const runTimes = [];
   for (let i = 0; i < warmRuns; i++) {
     started = performance.now();
     await runInPanel(page, snippet);
     runTimes.push(performance.now() - started);
   }
-  const warmMs = median(runTimes);
+  const warm = [];
+  const cold = [];
+  for (let i = 0; i < restarts; i++) {
+    warm.push(await restartWarm(page));
+    cold.push(await restartCold(page));
+  }
+  await page.close();
+  return { coldMs, warmMs: median(runTimes), restartWarmMs: median(warm), restartColdMs: median(cold) };
+}
 
-  await page.evaluate((m) => window.__sendToPanel(m), { type: "cell/add", id: "spin", prompt: "", code: "while True: pass", findings: [], dataFiles: [] });
-  const spin = page.locator('section.cell[data-cell-id="spin"]');
-  await spin.locator('button[data-action="run"]:not([disabled])').click();
-  await page.waitForSelector('section.cell[data-cell-id="spin"][data-run="running"]');
-  started = performance.now();
-  await spin.locator('button[data-action="stop"]').click();
-  await runInPanel(page, snippet);
-  const restartMs = performance.now() - started;
-
+const harness = await startHarness();
+const browser = await launchBrowser();
+try {
+  const plain = await measure(browser, `${harness.url}?snapshot=off`);
+  const snap = await measure(browser, harness.url);
   const native = nativeMs();
-  const fmt = (ms) => `${ms.toFixed(0)} ms`;
+  const fmt = (ms) => `${ms.toFixed(0).padStart(6)} ms`;
+  const ratio = (a, b) => (a / b).toFixed(2);
   console.log(`snippet: ${JSON.stringify(snippet)}`);
-  console.log(`cold ready (page load -> Python ready): ${fmt(coldMs)}`);
-  console.log(`warm run (median of ${warmRuns}, click -> result): ${fmt(warmMs)}`);
-  console.log(`restart (Stop on busy loop -> next result): ${fmt(restartMs)}`);
+  console.log(`medians of ${warmRuns} runs and ${restarts} restarts;            no snapshot   with snapshot   ratio`);
+  console.log(`cold ready (page load -> Python ready):                 ${fmt(plain.coldMs)}   ${fmt(snap.coldMs)}   ${ratio(snap.coldMs, plain.coldMs)}`);
+  console.log(`warm run (click -> result):                             ${fmt(plain.warmMs)}   ${fmt(snap.warmMs)}   ${ratio(snap.warmMs, plain.warmMs)}`);
+  console.log(`restart, spare warm (Stop -> next result):              ${fmt(plain.restartWarmMs)}   ${fmt(snap.restartWarmMs)}   ${ratio(snap.restartWarmMs, plain.restartWarmMs)}`);
+  console.log(`restart, spare cold (second Stop in a row -> result):   ${fmt(plain.restartColdMs)}   ${fmt(snap.restartColdMs)}   ${ratio(snap.restartColdMs, plain.restartColdMs)}`);
   if (native === undefined) console.log("native python3 baseline: python3 not available");
   else {
     console.log(`native python3 (process start + run, median of ${warmRuns}): ${fmt(native)}`);
-    console.log(`ratio warm run / native: ${(warmMs / native).toFixed(2)}`);
-    console.log(`ratio cold ready / native: ${(coldMs / native).toFixed(2)}`);
-    console.log(`ratio restart / native: ${(restartMs / native).toFixed(2)}`);
+    console.log(`ratio warm run / native: ${ratio(snap.warmMs, native)}`);
+    console.log(`ratio restart (spare warm) / native: ${ratio(snap.restartWarmMs, native)}`);
+    console.log(`ratio restart (spare cold) / native: ${ratio(snap.restartColdMs, native)}`);
   }
 } finally {
   await browser.close();

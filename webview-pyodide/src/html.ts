@@ -14,6 +14,8 @@ export interface PanelHtmlOptions {
   readonly assetsBaseUri: string;
   /** How long the worker may take to load Pyodide before the panel reports an error. */
   readonly loadTimeoutMs?: number;
+  /** Restart workers from a memory snapshot of the first one (default true; false boots each from scratch). */
+  readonly memorySnapshot?: boolean;
   readonly title?: string;
 }
 
@@ -56,7 +58,7 @@ export function renderPanelHtml(options: PanelHtmlOptions): string {
 <link rel="stylesheet" href="${escapeAttr(options.styleUri)}">
 <title>${escapeAttr(options.title ?? "AgentCode")}</title>
 </head>
-<body data-assets="${escapeAttr(base)}" data-load-timeout-ms="${timeout}">
+<body data-assets="${escapeAttr(base)}" data-load-timeout-ms="${timeout}" data-memory-snapshot="${options.memorySnapshot === false ? "off" : "on"}">
 <div id="status" role="status">Starting Python…</div>
 <main id="cells"></main>
 <script nonce="${escapeAttr(options.nonce)}" type="module" src="${escapeAttr(options.scriptUri)}"></script>

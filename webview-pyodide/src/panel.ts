@@ -26,6 +26,7 @@ const cellsRoot = document.getElementById("cells") as HTMLElement;
 const statusEl = document.getElementById("status") as HTMLElement;
 const assetsBase = document.body.dataset.assets ?? "";
 const loadTimeoutMs = Number(document.body.dataset.loadTimeoutMs ?? "120000");
+const memorySnapshot = document.body.dataset.memorySnapshot !== "off";
 
 const cells: CellState[] = restoreCells(vscode.getState());
 const elements = new Map<string, HTMLElement>();
@@ -72,6 +73,7 @@ function render(cell: CellState): void {
 
 function renderStatus(): void {
   statusEl.dataset.state = pythonState.kind;
+  if (pythonState.kind === "ready") statusEl.dataset.fromSnapshot = String(pythonState.fromSnapshot);
   statusEl.textContent =
     pythonState.kind === "loading"
       ? "Starting Python…"
@@ -81,11 +83,14 @@ function renderStatus(): void {
   for (const cell of cells) render(cell);
 }
 
-const runtime = new PythonRuntime(assetsBase, loadTimeoutMs, {
+const runtime = new PythonRuntime(assetsBase, { loadTimeoutMs, memorySnapshot }, {
   onError: reportError,
   onStateChange(state) {
     pythonState = state;
     renderStatus();
+  },
+  onSpareChange(state) {
+    statusEl.dataset.spare = state;
   },
 });
 

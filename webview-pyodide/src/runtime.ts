@@ -1,14 +1,30 @@
 /**
- * Owns the Pyodide workers of the page: fetches the worker bundle as text, starts it from a Blob URL as a
- * module worker, enforces the load timeout, and keeps a pre-warmed spare so that Stop (terminate the
- * running worker) is followed by an instantly ready one. Worker messages are validated and matched to the
- * current run; anything else is dropped.
+ * Owns the Pyodide workers of the page: fetches the worker bundle and Pyodide's files once (see
+ * PyodideFiles for why the page fetches them), starts each worker from a Blob URL as a module worker,
+ * enforces the load timeout, and keeps a pre-warmed spare so that Stop (terminate the running worker) is
+ * followed by a ready one. The spare starts warming as soon as the active worker is ready, and again after
+ * every swap. The first worker makes a memory snapshot of the started interpreter; later workers restore it
+ * instead of booting Python. Worker messages are validated and matched to the current run; anything else is
+ * dropped.
  */
 
 import { type DataFile } from "./protocol";
-import { type PyodideFiles, type WorkerRunResult, type WorkerToPage, type PageToWorker, parseWorkerMessage, pyodideFileNames } from "./worker_protocol";
+import {
+  type PageToWorker,
+  type PyodideFiles,
+  type WorkerRunResult,
+  type WorkerToPage,
+  parseWorkerMessage,
+  pyodideFileNames,
+} from "./worker_protocol";
 
-export type WorkerState = { kind: "loading" } | { kind: "ready"; loadMs: number } | { kind: "failed"; message: string };
+export type WorkerState =
+  | { kind: "loading" }
+  | { kind: "ready"; loadMs: number; fromSnapshot: boolean }
+  | { kind: "failed"; message: string };
+
+/** The spare worker as the page shows it (`#status[data-spare]`): none, still loading, or ready to swap in. */
+export type SpareState = "none" | "loading" | "ready" | "failed";
 
 export type RunOutcome =
   | { kind: "done"; result: WorkerRunResult }
@@ -18,6 +34,13 @@ export type RunOutcome =
 export interface RuntimeEvents {
   onError(message: string): void;
   onStateChange(state: WorkerState): void;
+  onSpareChange?(state: SpareState): void;
+}
+
+export interface RuntimeOptions {
+  readonly loadTimeoutMs: number;
+  /** Restore later workers from the first worker's memory snapshot (default true). */
+  readonly memorySnapshot?: boolean;
 }
 
 interface PendingRun {
@@ -27,31 +50,51 @@ interface PendingRun {
   readonly resolve: (outcome: RunOutcome) => void;
 }
 
+/** What a slot tells its runtime; the runtime decides whether the page hears about it. */
+interface SlotListener {
+  changed(slot: WorkerSlot): void;
+  failed(slot: WorkerSlot, message: string): void;
+  snapshot(bytes: ArrayBuffer): void;
+  violation(message: string): void;
+}
+
+interface SlotInit {
+  readonly url: string;
+  readonly indexURL: string;
+  readonly files: PyodideFiles;
+  readonly snapshot: ArrayBuffer | null;
+  readonly makeSnapshot: boolean;
+  readonly timeoutMs: number;
+}
+
 class WorkerSlot {
   state: WorkerState = { kind: "loading" };
   readonly ready: Promise<WorkerState>;
   pending: PendingRun | undefined;
   private settle: (state: WorkerState) => void = () => undefined;
   private readonly timer: ReturnType<typeof setTimeout>;
+  private readonly worker: Worker;
+  /** True until this worker is ready: only the first worker, asked to, may hand over a snapshot. */
+  private acceptsSnapshot: boolean;
 
   constructor(
-    private readonly worker: Worker,
-    indexURL: string,
-    files: PyodideFiles,
-    timeoutMs: number,
-    private readonly events: RuntimeEvents,
+    init: SlotInit,
+    private readonly listener: SlotListener,
   ) {
     this.ready = new Promise((resolve) => (this.settle = resolve));
     this.timer = setTimeout(
-      () => this.fail(`Python did not start within ${Math.round(timeoutMs / 1000)} s. Reload the panel to try again.`),
-      timeoutMs,
+      () => this.fail(`Python did not start within ${Math.round(init.timeoutMs / 1000)} s. Reload the panel to try again.`),
+      init.timeoutMs,
     );
-    worker.addEventListener("message", (event: MessageEvent<unknown>) => this.receive(event.data));
-    worker.addEventListener("error", (event: ErrorEvent) => {
+    this.worker = new Worker(init.url, { type: "module", name: "agentcode-pyodide" });
+    this.worker.addEventListener("message", (event: MessageEvent<unknown>) => this.receive(event.data));
+    this.worker.addEventListener("error", (event: ErrorEvent) => {
       event.preventDefault();
       this.fail(`The Python worker failed: ${event.message || "unknown error"}`);
     });
-    this.send({ type: "init", indexURL, files });
+    this.acceptsSnapshot = init.makeSnapshot;
+    // The snapshot is copied (structured clone), so the page keeps its bytes for the next worker.
+    this.send({ type: "init", indexURL: init.indexURL, files: init.files, snapshot: init.snapshot, makeSnapshot: init.makeSnapshot });
   }
 
   send(message: PageToWorker): void {
@@ -65,7 +108,6 @@ class WorkerSlot {
 
   private fail(message: string): void {
     if (this.state.kind === "failed") return;
-    const wasLoading = this.state.kind === "loading";
     const pending = this.pending;
     this.state = { kind: "failed", message };
     clearTimeout(this.timer);
@@ -73,8 +115,7 @@ class WorkerSlot {
     this.pending = undefined;
     pending?.resolve({ kind: "failed", message });
     this.settle(this.state);
-    if (wasLoading || pending !== undefined) this.events.onError(message);
-    this.events.onStateChange(this.state);
+    this.listener.failed(this, message);
   }
 
   private receive(data: unknown): void {
@@ -82,18 +123,24 @@ class WorkerSlot {
     if (!parsed.ok) return; // forged or malformed: Python code can post to the page, so ignore it
     const message: WorkerToPage = parsed.value;
     switch (message.type) {
+      case "snapshot":
+        // Only before `ready`, so before any cell ran in this worker: a cell cannot plant a snapshot.
+        if (this.state.kind === "loading" && this.acceptsSnapshot) this.listener.snapshot(message.bytes);
+        this.acceptsSnapshot = false;
+        return;
       case "ready":
         if (this.state.kind !== "loading") return;
+        this.acceptsSnapshot = false;
         clearTimeout(this.timer);
-        this.state = { kind: "ready", loadMs: message.loadMs };
+        this.state = { kind: "ready", loadMs: message.loadMs, fromSnapshot: message.fromSnapshot };
         this.settle(this.state);
-        this.events.onStateChange(this.state);
+        this.listener.changed(this);
         return;
       case "init-error":
         if (this.state.kind === "loading") this.fail(message.message);
         return;
       case "csp-violation":
-        this.events.onError(message.message);
+        this.listener.violation(message.message);
         return;
       case "stream":
         if (this.pending?.runId === message.runId) this.pending.onStream(message.stream, message.text);
@@ -109,25 +156,60 @@ class WorkerSlot {
   }
 }
 
+interface Resources {
+  readonly url: string;
+  readonly files: PyodideFiles;
+}
+
 export class PythonRuntime {
   private active: WorkerSlot | undefined;
   private spare: WorkerSlot | undefined;
-  private blobUrl: Promise<string> | undefined;
-  private files: Promise<PyodideFiles> | undefined;
+  private resources: Resources | undefined;
+  private snapshot: ArrayBuffer | null = null;
+  private snapshotRequested = false;
   private nextRunId = 1;
+  private readonly listener: SlotListener;
 
   constructor(
     private readonly assetsBase: string,
-    private readonly loadTimeoutMs: number,
+    private readonly options: RuntimeOptions,
     private readonly events: RuntimeEvents,
-  ) {}
+  ) {
+    this.listener = {
+      changed: (slot) => {
+        if (slot === this.active) {
+          this.events.onStateChange(slot.state);
+          if (slot.state.kind === "ready") this.warmSpare();
+        } else if (slot === this.spare) this.spareChanged();
+      },
+      failed: (slot, message) => {
+        // A failing spare is only shown as such; it is replaced when Stop needs it.
+        if (slot === this.active) {
+          this.events.onError(message);
+          this.events.onStateChange(slot.state);
+        } else if (slot === this.spare) this.spareChanged();
+      },
+      snapshot: (bytes) => {
+        this.snapshot ??= bytes;
+      },
+      violation: (message) => this.events.onError(message),
+    };
+  }
 
-  /** Starts the first worker; resolves with its final load state. */
+  /** Fetches the worker and Pyodide's files, starts the first worker; resolves with its final load state. */
   async start(): Promise<WorkerState> {
-    this.active = await this.createSlot();
-    const state = await this.active.ready;
-    if (state.kind === "ready") void this.warmSpare();
-    return state;
+    try {
+      this.resources = await this.loadResources();
+    } catch (error) {
+      const message =
+        error instanceof Error && error.name === "TimeoutError"
+          ? `Python did not start within ${Math.round(this.options.loadTimeoutMs / 1000)} s. Reload the panel to try again.`
+          : `Could not load the Python worker: ${error instanceof Error ? error.message : String(error)}`;
+      this.events.onError(message);
+      return { kind: "failed", message };
+    }
+    this.active = this.createSlot(this.resources);
+    return this.active.ready;
   }
 
   get state(): WorkerState {
@@ -143,7 +225,8 @@ export class PythonRuntime {
     dataFiles: readonly DataFile[],
     onStream: (stream: "stdout" | "stderr", text: string) => void,
   ): Promise<RunOutcome> {
-    const slot = this.active ?? (this.active = await this.createSlot());
+    const slot = this.active;
+    if (slot === undefined) return { kind: "failed", message: "Python is not ready yet." };
     const state = await slot.ready;
     if (state.kind === "failed") return { kind: "failed", message: state.message };
     if (slot.pending !== undefined) return { kind: "failed", message: "Another cell is running; stop it first." };
@@ -157,68 +240,65 @@ export class PythonRuntime {
   /** Stops the running cell by terminating its worker; the pre-warmed spare takes over. */
   stop(): boolean {
     const slot = this.active;
-    if (slot === undefined || slot.pending === undefined) return false;
+    const resources = this.resources;
+    if (slot === undefined || slot.pending === undefined || resources === undefined) return false;
     const pending = slot.pending;
     slot.pending = undefined;
     slot.terminate();
-    this.active = this.spare;
+    const spare = this.spare;
     this.spare = undefined;
+    this.active = spare !== undefined && spare.state.kind !== "failed" ? spare : this.createSlot(resources);
+    if (spare !== undefined && spare !== this.active) spare.terminate();
     pending.resolve({ kind: "stopped", elapsedMs: performance.now() - pending.started });
-    if (this.active === undefined) {
-      void this.createSlot().then((fresh) => {
-        this.active ??= fresh;
-        void fresh.ready.then(() => this.warmSpare());
-      });
-    } else {
-      this.events.onStateChange(this.active.state);
-      void this.warmSpare();
-    }
+    this.spareChanged();
+    this.events.onStateChange(this.active.state);
+    // A spare that is already ready lets the next spare start warming now; otherwise `changed` starts it.
+    if (this.active.state.kind === "ready") this.warmSpare();
     return true;
   }
 
-  private async warmSpare(): Promise<void> {
-    if (this.spare !== undefined) return;
-    this.spare = await this.createSlot();
+  private warmSpare(): void {
+    if (this.spare !== undefined || this.resources === undefined) return;
+    this.spare = this.createSlot(this.resources);
+    this.spareChanged();
   }
 
-  private workerBlobUrl(): Promise<string> {
-    this.blobUrl ??= fetch(`${this.assetsBase}/worker.js`, { signal: AbortSignal.timeout(this.loadTimeoutMs) }).then(async (response) => {
-      if (!response.ok) throw new Error(`worker.js: HTTP ${response.status}`);
-      const text = await response.text();
-      return URL.createObjectURL(new Blob([text], { type: "text/javascript" }));
-    });
-    return this.blobUrl;
+  private spareChanged(): void {
+    const spare = this.spare;
+    this.events.onSpareChange?.(spare === undefined ? "none" : spare.state.kind);
   }
 
-  /** The page fetches the Pyodide files (see PyodideFiles for why the worker cannot), once for all workers. */
-  private pyodideFiles(): Promise<PyodideFiles> {
-    this.files ??= Promise.all(
-      pyodideFileNames.map(async (name) => {
-        const response = await fetch(`${this.assetsBase}/pyodide/${name}`, { signal: AbortSignal.timeout(this.loadTimeoutMs) });
-        if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
-        return [name, await response.blob()] as const;
-      }),
-    ).then((entries) => Object.fromEntries(entries) as PyodideFiles);
-    return this.files;
+  private createSlot(resources: Resources): WorkerSlot {
+    const useSnapshot = this.options.memorySnapshot ?? true;
+    const makeSnapshot = useSnapshot && this.snapshot === null && !this.snapshotRequested;
+    if (makeSnapshot) this.snapshotRequested = true;
+    return new WorkerSlot(
+      {
+        url: resources.url,
+        indexURL: `${this.assetsBase}/pyodide/`,
+        files: resources.files,
+        snapshot: useSnapshot ? this.snapshot : null,
+        makeSnapshot,
+        timeoutMs: this.options.loadTimeoutMs,
+      },
+      this.listener,
+    );
   }
 
-  private async createSlot(): Promise<WorkerSlot> {
-    let url: string;
-    let files: PyodideFiles;
-    try {
-      url = await this.workerBlobUrl();
-      files = await this.pyodideFiles();
-    } catch (error) {
-      this.blobUrl = undefined;
-      this.files = undefined;
-      const message =
-        error instanceof Error && error.name === "TimeoutError"
-          ? `Python did not start within ${Math.round(this.loadTimeoutMs / 1000)} s. Reload the panel to try again.`
-          : `Could not load the Python worker: ${error instanceof Error ? error.message : String(error)}`;
-      this.events.onError(message);
-      throw new Error(message);
-    }
-    const worker = new Worker(url, { type: "module", name: "agentcode-pyodide" });
-    return new WorkerSlot(worker, `${this.assetsBase}/pyodide/`, files, this.loadTimeoutMs, this.events);
+  /** The page fetches the worker bundle and Pyodide's files once for all workers. */
+  private async loadResources(): Promise<Resources> {
+    const signal = AbortSignal.timeout(this.options.loadTimeoutMs);
+    const fetchOk = async (url: string): Promise<Blob> => {
+      const response = await fetch(url, { signal });
+      if (!response.ok) throw new Error(`${url.slice(url.lastIndexOf("/") + 1)}: HTTP ${response.status}`);
+      return response.blob();
+    };
+    const [worker, ...files] = await Promise.all([
+      fetchOk(`${this.assetsBase}/worker.js`),
+      ...pyodideFileNames.map((name) => fetchOk(`${this.assetsBase}/pyodide/${name}`)),
+    ]);
+    const url = URL.createObjectURL(new Blob([worker], { type: "text/javascript" }));
+    const entries = pyodideFileNames.map((name, i) => [name, files[i]] as const);
+    return { url, files: Object.fromEntries(entries) as PyodideFiles };
   }
 }

@@ -12,7 +12,7 @@ import { type DataFile } from "./protocol";
 import { type PageToWorker, type PyodideFiles, type WorkerRunResult, type WorkerToPage, parsePageToWorker } from "./worker_protocol";
 
 interface WorkerScope {
-  postMessage(message: WorkerToPage): void;
+  postMessage(message: WorkerToPage, transfer?: Transferable[]): void;
   addEventListener(type: "message", listener: (event: MessageEvent<unknown>) => void): void;
   addEventListener(type: "securitypolicyviolation", listener: (event: SecurityPolicyViolationEvent) => void): void;
 }
@@ -20,13 +20,14 @@ interface WorkerScope {
 type PyCallable = ((...args: unknown[]) => unknown) & { destroy?: () => void };
 
 const scope = self as unknown as WorkerScope;
-let pyodide: Awaited<ReturnType<typeof loadPyodide>> | undefined;
+type PyodideInterface = Awaited<ReturnType<typeof loadPyodide>>;
+let pyodide: PyodideInterface | undefined;
 let runCell: PyCallable | undefined;
 let mountData: PyCallable | undefined;
 let currentRunId = -1;
 
-function post(message: WorkerToPage): void {
-  scope.postMessage(message);
+function post(message: WorkerToPage, transfer: Transferable[] = []): void {
+  scope.postMessage(message, transfer);
 }
 
 function streamWriter(stream: "stdout" | "stderr"): { write: (buffer: Uint8Array) => number } {
@@ -44,35 +45,68 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-async function init(indexURL: string, files: PyodideFiles): Promise<void> {
-  const started = performance.now();
+type LoadOptions = NonNullable<Parameters<typeof loadPyodide>[0]>;
+
+/**
+ * Loads Pyodide with Pyodide's own fetches of the wasm and the standard library answered from the
+ * page-provided Blobs. With `snapshot`, the interpreter's memory is restored from the first worker's memory
+ * snapshot instead of booting Python and importing the runner again.
+ */
+async function load(indexURL: string, files: PyodideFiles, extra: Partial<LoadOptions>): Promise<PyodideInterface> {
   const served = new Map<string, { blob: Blob; type: string }>([
     [new URL(`${indexURL}pyodide.asm.wasm`, self.location.href).href, { blob: files["pyodide.asm.wasm"], type: "application/wasm" }],
     [new URL(`${indexURL}python_stdlib.zip`, self.location.href).href, { blob: files["python_stdlib.zip"], type: "application/zip" }],
   ]);
   const realFetch = self.fetch;
+  self.fetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const file = served.get(String(input instanceof Request ? input.url : input));
+    return file ? Promise.resolve(new Response(file.blob, { headers: { "content-type": file.type } })) : realFetch(input, init);
+  };
   try {
-    // Pyodide fetches the wasm and the standard library by URL; answer those from the page-provided Blobs.
-    self.fetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-      const file = served.get(String(input instanceof Request ? input.url : input));
-      return file ? Promise.resolve(new Response(file.blob, { headers: { "content-type": file.type } })) : realFetch(input, init);
-    };
-    const py = await loadPyodide({
+    const options: LoadOptions = {
       indexURL,
       packageBaseUrl: indexURL,
-      lockFileContents: JSON.parse(await files["pyodide-lock.json"].text()),
-      createPyodideModule,
-    } as Parameters<typeof loadPyodide>[0]);
+      lockFileContents: await files["pyodide-lock.json"].text(),
+      createPyodideModule: createPyodideModule as LoadOptions["createPyodideModule"],
+      ...extra,
+    };
+    return await loadPyodide(options);
+  } finally {
     self.fetch = realFetch;
+  }
+}
+
+async function init(indexURL: string, files: PyodideFiles, snapshot: ArrayBuffer | null, makeSnapshot: boolean): Promise<void> {
+  const started = performance.now();
+  try {
+    let py: PyodideInterface | undefined;
+    let fromSnapshot = false;
+    if (snapshot !== null) {
+      try {
+        py = await load(indexURL, files, { _loadSnapshot: new Uint8Array(snapshot) });
+        fromSnapshot = true;
+      } catch {
+        py = undefined; // an unusable snapshot only costs time: boot normally below
+      }
+    }
+    if (py === undefined) {
+      py = await load(indexURL, files, makeSnapshot ? { _makeSnapshot: true } : {});
+      // The runner imports only the standard library and touches no JavaScript objects, so it can be part of
+      // the snapshot; no user code has run yet, so the snapshot carries nothing from a cell.
+      py.runPython(runnerSource, { filename: "/lib/agentcode_runner.py" });
+      if (makeSnapshot) {
+        const bytes = py.makeMemorySnapshot();
+        const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+        post({ type: "snapshot", bytes: buffer }, [buffer]);
+      }
+    }
     py.setStdout(streamWriter("stdout"));
     py.setStderr(streamWriter("stderr"));
-    py.runPython(runnerSource, { filename: "/lib/agentcode_runner.py" });
     runCell = py.globals.get("run_cell") as PyCallable;
     mountData = py.globals.get("mount_data") as PyCallable;
     pyodide = py;
-    post({ type: "ready", loadMs: performance.now() - started });
+    post({ type: "ready", loadMs: performance.now() - started, fromSnapshot });
   } catch (error) {
-    self.fetch = realFetch;
     post({ type: "init-error", message: `Python could not start: ${describe(error)}` });
   }
 }
@@ -120,5 +154,5 @@ scope.addEventListener("message", (event) => {
   const parsed = parsePageToWorker(event.data);
   if (!parsed.ok) return;
   const message: PageToWorker = parsed.value;
-  queue = queue.then(() => (message.type === "init" ? init(message.indexURL, message.files) : run(message.runId, message.code, message.dataFiles)));
+  queue = queue.then(() => (message.type === "init" ? init(message.indexURL, message.files, message.snapshot, message.makeSnapshot) : run(message.runId, message.code, message.dataFiles)));
 });

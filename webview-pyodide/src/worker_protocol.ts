@@ -49,9 +49,24 @@ export const PyodideFilesSchema = v.object({
 });
 export type PyodideFiles = v.InferOutput<typeof PyodideFilesSchema>;
 
+/** Largest memory snapshot, in bytes (Pyodide's heap after start is far smaller). */
+const maxSnapshotBytes = 1024 * 1024 * 1024;
+const snapshotBytes = v.pipe(
+  v.instance(ArrayBuffer),
+  v.check((buffer) => buffer.byteLength > 0 && buffer.byteLength <= maxSnapshotBytes, "snapshot size out of range"),
+);
+
 /** Page -> worker. */
 export const PageToWorkerSchema = v.variant("type", [
-  v.object({ type: v.literal("init"), indexURL: v.pipe(v.string(), v.url()), files: PyodideFilesSchema }),
+  v.object({
+    type: v.literal("init"),
+    indexURL: v.pipe(v.string(), v.url()),
+    files: PyodideFilesSchema,
+    /** The first worker's memory snapshot (a copy), or null to boot Python from scratch. */
+    snapshot: v.nullable(snapshotBytes),
+    /** Whether this worker should make a snapshot and post it back before `ready` (the first worker only). */
+    makeSnapshot: v.boolean(),
+  }),
   v.object({
     type: v.literal("run"),
     runId,
@@ -63,7 +78,9 @@ export type PageToWorker = v.InferOutput<typeof PageToWorkerSchema>;
 
 /** Worker -> page. */
 export const WorkerToPageSchema = v.variant("type", [
-  v.object({ type: v.literal("ready"), loadMs: ms }),
+  v.object({ type: v.literal("ready"), loadMs: ms, fromSnapshot: v.boolean() }),
+  /** Posted before `ready` by a worker asked to make a snapshot; the page accepts it only from a loading worker. */
+  v.object({ type: v.literal("snapshot"), bytes: snapshotBytes }),
   v.object({ type: v.literal("init-error"), message: text }),
   v.object({ type: v.literal("stream"), runId, stream: v.picklist(["stdout", "stderr"]), text }),
   v.object({ type: v.literal("done"), runId, result: WorkerRunResultSchema }),

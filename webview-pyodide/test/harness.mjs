@@ -42,7 +42,10 @@ window.acquireVsCodeApi = () => {
 window.__sendToPanel = (m) => window.postMessage(m, "*");
 `;
 
-/** Starts the harness server. Options: loadTimeoutMs, pyodideDelayMs (delays pyodide files, for timeout tests). */
+/**
+ * Starts the harness server. Options: loadTimeoutMs. Query parameters of the page: `timeout` (load timeout, ms),
+ * `assets` (another assets base, e.g. the never-answering `/stall`), `snapshot=off` (no memory snapshot).
+ */
 export async function startHarness(options = {}) {
   const renderPanelHtml = await loadRenderer();
   let origin = "";
@@ -57,6 +60,7 @@ export async function startHarness(options = {}) {
         let html = renderPanelHtml({
           cspSource: origin, nonce, scriptUri: `${origin}/dist/panel.js`, styleUri: `${origin}/dist/panel.css`,
           assetsBaseUri: url.searchParams.get("assets") ?? `${origin}/dist`, loadTimeoutMs: timeout,
+          memorySnapshot: url.searchParams.get("snapshot") !== "off",
         });
         html = html.replace("<script ", `<script nonce="${nonce}">${shim}</script>\n<script `);
         res.writeHead(200, { "content-type": types[".html"], "cache-control": "no-store" });
@@ -131,6 +135,21 @@ export async function openPanel(context, url, { waitReady = true } = {}) {
   await page.goto(url);
   if (waitReady) await page.waitForSelector('#status[data-state="ready"]', { timeout: 180000 });
   return page;
+}
+
+/** Starts `while True: pass` in a new cell and waits until it runs; returns the cell and a `stop()` that clicks Stop. */
+export async function startSpin(page, id) {
+  await page.evaluate((m) => window.__sendToPanel(m), { type: "cell/add", id, prompt: "", code: "while True: pass", findings: [], dataFiles: [] });
+  const cell = page.locator(`section.cell[data-cell-id="${id}"]`);
+  await cell.locator('button[data-action="run"]:not([disabled])').click();
+  await page.waitForSelector(`section.cell[data-cell-id="${id}"][data-run="running"]`);
+  return {
+    cell,
+    stop: async () => {
+      await cell.locator('button[data-action="stop"]').click();
+      await page.waitForSelector(`section.cell[data-cell-id="${id}"][data-run="stopped"]`);
+    },
+  };
 }
 
 let counter = 0;

@@ -1,7 +1,7 @@
 // The panel bundle in real headless Chromium: outputs, tracebacks, host messages from clicks.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { runInPanel, usePanelSuite } from "./harness.mjs";
+import { runInPanel, startSpin, usePanelSuite } from "./harness.mjs";
 
 const suite = usePanelSuite();
 
@@ -9,6 +9,8 @@ test("the page tells the host it is ready and reports no errors while starting",
   const messages = await suite.page.evaluate(() => window.__hostMessages);
   assert.deepEqual(messages.filter((m) => m.type === "webview/ready").length, 1);
   assert.deepEqual(messages.filter((m) => m.type === "webview/error"), []);
+  // The first worker boots Python itself (and makes the snapshot the later ones restore).
+  assert.equal(await suite.page.locator("#status").getAttribute("data-from-snapshot"), "false");
 });
 
 test("the page fetches each Pyodide file once and the workers fetch nothing themselves", async () => {
@@ -77,6 +79,27 @@ test("Stop ends `while True: pass` and the next run works at once on the pre-war
   assert.equal(await next.text("pre.stdout"), "after stop\n");
   const summary = await suite.page.evaluate(() => window.__hostMessages.find((m) => m.type === "cell/result" && m.id === "spin").summary);
   assert.equal(summary.status, "stopped");
+});
+
+test("a spare worker warms once Python is ready, and again after every Stop, from the first worker's memory snapshot", async () => {
+  await suite.page.waitForSelector('#status[data-spare="ready"]', { timeout: 180000 });
+  for (const round of [1, 2]) {
+    await (await startSpin(suite.page, `spin-${round}`)).stop();
+    // The swapped-in spare restored the snapshot, and a new spare warms behind it.
+    await suite.page.waitForSelector('#status[data-state="ready"][data-from-snapshot="true"]');
+    await suite.page.waitForSelector('#status[data-spare="ready"]', { timeout: 180000 });
+    const next = await runInPanel(suite.page, `import sys\nprint('round', ${round})\nsys.stderr.write('err')\n6 * 7`);
+    assert.equal(await next.text("pre.stdout"), `round ${round}\n`);
+    assert.equal(await next.text("pre.stderr"), "err");
+    assert.equal(await next.text("pre.repr"), "42");
+  }
+});
+
+test("a cell's variables do not survive Stop: the snapshot holds no cell state", async () => {
+  await runInPanel(suite.page, "import builtins\nbuiltins.leaked = 42");
+  await (await startSpin(suite.page, "spin-leak")).stop();
+  const after = await runInPanel(suite.page, "import builtins\nprint(hasattr(builtins, 'leaked'))");
+  assert.equal(await after.text("pre.stdout"), "False\n");
 });
 
 test("data files are mounted read-only at /data", async () => {

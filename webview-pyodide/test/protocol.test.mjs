@@ -71,11 +71,20 @@ test("worker messages that do not match the worker protocol are rejected", () =>
   assert.equal(workerProtocol.parseWorkerMessage({ type: "done", runId: 1, result }).ok, false);
 });
 
-test("the worker's init needs the Pyodide files as Blobs and an absolute index URL", () => {
+test("the worker's init needs the Pyodide files as Blobs, an absolute index URL and a snapshot or null", () => {
   const files = Object.fromEntries(workerProtocol.pyodideFileNames.map((n) => [n, new Blob(["x"])]));
-  assert.equal(workerProtocol.parsePageToWorker({ type: "init", indexURL: "https://x.example/dist/pyodide/", files }).ok, true);
-  assert.equal(workerProtocol.parsePageToWorker({ type: "init", indexURL: "https://x.example/dist/pyodide/", files: { ...files, "pyodide.asm.wasm": "x" } }).ok, false);
-  assert.equal(workerProtocol.parsePageToWorker({ type: "init", indexURL: "pyodide/", files }).ok, false);
+  const init = { type: "init", indexURL: "https://x.example/dist/pyodide/", files, snapshot: null, makeSnapshot: true };
+  assert.equal(workerProtocol.parsePageToWorker(init).ok, true);
+  assert.equal(workerProtocol.parsePageToWorker({ ...init, snapshot: new ArrayBuffer(8), makeSnapshot: false }).ok, true);
+  assert.equal(workerProtocol.parsePageToWorker({ ...init, snapshot: "bytes" }).ok, false);
+  assert.equal(workerProtocol.parsePageToWorker({ ...init, files: { ...files, "pyodide.asm.wasm": "x" } }).ok, false);
+  assert.equal(workerProtocol.parsePageToWorker({ ...init, indexURL: "pyodide/" }).ok, false);
+});
+
+test("a snapshot from the worker must be a non-empty ArrayBuffer", () => {
+  assert.equal(workerProtocol.parseWorkerMessage({ type: "snapshot", bytes: new ArrayBuffer(16) }).ok, true);
+  assert.equal(workerProtocol.parseWorkerMessage({ type: "snapshot", bytes: new ArrayBuffer(0) }).ok, false);
+  assert.equal(workerProtocol.parseWorkerMessage({ type: "snapshot", bytes: [1, 2, 3] }).ok, false);
 });
 
 test("the panel CSP is strict: no unsafe-eval, wasm allowed, blob workers, nonce'd scripts", () => {
