@@ -102,6 +102,9 @@ async function init(indexURL: string, files: PyodideFiles, snapshot: ArrayBuffer
     }
     py.setStdout(streamWriter("stdout"));
     py.setStderr(streamWriter("stderr"));
+    // The npm package ships no wheels, so no package can be loaded: never let Pyodide try (that would be a
+    // network request); the runner explains instead. Kept out of the snapshot: it is cheap and per worker.
+    (py.globals.get("install_package_guard") as PyCallable)(JSON.stringify(unavailableImports(await files["pyodide-lock.json"].text())));
     runCell = py.globals.get("run_cell") as PyCallable;
     mountData = py.globals.get("mount_data") as PyCallable;
     pyodide = py;
@@ -109,6 +112,16 @@ async function init(indexURL: string, files: PyodideFiles, snapshot: ArrayBuffer
   } catch (error) {
     post({ type: "init-error", message: `Python could not start: ${describe(error)}` });
   }
+}
+
+/** Import names of every package in Pyodide's lock file: none of their wheels is in the panel's files. */
+function unavailableImports(lockText: string): string[] {
+  const lock = JSON.parse(lockText) as { packages?: Record<string, { imports?: unknown }> };
+  const names = new Set<string>();
+  for (const entry of Object.values(lock.packages ?? {})) {
+    if (Array.isArray(entry.imports)) for (const name of entry.imports) if (typeof name === "string") names.add(name);
+  }
+  return [...names];
 }
 
 function decodeBase64(text: string): Uint8Array {
@@ -129,10 +142,6 @@ async function run(runId: number, code: string, dataFiles: readonly DataFile[]):
   try {
     const files = py.toPy(dataFiles.map((file) => [file.name, decodeBase64(file.base64)]));
     mountData(files);
-    await py.loadPackagesFromImports(code, {
-      messageCallback: () => undefined,
-      errorCallback: (message: string) => post({ type: "stream", runId, stream: "stderr", text: `Package loading failed: ${message}\n` }),
-    });
     const json = runCell(code);
     const parsed = JSON.parse(String(json)) as Omit<WorkerRunResult, "elapsedMs">;
     post({ type: "done", runId, result: { ...parsed, elapsedMs: performance.now() - started } });

@@ -150,8 +150,21 @@ test("HTML output is rendered in an opaque-origin sandboxed iframe whose scripts
   assert.equal(await inner.locator("#ran").count(), 0);
 });
 
-test("a package that cannot be loaded is reported, not silent", async () => {
-  const run = await runInPanel(suite.page, "import numpy");
-  assert.match(await run.text("pre.stderr"), /Package loading failed/);
-  assert.match(await run.text("pre.traceback"), /ModuleNotFoundError/);
+test("importing numpy, pandas or matplotlib says the package is not available offline, without a network request", async () => {
+  const before = suite.harness.requests.length;
+  for (const [code, name] of [["import numpy", "numpy"], ["import pandas as pd", "pandas"], ["import matplotlib.pyplot as plt", "matplotlib"]]) {
+    const run = await runInPanel(suite.page, code);
+    assert.equal(await run.cell.getAttribute("data-run"), "error");
+    const tb = await run.text("pre.traceback");
+    assert.match(tb, new RegExp(`ModuleNotFoundError: The package '${name}' is not available in the offline panel; only the Python standard library can be imported here`));
+    assert.match(tb, /File "<cell>", line 1/);
+    assert.doesNotMatch(tb, /agentcode_runner|importlib|_pyodide/);
+  }
+  assert.deepEqual(suite.harness.requests.slice(before), []);
+});
+
+test("the standard library still imports, and an unknown module keeps Python's own message", async () => {
+  const run = await runInPanel(suite.page, "import json, csv, statistics\nprint(statistics.mean([1, 2, 3]))\nimport no_such_module_xyz");
+  assert.equal(await run.text("pre.stdout"), "2\n");
+  assert.match(await run.text("pre.traceback"), /ModuleNotFoundError: No module named 'no_such_module_xyz'/);
 });

@@ -1,7 +1,9 @@
 """Runs one panel cell inside Pyodide: mounts data files read-only at /data, executes the code as
 "<cell>", evaluates a trailing expression for its repr (and _repr_html_), collects PNG/SVG files written
 to /output (and open matplotlib figures), and formats tracebacks without Pyodide-internal frames.
-Returns a JSON string shaped like WorkerRunResult (without elapsedMs)."""
+Returns a JSON string shaped like WorkerRunResult (without elapsedMs). Importing a package of Pyodide's
+distribution that the offline panel does not ship raises a ModuleNotFoundError saying so, instead of a bare
+"No module named" or a download attempt."""
 
 import ast
 import base64
@@ -15,6 +17,8 @@ CELL_FILE = "<cell>"
 DATA_DIR = "/data"
 OUTPUT_DIR = "/output"
 _IMAGE_TYPES = {".png": "image/png", ".svg": "image/svg+xml"}
+# The file name this module was compiled with (it is run with runPython, so there is no __file__).
+_RUNNER_FILE = (lambda: None).__code__.co_filename
 
 
 def _clear_dir(path):
@@ -24,6 +28,30 @@ def _clear_dir(path):
         full = os.path.join(path, name)
         os.chmod(full, 0o644)
         os.remove(full)
+
+
+class _UnavailablePackageFinder:
+    """Last entry of sys.meta_path: reached only when no other finder found the module, so everything that
+    is installed imports normally; a name from Pyodide's package list gets an explanation instead."""
+
+    def __init__(self, names):
+        self.names = frozenset(names)
+
+    def find_spec(self, fullname, path=None, target=None):
+        top = fullname.partition(".")[0]
+        if top not in self.names:
+            return None
+        raise ModuleNotFoundError(
+            f"The package '{top}' is not available in the offline panel; only the Python standard library "
+            f"can be imported here. Rewrite the code without '{top}', or run it where '{top}' is installed.",
+            name=fullname,
+        )
+
+
+def install_package_guard(names_json):
+    """names_json: JSON list of the import names of Pyodide's packages that are not shipped with the panel."""
+    sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, _UnavailablePackageFinder)]
+    sys.meta_path.append(_UnavailablePackageFinder(json.loads(names_json)))
 
 
 def mount_data(files):
@@ -38,7 +66,12 @@ def mount_data(files):
 
 
 def _is_internal(filename):
-    return "/_pyodide/" in filename or "/pyodide/" in filename or filename.startswith("/lib/python3") and "runner" in filename
+    return (
+        "/_pyodide/" in filename
+        or "/pyodide/" in filename
+        or filename == _RUNNER_FILE
+        or filename.startswith("<frozen importlib")
+    )
 
 
 def _clean_traceback(exc):
