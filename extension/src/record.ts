@@ -18,7 +18,8 @@ export interface RunRecord {
   readonly cell: string;
   readonly prompt: string;
   readonly model: string | null;
-  readonly codeSha256: string;
+  /** null when there is no code (a generation that failed before any code). */
+  readonly codeSha256: string | null;
   readonly findings: readonly { readonly ruleId: string; readonly severity: string; readonly line: number | null }[];
   readonly outputs: {
     readonly status: string;
@@ -65,7 +66,7 @@ export function makeRecord(input: RecordInput): RunRecord {
     cell: input.cell,
     prompt: input.prompt,
     model: input.model,
-    codeSha256: sha256(input.code),
+    codeSha256: input.code === "" ? null : sha256(input.code),
     findings: input.findings.map((f) => ({ ruleId: f.ruleId, severity: f.severity, line: f.line ?? null })),
     outputs:
       o === null

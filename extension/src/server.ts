@@ -44,10 +44,26 @@ export class ServerHost implements vscode.Disposable {
   /** The running client, waiting for a start in progress; throws ServerUnavailable with advice otherwise. */
   async client(): Promise<LanguageClient> {
     if (this.starting !== undefined) await this.starting;
+    if (this.lc !== undefined && this.lc.state === State.Starting) await this.whenSettled(this.lc, 60_000);
     const state = this.status.state;
     if (this.lc !== undefined && this.lc.state === State.Running) return this.lc;
     const reason = state.kind === "failed" ? state.message : "The AgentCode server is not running.";
     throw new ServerUnavailable(`${reason} Run 'AgentCode: Restart Server' after fixing it, or see 'AgentCode: Show Log'.`);
+  }
+
+  /** Waits until a client that is restarting after a crash is running or stopped again (or the deadline passes). */
+  private whenSettled(lc: LanguageClient, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const sub = lc.onDidChangeState((e) => {
+        if (e.newState !== State.Starting) done();
+      });
+      function done(): void {
+        clearTimeout(timer);
+        sub.dispose();
+        resolve();
+      }
+    });
   }
 
   start(): Promise<void> {
@@ -84,6 +100,12 @@ export class ServerHost implements vscode.Disposable {
     };
     const lc = new LanguageClient("agentcode", "AgentCode", serverOptions, clientOptions);
     this.lc = lc;
+    // After a crash the client restarts the server by itself; the status follows it back to ready.
+    lc.onDidChangeState((e) => {
+      if (this.lc === lc && e.newState === State.Running && this.status.state.kind === "starting") {
+        this.status.set({ kind: "ready", version: lc.initializeResult?.serverInfo?.version ?? null });
+      }
+    });
     try {
       await lc.start();
       if (opts.trace !== "off") await lc.setTrace(opts.trace === "verbose" ? Trace.Verbose : Trace.Messages);

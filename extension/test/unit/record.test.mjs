@@ -45,6 +45,12 @@ test("a record is exactly one line even when the prompt and output contain newli
   assert.equal(JSON.parse(line).prompt, "a\nb");
 });
 
+test("a generation without code records no code hash", () => {
+  const r = makeRecord({ event: "generate", cell: "c4", prompt: "p", model: "m", code: "", findings: [], outputs: null, decision: null, error: "unauthorized" });
+  assert.equal(r.codeSha256, null);
+  assert.equal(r.error, "unauthorized");
+});
+
 test("long outputs are summarised, not copied whole", () => {
   const r = makeRecord({ event: "run", cell: "c3", prompt: "p", model: null, code: "x", findings: [], outputs: { ...summary, stdout: "x".repeat(10_000) }, decision: null });
   assert.ok(r.outputs.stdout.length <= 501);
