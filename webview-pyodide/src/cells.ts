@@ -37,6 +37,8 @@ export interface CellActions {
   accept(cell: CellState): void;
   reject(cell: CellState): void;
   fix(cell: CellState, feedback: string): void;
+  /** The feedback text changed (kept in the persisted state, so it survives a reload). */
+  feedback(cell: CellState, text: string): void;
 }
 
 export function newCell(init: Pick<CellState, "id" | "prompt" | "code" | "findings" | "dataFiles">): CellState {
@@ -80,9 +82,10 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, te
   return node;
 }
 
-function button(label: string, action: string, enabled: boolean, onClick: () => void): HTMLButtonElement {
+function button(label: string, ariaLabel: string, action: string, enabled: boolean, onClick: () => void): HTMLButtonElement {
   const node = el("button", `action action-${action}`, label);
   node.type = "button";
+  node.setAttribute("aria-label", ariaLabel);
   node.dataset.action = action;
   node.disabled = !enabled;
   // Only real user clicks become host messages; synthetic events (e.g. from script) are ignored.
@@ -110,6 +113,16 @@ function statusText(run: CellRun): string {
 export function renderCell(cell: CellState, actions: CellActions, pythonReady: boolean): HTMLElement {
   const root = el("section", "cell");
   root.dataset.cellId = cell.id;
+  // Focusable, so Ctrl+Enter (Cmd+Enter on macOS) can run the cell from the keyboard.
+  root.tabIndex = 0;
+  root.setAttribute("aria-label", `Cell: ${(cell.prompt || cell.code).split("\n")[0].slice(0, 80)}`);
+  root.addEventListener("keydown", (event) => {
+    if (event.target instanceof HTMLTextAreaElement) return; // Ctrl+Enter in the feedback box is the box's own
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && event.isTrusted && pythonReady && cell.run.kind !== "running") {
+      event.preventDefault();
+      actions.run(cell);
+    }
+  });
   root.dataset.run = cell.run.kind === "finished" ? cell.run.status : cell.run.kind;
   root.dataset.decision = cell.decision;
   if (cell.prompt !== "") root.append(el("div", "prompt", cell.prompt));
@@ -127,20 +140,25 @@ export function renderCell(cell: CellState, actions: CellActions, pythonReady: b
 
   const running = cell.run.kind === "running";
   const bar = el("div", "actions");
+  bar.setAttribute("role", "toolbar");
+  bar.setAttribute("aria-label", "Cell actions");
   bar.append(
-    button("Run", "run", !running && pythonReady, () => actions.run(cell)),
-    button("Stop", "stop", running, () => actions.stop(cell)),
-    button("Accept", "accept", !running, () => actions.accept(cell)),
-    button("Reject", "reject", !running, () => actions.reject(cell)),
+    button("Run", "Run the cell (Ctrl+Enter)", "run", !running && pythonReady, () => actions.run(cell)),
+    button("Stop", "Stop the running cell", "stop", running, () => actions.stop(cell)),
+    button("Accept", "Accept the code into the editor", "accept", !running, () => actions.accept(cell)),
+    button("Reject", "Reject the code", "reject", !running, () => actions.reject(cell)),
   );
   const feedback = el("textarea", "feedback");
   feedback.placeholder = "What should be fixed?";
+  feedback.setAttribute("aria-label", "What should be fixed?");
   feedback.value = cell.feedback;
-  feedback.addEventListener("input", () => (cell.feedback = feedback.value));
-  bar.append(feedback, button("Ask to fix", "fix", !running, () => actions.fix(cell, feedback.value)));
+  feedback.addEventListener("input", () => actions.feedback(cell, feedback.value));
+  bar.append(feedback, button("Ask to fix", "Ask the model to fix the code with this feedback", "fix", !running, () => actions.fix(cell, feedback.value)));
   root.append(bar);
 
-  root.append(el("div", "run-status", statusText(cell.run)));
+  const status = el("div", "run-status", statusText(cell.run));
+  status.setAttribute("aria-live", "polite");
+  root.append(status);
   root.append(el("pre", "stdout", cell.stdout), el("pre", "stderr", cell.stderr));
   if (cell.repr !== null) root.append(el("pre", "repr", cell.repr));
   if (cell.error !== null) root.append(el("pre", "traceback", cell.error));

@@ -56,19 +56,41 @@ function restoreCells(state: unknown): CellState[] {
 let saveTimer: ReturnType<typeof setTimeout> | undefined;
 function save(): void {
   if (saveTimer !== undefined) return;
-  saveTimer = setTimeout(() => {
-    saveTimer = undefined;
-    vscode.setState({ version: 1, cells });
-  }, 50);
+  saveTimer = setTimeout(flushState, 50);
 }
+
+function flushState(): void {
+  clearTimeout(saveTimer);
+  saveTimer = undefined;
+  vscode.setState({ version: 1, cells });
+}
+
+// A reload right after a change must not lose it to the save delay.
+window.addEventListener("pagehide", flushState);
 
 function render(cell: CellState): void {
   const fresh = renderCell(cell, actions, pythonState.kind === "ready");
   const old = elements.get(cell.id);
   if (old === undefined) cellsRoot.append(fresh);
-  else old.replaceWith(fresh);
+  else {
+    const focused = document.activeElement;
+    old.replaceWith(fresh);
+    if (focused instanceof HTMLElement && old.contains(focused)) keepFocus(focused, fresh);
+  }
   elements.set(cell.id, fresh);
   save();
+}
+
+/** Re-rendering replaces a cell's element; keyboard users keep their place (same button, box or cell). */
+function keepFocus(focused: HTMLElement, fresh: HTMLElement): void {
+  const action = focused.dataset.action;
+  const twin =
+    action !== undefined
+      ? fresh.querySelector<HTMLButtonElement>(`button[data-action="${action}"]:not([disabled])`)
+      : focused instanceof HTMLTextAreaElement
+        ? fresh.querySelector<HTMLTextAreaElement>("textarea.feedback")
+        : null;
+  (twin ?? fresh).focus();
 }
 
 function renderStatus(): void {
@@ -144,6 +166,10 @@ const actions: CellActions = {
     cell.feedback = feedback;
     render(cell);
     post({ type: "cell/fix", id: cell.id, feedback });
+  },
+  feedback(cell, text) {
+    cell.feedback = text;
+    save();
   },
 };
 

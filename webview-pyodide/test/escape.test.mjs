@@ -91,13 +91,17 @@ test("a synthetic click from page script does not post an accept", async () => {
   assert.deepEqual(accepts, []);
 });
 
-test("state survives a reload of the page", async () => {
+test("state survives a reload of the page: outputs, decision and unsent feedback", async () => {
   const run = await runInPanel(suite.page, "print('remember me')");
+  await run.cell.locator('button[data-action="reject"]').click();
+  await suite.page.locator(`section.cell[data-cell-id="${run.id}"] textarea.feedback`).fill("not sent yet");
   await suite.page.reload();
   await suite.page.waitForSelector('#status[data-state="ready"]', { timeout: 180000 });
   const restored = suite.page.locator(`section.cell[data-cell-id="${run.id}"]`);
   assert.equal(await restored.locator("pre.stdout").textContent(), "remember me\n");
   assert.equal(await restored.getAttribute("data-run"), "ok");
+  assert.equal(await restored.getAttribute("data-decision"), "rejected");
+  assert.equal(await restored.locator("textarea.feedback").inputValue(), "not sent yet");
 });
 
 test("a Pyodide load that never finishes is reported as webview/error after the timeout", async () => {

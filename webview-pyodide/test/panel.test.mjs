@@ -102,6 +102,44 @@ test("a cell's variables do not survive Stop: the snapshot holds no cell state",
   assert.equal(await after.text("pre.stdout"), "False\n");
 });
 
+test("Ctrl+Enter on a focused cell runs it, and focus stays on the cell", async () => {
+  const id = "keyboard";
+  await suite.page.evaluate((m) => window.__sendToPanel(m), { type: "cell/add", id, prompt: "keys", code: "print('from the keyboard')", findings: [], dataFiles: [] });
+  const cell = suite.page.locator(`section.cell[data-cell-id="${id}"]`);
+  await cell.locator('button[data-action="run"]:not([disabled])').waitFor();
+  await cell.focus();
+  await suite.page.keyboard.press("Control+Enter");
+  await suite.page.waitForSelector(`section.cell[data-cell-id="${id}"][data-run="ok"]`, { timeout: 120000 });
+  assert.equal(await cell.locator("pre.stdout").textContent(), "from the keyboard\n");
+  assert.equal(await suite.page.evaluate(() => document.activeElement?.dataset.cellId), id);
+});
+
+test("buttons and the feedback box have accessible names", async () => {
+  const run = await runInPanel(suite.page, "1");
+  for (const name of ["Run the cell (Ctrl+Enter)", "Stop the running cell", "Accept the code into the editor", "Reject the code", "Ask the model to fix the code with this feedback"]) {
+    assert.equal(await run.cell.getByRole("button", { name, exact: true }).count(), 1, name);
+  }
+  assert.equal(await run.cell.getByRole("textbox", { name: "What should be fixed?" }).count(), 1);
+  assert.equal(await run.cell.getByRole("toolbar", { name: "Cell actions" }).count(), 1);
+});
+
+test("colours come from VS Code's theme variables and keyboard focus is visible in the focus colour", async () => {
+  const run = await runInPanel(suite.page, "2");
+  await suite.page.evaluate(() => {
+    document.documentElement.style.setProperty("--vscode-foreground", "rgb(1, 2, 3)");
+    document.documentElement.style.setProperty("--vscode-button-background", "rgb(7, 8, 9)");
+    document.documentElement.style.setProperty("--vscode-focusBorder", "rgb(4, 5, 6)");
+  });
+  assert.equal(await suite.page.evaluate(() => getComputedStyle(document.body).color), "rgb(1, 2, 3)");
+  const accept = run.cell.locator('button[data-action="accept"]');
+  assert.equal(await accept.evaluate((b) => getComputedStyle(b).backgroundColor), "rgb(7, 8, 9)");
+  await run.cell.locator('button[data-action="run"]').focus();
+  await suite.page.keyboard.press("Tab"); // Stop is disabled, so the next stop is Accept
+  assert.equal(await suite.page.evaluate(() => document.activeElement?.dataset.action), "accept");
+  const outline = await accept.evaluate((b) => { const s = getComputedStyle(b); return `${s.outlineStyle} ${s.outlineColor}`; });
+  assert.equal(outline, "solid rgb(4, 5, 6)");
+});
+
 test("data files are mounted read-only at /data", async () => {
   const dataFiles = [{ name: "numbers.csv", base64: Buffer.from("a,b\n1,2\n").toString("base64") }];
   const code = [
