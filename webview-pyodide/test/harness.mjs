@@ -141,7 +141,7 @@ export async function openPanel(context, url, { waitReady = true } = {}) {
 export async function startSpin(page, id) {
   await page.evaluate((m) => window.__sendToPanel(m), { type: "cell/add", id, prompt: "", code: "while True: pass", findings: [], dataFiles: [] });
   const cell = page.locator(`section.cell[data-cell-id="${id}"]`);
-  await cell.locator('button[data-action="run"]:not([disabled])').click();
+  await cell.locator('button[data-action="run"]:not([disabled])').click({ timeout: 180000 });
   await page.waitForSelector(`section.cell[data-cell-id="${id}"][data-run="running"]`);
   return {
     cell,
@@ -158,7 +158,8 @@ export async function runInPanel(page, code, { dataFiles = [], timeout = 120000 
   const id = `c${++counter}-${Date.now()}`;
   await page.evaluate((m) => window.__sendToPanel(m), { type: "cell/add", id, prompt: "", code, findings: [], dataFiles });
   const cell = page.locator(`section.cell[data-cell-id="${id}"]`);
-  await cell.locator('button[data-action="run"]:not([disabled])').click();
+  // Run is enabled once Python is ready, which after a Stop may be a worker still booting: wait generously.
+  await cell.locator('button[data-action="run"]:not([disabled])').click({ timeout: 180000 });
   await page.waitForSelector(`section.cell[data-cell-id="${id}"]:is([data-run="ok"],[data-run="error"],[data-run="stopped"],[data-run="failed"])`, { timeout });
   return { id, cell, text: (sel) => cell.locator(sel).textContent() };
 }

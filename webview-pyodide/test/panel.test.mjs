@@ -68,17 +68,12 @@ test("a malformed host message is reported as webview/error, not acted on", asyn
 });
 
 test("Stop ends `while True: pass` and the next run works at once on the pre-warmed worker", async () => {
-  const id = "spin";
-  await suite.page.evaluate((m) => window.__sendToPanel(m), { type: "cell/add", id, prompt: "spin", code: "while True: pass", findings: [], dataFiles: [] });
-  const cell = suite.page.locator(`section.cell[data-cell-id="${id}"]`);
-  await cell.locator('button[data-action="run"]:not([disabled])').click();
-  await suite.page.waitForSelector(`section.cell[data-cell-id="${id}"][data-run="running"]`, { timeout: 60000 });
-  await cell.locator('button[data-action="stop"]').click();
-  await suite.page.waitForSelector(`section.cell[data-cell-id="${id}"][data-run="stopped"]`, { timeout: 60000 });
+  await (await startSpin(suite.page, "spin")).stop();
   const next = await runInPanel(suite.page, "print('after stop')");
   assert.equal(await next.text("pre.stdout"), "after stop\n");
   const summary = await suite.page.evaluate(() => window.__hostMessages.find((m) => m.type === "cell/result" && m.id === "spin").summary);
   assert.equal(summary.status, "stopped");
+  assert.equal(summary.error, "Stopped.");
 });
 
 test("a spare worker warms once Python is ready, and again after every Stop, from the first worker's memory snapshot", async () => {
@@ -106,7 +101,7 @@ test("Ctrl+Enter on a focused cell runs it, and focus stays on the cell", async 
   const id = "keyboard";
   await suite.page.evaluate((m) => window.__sendToPanel(m), { type: "cell/add", id, prompt: "keys", code: "print('from the keyboard')", findings: [], dataFiles: [] });
   const cell = suite.page.locator(`section.cell[data-cell-id="${id}"]`);
-  await cell.locator('button[data-action="run"]:not([disabled])').waitFor();
+  await cell.locator('button[data-action="run"]:not([disabled])').waitFor({ timeout: 180000 });
   await cell.focus();
   await suite.page.keyboard.press("Control+Enter");
   await suite.page.waitForSelector(`section.cell[data-cell-id="${id}"][data-run="ok"]`, { timeout: 120000 });
