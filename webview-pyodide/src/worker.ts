@@ -95,9 +95,13 @@ async function init(indexURL: string, files: PyodideFiles, snapshot: ArrayBuffer
       // the snapshot; no user code has run yet, so the snapshot carries nothing from a cell.
       py.runPython(runnerSource, { filename: "/lib/agentcode_runner.py" });
       if (makeSnapshot) {
-        const bytes = py.makeMemorySnapshot();
-        const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-        post({ type: "snapshot", bytes: buffer }, [buffer]);
+        try {
+          const bytes = py.makeMemorySnapshot();
+          const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+          post({ type: "snapshot", bytes: buffer }, [buffer]);
+        } catch {
+          // Without a snapshot later workers boot Python themselves: slower restarts, nothing else lost.
+        }
       }
     }
     py.setStdout(streamWriter("stdout"));
