@@ -4,7 +4,7 @@
 // python3 running the same snippet in the same run.
 import { spawnSync } from "node:child_process";
 import { performance } from "node:perf_hooks";
-import { startHarness, launchBrowser, openPanel, runInPanel, startSpin } from "../test/harness.mjs";
+import { startHarness, launchBrowser, openPanel, runInPanel, startSpin, bootDeadlineMs } from "../test/harness.mjs";
 
 const snippet = "total = sum(i * i for i in range(200_000))\nprint(total)";
 const warmRuns = 5;
@@ -30,7 +30,7 @@ let spinCount = 0;
 
 /** Stop with a ready spare: wait until the spare is ready, then time Stop -> next result. */
 async function restartWarm(page) {
-  await page.waitForSelector('#status[data-state="ready"][data-spare="ready"]', { timeout: 180000 });
+  await page.waitForSelector('#status[data-state="ready"][data-spare="ready"]', { timeout: bootDeadlineMs });
   const spin = await startSpin(page, `spin-${++spinCount}`);
   const started = performance.now();
   await spin.stop();
@@ -40,7 +40,7 @@ async function restartWarm(page) {
 
 /** Stop twice in a row: the second Stop finds the spare that only started warming at the first one. */
 async function restartCold(page) {
-  await page.waitForSelector('#status[data-state="ready"][data-spare="ready"]', { timeout: 180000 });
+  await page.waitForSelector('#status[data-state="ready"][data-spare="ready"]', { timeout: bootDeadlineMs });
   await (await startSpin(page, `spin-${++spinCount}`)).stop();
   const spin = await startSpin(page, `spin-${++spinCount}`);
   const started = performance.now();

@@ -3,7 +3,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:net";
-import { openPanel, runInPanel, usePanelSuite } from "./harness.mjs";
+import { openPanel, runInPanel, usePanelSuite, bootDeadlineMs } from "./harness.mjs";
 
 let listener;
 let connections = 0;
@@ -96,7 +96,7 @@ test("state survives a reload of the page: outputs, decision and unsent feedback
   await run.cell.locator('button[data-action="reject"]').click();
   await suite.page.locator(`section.cell[data-cell-id="${run.id}"] textarea.feedback`).fill("not sent yet");
   await suite.page.reload();
-  await suite.page.waitForSelector('#status[data-state="ready"]', { timeout: 180000 });
+  await suite.page.waitForSelector('#status[data-state="ready"]', { timeout: bootDeadlineMs });
   const restored = suite.page.locator(`section.cell[data-cell-id="${run.id}"]`);
   assert.equal(await restored.locator("pre.stdout").textContent(), "remember me\n");
   assert.equal(await restored.getAttribute("data-run"), "ok");

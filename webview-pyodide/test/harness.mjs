@@ -14,6 +14,12 @@ import { build } from "esbuild";
 import { chromium } from "playwright-core";
 
 const here = dirname(fileURLToPath(import.meta.url));
+
+/**
+ * How long booting Python may take in tests (page load timeout and every wait for a worker to be ready).
+ * A cold boot takes 10-20 s on a quiet 2-core machine but minutes when other builds and browsers share it.
+ */
+export const bootDeadlineMs = 360_000;
 const dist = join(here, "..", "dist");
 const types = {
   ".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css", ".wasm": "application/wasm",
@@ -56,7 +62,7 @@ export async function startHarness(options = {}) {
       requests.push(url.pathname);
       if (url.pathname === "/" || url.pathname === "/index.html") {
         const nonce = randomBytes(16).toString("base64");
-        const timeout = Number(url.searchParams.get("timeout") ?? options.loadTimeoutMs ?? 180000);
+        const timeout = Number(url.searchParams.get("timeout") ?? options.loadTimeoutMs ?? bootDeadlineMs);
         let html = renderPanelHtml({
           cspSource: origin, nonce, scriptUri: `${origin}/dist/panel.js`, styleUri: `${origin}/dist/panel.css`,
           assetsBaseUri: url.searchParams.get("assets") ?? `${origin}/dist`, loadTimeoutMs: timeout,
@@ -133,7 +139,7 @@ export function usePanelSuite(options = {}) {
 export async function openPanel(context, url, { waitReady = true } = {}) {
   const page = await context.newPage();
   await page.goto(url);
-  if (waitReady) await page.waitForSelector('#status[data-state="ready"]', { timeout: 180000 });
+  if (waitReady) await page.waitForSelector('#status[data-state="ready"]', { timeout: bootDeadlineMs });
   return page;
 }
 
@@ -141,7 +147,7 @@ export async function openPanel(context, url, { waitReady = true } = {}) {
 export async function startSpin(page, id) {
   await page.evaluate((m) => window.__sendToPanel(m), { type: "cell/add", id, prompt: "", code: "while True: pass", findings: [], dataFiles: [] });
   const cell = page.locator(`section.cell[data-cell-id="${id}"]`);
-  await cell.locator('button[data-action="run"]:not([disabled])').click({ timeout: 180000 });
+  await cell.locator('button[data-action="run"]:not([disabled])').click({ timeout: bootDeadlineMs });
   await page.waitForSelector(`section.cell[data-cell-id="${id}"][data-run="running"]`);
   return {
     cell,
@@ -159,7 +165,7 @@ export async function runInPanel(page, code, { dataFiles = [], timeout = 120000 
   await page.evaluate((m) => window.__sendToPanel(m), { type: "cell/add", id, prompt: "", code, findings: [], dataFiles });
   const cell = page.locator(`section.cell[data-cell-id="${id}"]`);
   // Run is enabled once Python is ready, which after a Stop may be a worker still booting: wait generously.
-  await cell.locator('button[data-action="run"]:not([disabled])').click({ timeout: 180000 });
+  await cell.locator('button[data-action="run"]:not([disabled])').click({ timeout: bootDeadlineMs });
   await page.waitForSelector(`section.cell[data-cell-id="${id}"]:is([data-run="ok"],[data-run="error"],[data-run="stopped"],[data-run="failed"])`, { timeout });
   return { id, cell, text: (sel) => cell.locator(sel).textContent() };
 }

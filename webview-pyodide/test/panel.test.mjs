@@ -1,7 +1,7 @@
 // The panel bundle in real headless Chromium: outputs, tracebacks, host messages from clicks.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { runInPanel, startSpin, usePanelSuite } from "./harness.mjs";
+import { runInPanel, startSpin, usePanelSuite, bootDeadlineMs } from "./harness.mjs";
 
 const suite = usePanelSuite();
 
@@ -77,12 +77,12 @@ test("Stop ends `while True: pass` and the next run works at once on the pre-war
 });
 
 test("a spare worker warms once Python is ready, and again after every Stop, from the first worker's memory snapshot", async () => {
-  await suite.page.waitForSelector('#status[data-spare="ready"]', { timeout: 180000 });
+  await suite.page.waitForSelector('#status[data-spare="ready"]', { timeout: bootDeadlineMs });
   for (const round of [1, 2]) {
     await (await startSpin(suite.page, `spin-${round}`)).stop();
     // The swapped-in spare restored the snapshot, and a new spare warms behind it.
     await suite.page.waitForSelector('#status[data-state="ready"][data-from-snapshot="true"]');
-    await suite.page.waitForSelector('#status[data-spare="ready"]', { timeout: 180000 });
+    await suite.page.waitForSelector('#status[data-spare="ready"]', { timeout: bootDeadlineMs });
     const next = await runInPanel(suite.page, `import sys\nprint('round', ${round})\nsys.stderr.write('err')\n6 * 7`);
     assert.equal(await next.text("pre.stdout"), `round ${round}\n`);
     assert.equal(await next.text("pre.stderr"), "err");
@@ -101,7 +101,7 @@ test("Ctrl+Enter on a focused cell runs it, and focus stays on the cell", async 
   const id = "keyboard";
   await suite.page.evaluate((m) => window.__sendToPanel(m), { type: "cell/add", id, prompt: "keys", code: "print('from the keyboard')", findings: [], dataFiles: [] });
   const cell = suite.page.locator(`section.cell[data-cell-id="${id}"]`);
-  await cell.locator('button[data-action="run"]:not([disabled])').waitFor({ timeout: 180000 });
+  await cell.locator('button[data-action="run"]:not([disabled])').waitFor({ timeout: bootDeadlineMs });
   await cell.focus();
   await suite.page.keyboard.press("Control+Enter");
   await suite.page.waitForSelector(`section.cell[data-cell-id="${id}"][data-run="ok"]`, { timeout: 120000 });
