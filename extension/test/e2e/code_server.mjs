@@ -56,8 +56,8 @@ export async function pollUntil(what, probe, { timeoutMs, intervalMs = 250 }) {
 }
 
 /**
- * Prepares the dirs, installs `vsix` (if given) and starts code-server.
- * @param {{ vsix?: string, settings: Record<string, unknown>, env?: Record<string, string>, startTimeoutMs?: number }} options
+ * Prepares the dirs, installs `vsix` (one path or several, if given) and starts code-server.
+ * @param {{ vsix?: string | string[], settings: Record<string, unknown>, env?: Record<string, string>, startTimeoutMs?: number }} options
  */
 export async function startCodeServer({ vsix, settings, env = {}, startTimeoutMs = 120_000 }) {
   if (!runtimeInstalled()) {
@@ -70,10 +70,13 @@ export async function startCodeServer({ vsix, settings, env = {}, startTimeoutMs
     userData: path.join(root, "user-data"),
     extensions: path.join(root, "extensions"),
   };
-  for (const d of [dirs.home, path.join(dirs.userData, "User"), dirs.extensions]) {
+  for (const d of [dirs.home, path.join(dirs.userData, "User"), path.join(dirs.userData, "Machine"), dirs.extensions]) {
     fs.mkdirSync(d, { recursive: true });
   }
+  // User settings, and the same as remote ("Machine") settings: a window on code-server is a remote window, where
+  // machine-scoped settings come only from Machine/settings.json.
   fs.writeFileSync(path.join(dirs.userData, "User", "settings.json"), JSON.stringify(settings, null, 2));
+  fs.writeFileSync(path.join(dirs.userData, "Machine", "settings.json"), JSON.stringify(settings, null, 2));
   const logPath = path.join(root, "code-server.log");
   const childEnv = {
     ...withoutCodeServerVariables(process.env),
@@ -97,11 +100,11 @@ export async function startCodeServer({ vsix, settings, env = {}, startTimeoutMs
   ];
   fs.writeFileSync(path.join(root, "config.yaml"), "auth: none\ncert: false\n");
 
-  if (vsix) {
-    const { code, output } = await runToEnd(node24, [codeServerEntry, ...common, "--force", "--install-extension", vsix], childEnv);
-    fs.appendFileSync(logPath, `$ code-server --install-extension ${vsix}\n${output}\n`);
+  for (const file of [vsix ?? []].flat()) {
+    const { code, output } = await runToEnd(node24, [codeServerEntry, ...common, "--force", "--install-extension", file], childEnv);
+    fs.appendFileSync(logPath, `$ code-server --install-extension ${file}\n${output}\n`);
     if (code !== 0 || !/successfully installed/i.test(output)) {
-      throw new Error(`installing ${vsix} failed (exit ${code}):\n${output}`);
+      throw new Error(`installing ${file} failed (exit ${code}):\n${output}`);
     }
   }
 

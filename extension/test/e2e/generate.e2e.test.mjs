@@ -52,6 +52,8 @@ before(async () => {
     settings: {
       "agentcode.llm.baseUrl": openai.baseUrl,
       "agentcode.llm.model": "test-model",
+      // The LSP traffic lands in the AgentCode output channel log, copied with the failure artifacts.
+      "agentcode.trace": "verbose",
       "security.workspace.trust.enabled": false,
       "workbench.startupEditor": "none",
       "workbench.tips.enabled": false,
@@ -64,6 +66,8 @@ before(async () => {
       "update.mode": "none",
       "git.enabled": false,
       "files.autoSave": "off",
+      // Extra user settings for debugging, e.g. '{"agentcode.server.path": "/path/to/agentcode.dll"}'.
+      ...JSON.parse(process.env.AGENTCODE_E2E_SETTINGS ?? "{}"),
     },
   });
   browser = await launchBrowser();
