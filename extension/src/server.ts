@@ -29,6 +29,7 @@ export class ServerHost implements vscode.Disposable {
   private lc: LanguageClient | undefined;
   private crashes: number[] = [];
   private starting: Promise<void> | undefined;
+  private lastSettingsLine = "";
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -83,6 +84,8 @@ export class ServerHost implements vscode.Disposable {
       if (!dotnet.ok) return this.fail(dotnet.message);
     }
     const { command, args } = resolved.value;
+    const initial = await this.settings();
+    this.logSettings(initial);
     this.output.info(`Starting the server: ${command} ${args.join(" ")}`);
     const exec = { command, args: [...args], options: { env: { ...process.env } } };
     const serverOptions: ServerOptions = { run: exec, debug: exec };
@@ -92,7 +95,7 @@ export class ServerHost implements vscode.Disposable {
         { scheme: "untitled", language: "python" },
       ],
       outputChannel: this.output,
-      initializationOptions: configurationPayload(await this.settings()),
+      initializationOptions: configurationPayload(initial),
       errorHandler: {
         error: () => ({ action: ErrorAction.Continue }),
         closed: () => this.onClosed(),
@@ -112,6 +115,9 @@ export class ServerHost implements vscode.Disposable {
       const version = lc.initializeResult?.serverInfo?.version ?? null;
       this.status.set({ kind: "ready", version });
       this.output.info(`Server ready (version ${version ?? "unknown"}).`);
+      // Settings that changed while the server was starting (code-server delivers the user settings to the
+      // extension host a little after activation) would otherwise be lost: send the current ones once more.
+      await this.pushSettings();
     } catch (e) {
       this.lc = undefined;
       await lc.dispose().catch(() => undefined);
@@ -148,7 +154,18 @@ export class ServerHost implements vscode.Disposable {
   /** Sends the current settings (after a settings or API key change). */
   async pushSettings(): Promise<void> {
     if (this.lc === undefined || this.lc.state !== State.Running) return;
-    await this.lc.sendNotification(DidChangeConfigurationNotification.type, configurationPayload(await this.settings()));
+    const settings = await this.settings();
+    this.logSettings(settings);
+    await this.lc.sendNotification(DidChangeConfigurationNotification.type, configurationPayload(settings));
+  }
+
+  /** One line with the effective endpoint (never the key itself), when it differs from the last one logged. */
+  private logSettings(settings: ServerSettings): void {
+    const line = `Settings: baseUrl ${settings.llm.baseUrl ?? "(server default or AGENTCODE_BASE_URL)"}, model ${
+      settings.llm.model ?? "(server default or AGENTCODE_MODEL)"
+    }, API key ${settings.llm.apiKey !== undefined ? "from secret storage" : "not in secret storage (environment fallback)"}.`;
+    if (line !== this.lastSettingsLine) this.output.info(line);
+    this.lastSettingsLine = line;
   }
 
   async stop(): Promise<void> {
@@ -165,6 +182,8 @@ export class ServerHost implements vscode.Disposable {
   }
 
   async restart(): Promise<void> {
+    // A restart asked for while the server is starting (a settings change) waits for that start to finish.
+    if (this.starting !== undefined) await this.starting;
     this.crashes = [];
     await this.stop();
     await this.start();

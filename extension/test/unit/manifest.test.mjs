@@ -85,3 +85,9 @@ test("identity, activation and marketplace fields follow the contract", () => {
   assert.ok(types[0] === 1 && types[1] <= 139, "@types/vscode must not be newer than the engine");
   for (const v of [...Object.values(pkg.dependencies), ...Object.values(pkg.devDependencies)]) assert.match(v, /^\d+\.\d+\.\d+$/, `unpinned ${v}`);
 });
+
+test("no setting is machine-scoped, since a remote window (code-server) ignores such settings from the user's settings", () => {
+  for (const [key, p] of Object.entries(pkg.contributes.configuration.properties)) {
+    assert.ok(p.scope === undefined || !/^machine/.test(p.scope), `${key} has scope ${p.scope}`);
+  }
+});
