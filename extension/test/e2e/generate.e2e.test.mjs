@@ -7,6 +7,7 @@
 // packages it). On failure a screenshot and the code-server and VS Code logs are copied to a temp dir whose path
 // is printed.
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -177,11 +178,18 @@ test("Generate Python from the palette runs the code in the panel, and Accept wr
         const log = path.join(workspace, ".agentcode", "runs.jsonl");
         const lines = fs.existsSync(log) ? fs.readFileSync(log, "utf8").split("\n").filter(Boolean) : [];
         const parsed = lines.map((l) => JSON.parse(l));
-        return parsed.some((r) => /accept/i.test(JSON.stringify(r))) ? parsed : null;
+        return parsed.some((r) => r.event === "decision" && r.decision === "accept") ? parsed : null;
       },
       { timeoutMs: 30_000 },
     );
-    assert.ok(records.some((r) => JSON.stringify(r).includes(prompt)), "the run record names the prompt");
+    const hashes = [code, `${code}\n`].map((c) => createHash("sha256").update(c, "utf8").digest("hex"));
+    const byEvent = (event) => records.find((r) => r.event === event && r.prompt === prompt);
+    assert.equal(byEvent("generate")?.model, "test-model", JSON.stringify(records));
+    assert.equal(byEvent("run")?.outputs?.status, "ok", JSON.stringify(records));
+    assert.match(byEvent("run").outputs.stdout, /^total 12$/m);
+    const decision = byEvent("decision");
+    assert.equal(decision?.decision, "accept", JSON.stringify(records));
+    assert.ok(hashes.includes(decision.codeSha256), "the record names the accepted code by its sha256");
 
     assert.equal(openai.requests.length, 1, "one model call");
     const request = openai.requests[0];
