@@ -54,8 +54,8 @@ async function intoNewFile(ctx: Ctx, prompt: string, code: string): Promise<vsco
   const uri = vscode.Uri.joinPath(dir, name);
   if (await exists(uri)) throw new Error(`${uri.fsPath} already exists.`);
   const edit = new vscode.WorkspaceEdit();
-  edit.createFile(uri, { ignoreIfExists: false });
-  edit.insert(uri, new vscode.Position(0, 0), code.endsWith("\n") ? code : `${code}\n`);
+  // Created with its contents in one step, so the file is never seen empty on disk; still one undoable edit.
+  edit.createFile(uri, { ignoreIfExists: false, contents: Buffer.from(code.endsWith("\n") ? code : `${code}\n`, "utf8") });
   if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`VS Code refused to create ${uri.fsPath}.`);
   const doc = await vscode.workspace.openTextDocument(uri);
   await doc.save();
