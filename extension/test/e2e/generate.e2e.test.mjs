@@ -3,7 +3,8 @@
 // the real language server to a scripted OpenAI-compatible server on 127.0.0.1, the sandbox panel runs the code
 // in Pyodide and shows its output, a click on Accept writes the code into the open file on disk and the decision
 // into .agentcode/runs.jsonl. A second test opens a file that imports socket and finds the checker's finding
-// in the Problems view (diagnostics from the language server). The .vsix comes from AGENTCODE_VSIX or the newest extension/*.vsix (run.sh
+// in the Problems view (diagnostics from the language server). A third has the model refuse the key (HTTP 401):
+// VS Code shows the server's advice, no stack trace, and the next Generate offers the same prompt. The .vsix comes from AGENTCODE_VSIX or the newest extension/*.vsix (run.sh
 // packages it). On failure a screenshot and the code-server and VS Code logs are copied to a temp dir whose path
 // is printed.
 import assert from "node:assert/strict";
@@ -14,7 +15,7 @@ import path from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { pollUntil, startCodeServer, stopPolling } from "./code_server.mjs";
-import { codeReply, startOpenAiServer } from "./openai_server.mjs";
+import { codeReply, startOpenAiServer, statusReply } from "./openai_server.mjs";
 import { answerInputBox, findWebviewFrame, launchBrowser, notificationMessages, openFile, openWorkbench, runCommand } from "./workbench.mjs";
 
 const extensionDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -219,5 +220,40 @@ test("Opening a file that imports socket lists the network finding in the Proble
     assert.match(text, /network connection \(import socket\)/);
     assert.match(text, /agentcode/);
     assert.match(text, /Ln 1, Col 1/);
+  });
+});
+
+test("When the model refuses the key, VS Code says so without a stack trace and keeps the prompt for the next try", async (t) => {
+  await withArtifacts(t, async () => {
+    const page = await workbench();
+    await runCommand(page, "Notifications: Clear All Notifications");
+    const before = fs.readFileSync(path.join(workspace, "analysis.py"), "utf8");
+    const refusedPrompt = "Summarise the weekly totals";
+    openai.enqueue(statusReply(401));
+    const requestsBefore = openai.requests.length;
+
+    await openFile(page, "analysis.py");
+    await runCommand(page, "AgentCode: Generate Python");
+    await answerInputBox(page, "AgentCode: Generate Python", refusedPrompt);
+
+    const toast = page.locator(".notification-toast:has(.codicon-error)", { hasText: "refused the API key" }).first();
+    await toast.waitFor({ timeout: 180_000 });
+    const message = await toast.locator(".notification-list-item-message").innerText();
+    assert.match(message, /Set API Key|AGENTCODE_API_KEY/, "the message says what to do");
+    assert.doesNotMatch(message, /\n\s*at |Exception|\.cs:\d|\.ts:\d/, "no stack trace");
+    const buttons = await toast.locator(".monaco-button").allInnerTexts();
+    assert.ok(buttons.some((b) => /Set API Key/.test(b)), `actions: ${buttons}`);
+
+    assert.equal(openai.requests.length, requestsBefore + 1, "one model call, no retries for a refused key");
+    const request = openai.requests.at(-1);
+    assert.equal(request.headers.authorization, `Bearer ${apiKey}`);
+    assert.ok(request.body.includes(refusedPrompt), "the prompt reached the model");
+    assert.equal(fs.readFileSync(path.join(workspace, "analysis.py"), "utf8"), before, "nothing was written");
+
+    await runCommand(page, "AgentCode: Generate Python");
+    const input = page.locator(".quick-input-widget", { hasText: "AgentCode: Generate Python" }).locator("input");
+    await input.waitFor({ timeout: 30_000 });
+    assert.equal(await input.inputValue(), refusedPrompt, "the input box offers the refused prompt again");
+    await page.keyboard.press("Escape");
   });
 });
