@@ -163,6 +163,7 @@ interface Resources {
 
 export class PythonRuntime {
   private active: WorkerSlot | undefined;
+  private starting: Promise<WorkerState> | undefined;
   private spare: WorkerSlot | undefined;
   private resources: Resources | undefined;
   private snapshot: ArrayBuffer | null = null;
@@ -197,7 +198,12 @@ export class PythonRuntime {
   }
 
   /** Fetches the worker and Pyodide's files, starts the first worker; resolves with its final load state. */
-  async start(): Promise<WorkerState> {
+  start(): Promise<WorkerState> {
+    this.starting ??= this.doStart();
+    return this.starting;
+  }
+
+  private async doStart(): Promise<WorkerState> {
     try {
       this.resources = await this.loadResources();
     } catch (error) {
@@ -225,6 +231,8 @@ export class PythonRuntime {
     dataFiles: readonly DataFile[],
     onStream: (stream: "stdout" | "stderr", text: string) => void,
   ): Promise<RunOutcome> {
+    // A run may arrive while the page is still fetching Python's files: wait for the start instead of failing.
+    if (this.active === undefined && this.starting !== undefined) await this.starting;
     const slot = this.active;
     if (slot === undefined) return { kind: "failed", message: "Python is not ready yet." };
     const state = await slot.ready;

@@ -1,7 +1,7 @@
 // The panel bundle in real headless Chromium: outputs, tracebacks, host messages from clicks.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { runInPanel, startSpin, usePanelSuite, bootDeadlineMs } from "./harness.mjs";
+import { openPanel, runInPanel, startSpin, usePanelSuite, bootDeadlineMs } from "./harness.mjs";
 
 const suite = usePanelSuite();
 
@@ -200,4 +200,22 @@ test("the standard library still imports, and an unknown module keeps Python's o
   const run = await runInPanel(suite.page, "import json, csv, statistics\nprint(statistics.mean([1, 2, 3]))\nimport no_such_module_xyz");
   assert.equal(await run.text("pre.stdout"), "2\n");
   assert.match(await run.text("pre.traceback"), /ModuleNotFoundError: No module named 'no_such_module_xyz'/);
+});
+
+test("a cell/run sent as soon as the page is ready waits for Python instead of failing", async () => {
+  // The extension posts cell/add and cell/run right after webview/ready, usually while Python is still loading.
+  const page = await openPanel(suite.browser.context, suite.harness.url, { waitReady: false });
+  try {
+    await page.waitForFunction(() => (window.__hostMessages ?? []).some((m) => m.type === "webview/ready"), null, { timeout: bootDeadlineMs });
+    await page.evaluate(() => {
+      window.__sendToPanel({ type: "cell/add", id: "early", prompt: "", code: "print('early', 2 + 3)", findings: [], dataFiles: [] });
+      window.__sendToPanel({ type: "cell/run", id: "early" });
+    });
+    const cell = page.locator('section.cell[data-cell-id="early"]');
+    await page.waitForSelector('section.cell[data-cell-id="early"]:is([data-run="ok"],[data-run="error"],[data-run="failed"])', { timeout: bootDeadlineMs });
+    assert.equal(await cell.getAttribute("data-run"), "ok");
+    assert.equal(await cell.locator("pre.stdout").textContent(), "early 5\n");
+  } finally {
+    await page.close();
+  }
 });
