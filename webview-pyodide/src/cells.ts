@@ -1,7 +1,7 @@
 /**
  * Cell state (persisted with the webview's getState/setState) and its rendering to DOM. Text is always
  * set with textContent; HTML output goes only into an opaque-origin sandboxed iframe (no scripts, no
- * same-origin); images are data: URLs of PNG/SVG bytes the code wrote.
+ * same-origin); images are data: URLs of PNG/SVG bytes the code wrote, each with a Save button.
  */
 
 import { type DataFile, type Finding, type OutputsSummary, type RunStatus, maxSummaryText } from "./protocol";
@@ -37,6 +37,8 @@ export interface CellActions {
   accept(cell: CellState): void;
   reject(cell: CellState): void;
   fix(cell: CellState, feedback: string): void;
+  /** Save one of the cell's images into the workspace (the host asks where). */
+  saveFigure(cell: CellState, image: ImageOutput): void;
   /** The feedback text changed (kept in the persisted state, so it survives a reload). */
   feedback(cell: CellState, text: string): void;
 }
@@ -163,10 +165,17 @@ export function renderCell(cell: CellState, actions: CellActions, pythonReady: b
   if (cell.repr !== null) root.append(el("pre", "repr", cell.repr));
   if (cell.error !== null) root.append(el("pre", "traceback", cell.error));
   for (const image of cell.images) {
+    const figure = el("figure", "output-figure");
     const img = el("img", "output-image");
     img.alt = image.name;
     img.src = `data:${image.mime};base64,${image.base64}`;
-    root.append(img);
+    const caption = el("figcaption", "output-figure-caption");
+    caption.append(
+      el("span", "output-figure-name", image.name),
+      button("Save", `Save figure ${image.name}`, "save-figure", true, () => actions.saveFigure(cell, image)),
+    );
+    figure.append(img, caption);
+    root.append(figure);
   }
   if (cell.html !== null) {
     const frame = el("iframe", "output-html");

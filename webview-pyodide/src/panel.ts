@@ -5,7 +5,7 @@
  */
 
 import { type CellState, type CellActions, appendStream, clearOutputs, newCell, renderCell, summarize } from "./cells";
-import { type HostMessage, type PageMessage, parseHostMessage } from "./protocol";
+import { type HostMessage, type PageMessage, parseHostMessage, safeFigureName } from "./protocol";
 import { PythonRuntime, type WorkerState } from "./runtime";
 
 interface VsCodeApi {
@@ -166,6 +166,9 @@ const actions: CellActions = {
     cell.feedback = feedback;
     render(cell);
     post({ type: "cell/fix", id: cell.id, feedback });
+  },
+  saveFigure(cell, image) {
+    post({ type: "cell/saveFigure", id: cell.id, name: safeFigureName(image.name, image.mime), mime: image.mime, base64: image.base64 });
   },
   feedback(cell, text) {
     cell.feedback = text;

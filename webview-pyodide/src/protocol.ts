@@ -18,6 +18,10 @@ export const maxDataFileBytes = 10 * 1024 * 1024;
 export const maxDataFiles = 16;
 /** Largest stdout/stderr a run summary carries, in characters; the page keeps the tail of longer output. */
 export const maxSummaryText = 1_000_000;
+/** Largest image a cell may show or save, in bytes (before base64). */
+export const maxFigureBytes = 24 * 1024 * 1024;
+/** Largest figure file name, in characters. */
+export const maxFigureNameLength = 120;
 /** Largest free-form text (ids, messages, rule ids), in characters. */
 const maxText = 20_000;
 
@@ -58,6 +62,48 @@ export const DataFileSchema = v.object({
 });
 export type DataFile = v.InferOutput<typeof DataFileSchema>;
 
+export const FigureMimeSchema = v.picklist(["image/png", "image/svg+xml"]);
+export type FigureMime = v.InferOutput<typeof FigureMimeSchema>;
+
+/** The file extension a figure of this type is saved with. */
+export function figureExtension(mime: FigureMime): ".png" | ".svg" {
+  return mime === "image/png" ? ".png" : ".svg";
+}
+
+/**
+ * A figure name the host may use as a file name on any OS: letters, digits, `_`, `-`, `.`, starting with a letter
+ * or digit, no `..`, ending in the extension of its type. Checked by the schema, so the host never sees a path.
+ */
+export function isSafeFigureName(name: string, mime: FigureMime): boolean {
+  return (
+    name.length <= maxFigureNameLength &&
+    /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) &&
+    !name.includes("..") &&
+    name.toLowerCase().endsWith(figureExtension(mime))
+  );
+}
+
+/**
+ * Turns the name of a file the code wrote to /output (anything Python allows) into a safe figure name: other
+ * characters become `_`, runs of dots one dot, the stem is cut to fit and the extension is the type's own.
+ */
+export function safeFigureName(name: string, mime: FigureMime): string {
+  const ext = figureExtension(mime);
+  const base = name.split(/[\\/]/).pop() ?? "";
+  const withoutExt = base.toLowerCase().endsWith(ext) ? base.slice(0, base.length - ext.length) : base;
+  let stem = withoutExt
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/[^A-Za-z0-9._-]+/g, "_")
+    .replace(/\.{2,}/g, ".")
+    .replace(/^[._-]+/, "")
+    .replace(/[.]+$/, "")
+    .slice(0, maxFigureNameLength - ext.length)
+    .replace(/[.]+$/, "");
+  if (stem === "") stem = "figure";
+  return `${stem}${ext}`;
+}
+
 export const RunStatusSchema = v.picklist(["ok", "error", "stopped", "failed"]);
 export type RunStatus = v.InferOutput<typeof RunStatusSchema>;
 
@@ -97,6 +143,19 @@ export const PageMessageSchema = v.variant("type", [
   v.object({ type: v.literal("cell/reject"), id }),
   v.object({ type: v.literal("cell/fix"), id, feedback: text(maxFeedbackLength, "feedback") }),
   v.object({ type: v.literal("cell/result"), id, summary: OutputsSummarySchema }),
+  v.pipe(
+    v.object({
+      type: v.literal("cell/saveFigure"),
+      id,
+      name: v.pipe(v.string(), v.minLength(1, "figure name is empty"), v.maxLength(maxFigureNameLength, `figure name is longer than ${maxFigureNameLength} characters`)),
+      mime: FigureMimeSchema,
+      base64: base64(maxFigureBytes, "figure"),
+    }),
+    v.forward(
+      v.check((m) => isSafeFigureName(m.name, m.mime), "figure name must be a plain file name (letters, digits, '.', '_', '-') ending in the type's extension"),
+      ["name"],
+    ),
+  ),
 ]);
 export type PageMessage = v.InferOutput<typeof PageMessageSchema>;
 

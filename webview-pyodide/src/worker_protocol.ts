@@ -5,10 +5,10 @@
  */
 
 import * as v from "valibot";
-import { DataFileSchema, type Parsed, base64, maxCodeLength, maxDataFiles, parseWith } from "./protocol";
+import { DataFileSchema, type Parsed, base64, maxCodeLength, maxDataFiles, maxFigureBytes, parseWith } from "./protocol";
 
-/** Largest image the page accepts from a run, in bytes. */
-const maxImageBytes = 24 * 1024 * 1024;
+/** Largest image the page accepts from a run, in bytes: what it shows it can also save. */
+const maxImageBytes = maxFigureBytes;
 /** Largest stream chunk, repr, HTML or traceback from the worker, in characters. */
 const maxWorkerText = 16 * 1024 * 1024;
 

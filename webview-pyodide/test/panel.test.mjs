@@ -168,6 +168,36 @@ test("PNG and SVG files written to /output are shown as images", async () => {
   assert.deepEqual(sources, ["data:image/svg+xml;bas", "data:image/png;base64,"]);
 });
 
+test("Save under an image posts cell/saveFigure with the PNG's bytes, and a synthetic click posts nothing", async () => {
+  const code = [
+    "import struct, zlib",
+    "def chunk(kind, data):",
+    "    return struct.pack('>I', len(data)) + kind + data + struct.pack('>I', zlib.crc32(kind + data))",
+    "raw = b''.join(b'\\x00' + b'\\x00\\x80\\xff' * 2 for _ in range(2))",
+    "png = b'\\x89PNG\\r\\n\\x1a\\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', 2, 2, 8, 2, 0, 0, 0)) + chunk(b'IDAT', zlib.compress(raw)) + chunk(b'IEND', b'')",
+    "open('/output/my plot.png', 'wb').write(png)",
+    "print(png.hex())",
+  ].join("\n");
+  const run = await runInPanel(suite.page, code);
+  const pngHex = (await run.text("pre.stdout")).trim();
+  const save = run.cell.getByRole("button", { name: "Save figure my plot.png", exact: true });
+  assert.equal(await save.count(), 1);
+  const saved = () => suite.page.evaluate((id) => window.__hostMessages.filter((m) => m.type === "cell/saveFigure" && m.id === id), run.id);
+
+  await save.evaluate((button) => button.click());
+  await save.evaluate((button) => button.dispatchEvent(new MouseEvent("click", { bubbles: true })));
+  assert.deepEqual(await saved(), []);
+
+  await save.click();
+  await suite.page.waitForFunction((id) => window.__hostMessages.some((m) => m.type === "cell/saveFigure" && m.id === id), run.id, { timeout: 60000 });
+  const [message, ...more] = await saved();
+  assert.deepEqual(more, []);
+  assert.equal(message.name, "my_plot.png");
+  assert.equal(message.mime, "image/png");
+  assert.equal(Buffer.from(message.base64, "base64").toString("hex"), pngHex);
+  assert.ok(pngHex.startsWith("89504e470d0a1a0a"));
+});
+
 test("HTML output is rendered in an opaque-origin sandboxed iframe whose scripts do not run", async () => {
   const code = [
     "class Table:",

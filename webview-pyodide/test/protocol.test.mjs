@@ -62,6 +62,46 @@ test("page messages are validated", () => {
   assert.deepEqual(protocol.parsePageMessage({ type: "cell/result", id: "a", summary }), { ok: true, value: { type: "cell/result", id: "a", summary } });
 });
 
+test("a saved figure carries a plain file name of its own type, never a path", () => {
+  const figure = { type: "cell/saveFigure", id: "a", name: "red.png", mime: "image/png", base64: "iVBORw0KGgo=" };
+  assert.deepEqual(protocol.parsePageMessage(figure), { ok: true, value: figure });
+  assert.equal(protocol.parsePageMessage({ ...figure, name: "plot.svg", mime: "image/svg+xml" }).ok, true);
+  for (const name of ["../evil.png", "..\\evil.png", "/etc/passwd.png", "a/b.png", "C:\\x.png", "..png", "a..png", ".hidden.png", "red.svg", "red", "", "r e d.png", "x".repeat(200) + ".png", "ok.png\n"]) {
+    const parsed = protocol.parsePageMessage({ ...figure, name });
+    assert.equal(parsed.ok, false, JSON.stringify(name));
+    assert.match(parsed.error, /cell\/saveFigure: (name: )?(figure name|missing)/, JSON.stringify(name));
+  }
+  assert.equal(protocol.parsePageMessage({ ...figure, mime: "image/gif", name: "a.gif" }).ok, false);
+  assert.equal(protocol.parsePageMessage({ ...figure, base64: "not base64!" }).ok, false);
+});
+
+test("an oversized figure is refused with a clear error", () => {
+  const base64 = "A".repeat(Math.ceil(protocol.maxFigureBytes / 3) * 4 + 4);
+  const parsed = protocol.parsePageMessage({ type: "cell/saveFigure", id: "a", name: "big.png", mime: "image/png", base64 });
+  assert.equal(parsed.ok, false);
+  assert.match(parsed.error, new RegExp(`cell/saveFigure: base64: figure is larger than ${protocol.maxFigureBytes} bytes`));
+});
+
+test("any name the code wrote to /output becomes a safe figure name", () => {
+  const cases = [
+    ["red.png", "image/png", "red.png"],
+    ["Plot.PNG", "image/png", "Plot.png"],
+    ["../../etc/passwd", "image/png", "passwd.png"],
+    ["..\\..\\boot.svg", "image/svg+xml", "boot.svg"],
+    ["my plot (1).svg", "image/svg+xml", "my_plot_1_.svg"],
+    ["résumé.png", "image/png", "resume.png"],
+    ["...png", "image/png", "figure.png"],
+    ["a..b.png", "image/png", "a.b.png"],
+    [".hidden.png", "image/png", "hidden.png"],
+    ["x".repeat(300) + ".png", "image/png", "x".repeat(protocol.maxFigureNameLength - 4) + ".png"],
+  ];
+  for (const [raw, mime, expected] of cases) {
+    const name = protocol.safeFigureName(raw, mime);
+    assert.equal(name, expected, raw);
+    assert.ok(protocol.isSafeFigureName(name, mime), name);
+  }
+});
+
 test("worker messages that do not match the worker protocol are rejected", () => {
   assert.equal(workerProtocol.parseWorkerMessage({ type: "cell/accept", id: "v", code: "evil" }).ok, false);
   assert.equal(workerProtocol.parseWorkerMessage({ type: "done", runId: 1, result: {} }).ok, false);
