@@ -6,9 +6,9 @@
 import * as vscode from "vscode";
 import type { OutputsSummary } from "../../webview-pyodide/src/protocol";
 import { PanelHost } from "./panel";
-import { appendRecord, makeRecord, type RecordEvent } from "./record";
+import { appendRecord, makeRecord, type RecordDecision, type RecordEvent } from "./record";
 import { ServerHost } from "./server";
-import { Session, type Decision, type SessionCell } from "./session";
+import { Session, type SessionCell } from "./session";
 import { StatusItem } from "./status";
 
 export class Ctx implements vscode.Disposable {
@@ -45,7 +45,7 @@ export class Ctx implements vscode.Disposable {
     event: RecordEvent,
     cell: Pick<SessionCell, "id" | "prompt" | "model" | "code" | "findings">,
     outputs: OutputsSummary | null,
-    decision: Decision | null,
+    decision: RecordDecision | null,
     error: string | null = null,
   ): Promise<void> {
     const folder = this.workspaceFolder();

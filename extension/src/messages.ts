@@ -3,7 +3,8 @@
  * `parsePageMessage` first; anything malformed, or naming a cell this session does not know (for Fix), is
  * dropped with a log line, never acted on. Pure: returns a decision that panel.ts carries out.
  */
-import { maxCodeLength, parsePageMessage, type OutputsSummary } from "../../webview-pyodide/src/protocol";
+import { maxCodeLength, parsePageMessage, type FigureMime, type OutputsSummary } from "../../webview-pyodide/src/protocol";
+import { checkFigure } from "./figures";
 import type { Session, SessionCell } from "./session";
 
 export type PanelAction =
@@ -14,6 +15,17 @@ export type PanelAction =
   | { readonly kind: "reject"; readonly id: string; readonly cell: SessionCell | undefined }
   | { readonly kind: "fix"; readonly cell: SessionCell; readonly feedback: string }
   | { readonly kind: "result"; readonly id: string; readonly summary: OutputsSummary; readonly cell: SessionCell | undefined }
+  /** A figure whose bytes are the type it claims, to be saved where the user chooses. */
+  | {
+      readonly kind: "save-figure";
+      readonly id: string;
+      readonly name: string;
+      readonly mime: FigureMime;
+      readonly bytes: Uint8Array;
+      readonly cell: SessionCell | undefined;
+    }
+  /** A figure the user asked to save whose bytes are not what the page claims: the user is told, nothing is written. */
+  | { readonly kind: "figure-refused"; readonly name: string; readonly reason: string }
   | { readonly kind: "ignore"; readonly reason: string };
 
 /** Largest code a cell/accept may carry (the panel protocol's own bound, checked again here before writing files). */
@@ -40,6 +52,11 @@ export function decide(raw: unknown, session: Session): PanelAction {
     }
     case "cell/result":
       return { kind: "result", id: m.id, summary: m.summary, cell: session.get(m.id) };
+    case "cell/saveFigure": {
+      const figure = checkFigure(m.name, m.mime, m.base64);
+      if (!figure.ok) return { kind: "figure-refused", name: m.name, reason: figure.reason };
+      return { kind: "save-figure", id: m.id, name: m.name, mime: m.mime, bytes: figure.bytes, cell: session.get(m.id) };
+    }
   }
 }
 

@@ -10,7 +10,9 @@ import { acceptCode } from "./accept";
 import type { Ctx } from "./ctx";
 import { fixCell } from "./generate";
 import { decide, type PanelAction } from "./messages";
+import { savedMessage } from "./figures";
 import { panelHtml } from "./panel_html";
+import { saveFigure } from "./save_figure";
 import type { SessionCell } from "./session";
 
 export const panelViewType = "agentcode.sandbox";
@@ -169,6 +171,25 @@ export class PanelHost implements vscode.Disposable {
         vscode.window.setStatusBarMessage("AgentCode: code rejected", 5000);
         return;
       }
+      case "save-figure": {
+        const uri = await saveFigure(this.ctx, action);
+        if (uri === undefined) return;
+        const cell = action.cell;
+        await this.ctx.record(
+          "decision",
+          cell ?? { id: action.id, prompt: "", model: null, code: "", findings: [] },
+          cell?.result ?? null,
+          "save-figure",
+        );
+        void vscode.window.showInformationMessage(savedMessage(vscode.workspace.asRelativePath(uri)), "Open").then((choice) => {
+          if (choice === "Open") void vscode.commands.executeCommand("vscode.open", uri);
+        });
+        return;
+      }
+      case "figure-refused":
+        this.ctx.output.warn(`Panel: refused to save figure ${action.name}: ${action.reason}`);
+        void vscode.window.showErrorMessage(`AgentCode: the figure ${action.name} was not saved: ${action.reason}`);
+        return;
       case "fix":
         action.cell.decision = "fix";
         await this.ctx.record("decision", action.cell, action.cell.result, "fix");

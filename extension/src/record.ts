@@ -11,6 +11,9 @@ import type { Decision } from "./session";
 
 export type RecordEvent = "generate" | "run" | "decision";
 
+/** A decision line: the cell's own decision, or `save-figure` when the user saved one of its images. */
+export type RecordDecision = Decision | "save-figure";
+
 /** One line of runs.jsonl. Field order is fixed; absent values are null. */
 export interface RunRecord {
   readonly time: string;
@@ -29,7 +32,7 @@ export interface RunRecord {
     readonly images: number;
     readonly elapsedMs: number;
   } | null;
-  readonly decision: Decision | null;
+  readonly decision: RecordDecision | null;
   /** Generation error kind (e.g. "unauthorized"), or null. */
   readonly error: string | null;
 }
@@ -42,7 +45,7 @@ export interface RecordInput {
   readonly code: string;
   readonly findings: readonly Finding[];
   readonly outputs: OutputsSummary | null;
-  readonly decision: Decision | null;
+  readonly decision: RecordDecision | null;
   readonly error?: string | null;
   readonly now?: Date;
 }

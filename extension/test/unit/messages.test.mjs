@@ -63,3 +63,21 @@ test("the fix prompt keeps the original request, the feedback and the previous c
   assert.match(p, /```python\nprint\(1\)\n```/);
   assert.match(fixPrompt(session().get("c1"), ""), /fix the problems/);
 });
+
+test("Save figure carries the decoded bytes; a path name, bad bytes or an oversize figure are never saved", () => {
+  const png = Buffer.from("89504e470d0a1a0a0000000d4948445200", "hex");
+  const msg = { type: "cell/saveFigure", id: "c1", name: "plot.png", mime: "image/png", base64: png.toString("base64") };
+  const a = decide(msg, session());
+  assert.equal(a.kind, "save-figure");
+  assert.equal(a.name, "plot.png");
+  assert.equal(a.mime, "image/png");
+  assert.deepEqual(Buffer.from(a.bytes), png);
+  assert.equal(a.cell.prompt, "Sum");
+  assert.equal(decide({ ...msg, id: "old" }, session()).cell, undefined);
+
+  for (const name of ["../plot.png", "figures/plot.png", "..png", "C:\\plot.png"]) assert.equal(decide({ ...msg, name }, session()).kind, "ignore", name);
+  assert.equal(decide({ ...msg, base64: "A".repeat(40 * 1024 * 1024) }, session()).kind, "ignore");
+  const refused = decide({ ...msg, base64: Buffer.from("not an image").toString("base64") }, session());
+  assert.equal(refused.kind, "figure-refused");
+  assert.match(refused.reason, /not a PNG/);
+});

@@ -69,3 +69,11 @@ test("appending creates .agentcode/runs.jsonl and keeps the earlier lines", asyn
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("saving a figure is recorded as a save-figure decision of its cell", () => {
+  const r = makeRecord({ event: "decision", cell: "c2", prompt: "Plot it", model: null, code: "x = 1\n", findings: [], outputs: summary, decision: "save-figure" });
+  assert.equal(r.event, "decision");
+  assert.equal(r.decision, "save-figure");
+  assert.equal(r.outputs.images, 1);
+  assert.equal(JSON.parse(recordLine(r)).decision, "save-figure");
+});
