@@ -1,47 +1,36 @@
-// Checks a packaged .vsix (a zip): it must hold the server (agentcode.dll, python.wasm), the panel bundle and
-// Pyodide, the extension bundle, the icon (a 128x128 PNG), README, CHANGELOG and LICENSE, and none of the
-// sources, tests, source maps or node_modules. Reads the zip's central directory itself (no dependencies).
+// Checks a packaged .vsix (a zip, read with yauzl): it must hold the server (agentcode.dll, python.wasm), the panel
+// bundle and Pyodide, the extension bundle, the icon (a 128x128 PNG), README, CHANGELOG and LICENSE, and none of
+// the sources, tests, source maps or node_modules.
 // Usage: node scripts/verify-vsix.mjs [file.vsix] (default: the newest extension/*.vsix). Exit 1 on a problem.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { inflateRawSync } from "node:zlib";
+import { buffer } from "node:stream/consumers";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import yauzl from "yauzl";
 
-/** Entries of a zip file: name, compression method, sizes and the offset of the local header. */
-export function zipEntries(buf) {
-  let eocd = -1;
-  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 65_557); i--) {
-    if (buf.readUInt32LE(i) === 0x06054b50) {
-      eocd = i;
-      break;
-    }
+const openZip = promisify(yauzl.fromBuffer);
+
+/** The entries of a zip held in memory: name, uncompressed size, and a function reading the contents. */
+export async function zipEntries(buf) {
+  let zip;
+  try {
+    zip = await openZip(buf, { lazyEntries: true });
+  } catch (error) {
+    throw new Error(`not a zip file (${error.message})`);
   }
-  if (eocd < 0) throw new Error("not a zip file (no end of central directory)");
-  const count = buf.readUInt16LE(eocd + 10);
-  let p = buf.readUInt32LE(eocd + 16);
+  const openStream = promisify(zip.openReadStream.bind(zip));
   const entries = [];
-  for (let i = 0; i < count; i++) {
-    if (buf.readUInt32LE(p) !== 0x02014b50) throw new Error("corrupt central directory");
-    const method = buf.readUInt16LE(p + 10);
-    const compressed = buf.readUInt32LE(p + 20);
-    const size = buf.readUInt32LE(p + 24);
-    const nameLen = buf.readUInt16LE(p + 28);
-    const extraLen = buf.readUInt16LE(p + 30);
-    const commentLen = buf.readUInt16LE(p + 32);
-    const offset = buf.readUInt32LE(p + 42);
-    const name = buf.toString("utf8", p + 46, p + 46 + nameLen);
-    entries.push({ name, method, compressed, size, offset });
-    p += 46 + nameLen + extraLen + commentLen;
-  }
+  await new Promise((resolve, reject) => {
+    zip.on("entry", (entry) => {
+      entries.push({ name: entry.fileName, size: entry.uncompressedSize, read: async () => buffer(await openStream(entry)) });
+      zip.readEntry();
+    });
+    zip.on("end", resolve);
+    zip.on("error", reject);
+    zip.readEntry();
+  });
   return entries;
-}
-
-export function readEntry(buf, entry) {
-  const nameLen = buf.readUInt16LE(entry.offset + 26);
-  const extraLen = buf.readUInt16LE(entry.offset + 28);
-  const start = entry.offset + 30 + nameLen + extraLen;
-  const data = buf.subarray(start, start + entry.compressed);
-  return entry.method === 0 ? data : inflateRawSync(data);
 }
 
 export const required = [
@@ -64,21 +53,21 @@ export const required = [
 export const forbidden = [/^extension\/src\//, /^extension\/test\//, /^extension\/scripts\//, /\.map$/, /(^|\/)node_modules\//, /\.ts$/, /\.pdb$/, /tsconfig\.json$/];
 
 /** Problems with a vsix, as sentences; empty when it is fine. */
-export function verify(buf) {
-  const entries = zipEntries(buf);
+export async function verify(buf) {
+  const entries = await zipEntries(buf);
   const names = new Map(entries.map((e) => [e.name.toLowerCase(), e]));
   const problems = [];
   for (const r of required) if (!names.has(r.toLowerCase())) problems.push(`missing ${r}`);
   for (const e of entries) if (forbidden.some((f) => f.test(e.name))) problems.push(`should not contain ${e.name}`);
   const icon = names.get("extension/media/icon.png");
   if (icon !== undefined) {
-    const png = readEntry(buf, icon);
+    const png = await icon.read();
     if (png.readUInt32BE(0) !== 0x89504e47) problems.push("media/icon.png is not a PNG");
     else if (png.readUInt32BE(16) !== 128 || png.readUInt32BE(20) !== 128) problems.push(`media/icon.png is ${png.readUInt32BE(16)}x${png.readUInt32BE(20)}, not 128x128`);
   }
   const manifest = names.get("extension/package.json");
   if (manifest !== undefined) {
-    const pkg = JSON.parse(readEntry(buf, manifest).toString("utf8"));
+    const pkg = JSON.parse((await manifest.read()).toString("utf8"));
     if (pkg.main !== "./dist/extension.js") problems.push(`package.json main is ${pkg.main}`);
     const ids = (pkg.contributes?.commands ?? []).map((c) => c.command);
     for (const id of ["agentcode.generate", "agentcode.runFile", "agentcode.openPanel", "agentcode.setApiKey", "agentcode.exportNotebook"]) {
@@ -101,7 +90,7 @@ if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === path.res
     }
   }
   const buf = fs.readFileSync(file);
-  const { entries, problems } = verify(buf);
+  const { entries, problems } = await verify(buf);
   const total = entries.reduce((n, e) => n + e.size, 0);
   console.log(`verify-vsix: ${file}: ${entries.length} files, ${(buf.length / 1048576).toFixed(1)} MB packed, ${(total / 1048576).toFixed(1)} MB unpacked`);
   if (problems.length > 0) {
