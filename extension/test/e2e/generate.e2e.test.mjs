@@ -16,7 +16,7 @@ import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { pollUntil, startCodeServer, stopPolling } from "./code_server.mjs";
 import { codeReply, startOpenAiServer, statusReply } from "./openai_server.mjs";
-import { answerInputBox, findWebviewFrame, launchBrowser, notificationMessages, openFile, openWorkbench, runCommand } from "./workbench.mjs";
+import { answerInputBox, findWebviewFrame, inputBox, launchBrowser, notificationMessages, openFile, openWorkbench, runCommand } from "./workbench.mjs";
 
 const extensionDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const apiKey = "sk-e2e-7f3a9c";
@@ -251,7 +251,7 @@ test("When the model refuses the key, VS Code says so without a stack trace and 
     assert.equal(fs.readFileSync(path.join(workspace, "analysis.py"), "utf8"), before, "nothing was written");
 
     await runCommand(page, "AgentCode: Generate Python");
-    const input = page.locator(".quick-input-widget", { hasText: "AgentCode: Generate Python" }).locator("input");
+    const input = inputBox(page, "AgentCode: Generate Python");
     await input.waitFor({ timeout: 30_000 });
     assert.equal(await input.inputValue(), refusedPrompt, "the input box offers the refused prompt again");
     await page.keyboard.press("Escape");

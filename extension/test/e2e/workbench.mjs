@@ -90,12 +90,23 @@ export async function runCommand(page, title) {
   await entry.click();
 }
 
-/** Waits for an input box titled `title` (e.g. from showInputBox), types `text` and presses Enter. */
+/**
+ * The input box (showInputBox) titled `title`. Matched by its title element, not by any text in the widget: the
+ * command palette that opened it lists an entry with the same words while it closes.
+ */
+export function inputBox(page, title) {
+  return page
+    .locator(".quick-input-widget", { has: page.locator(".quick-input-title", { hasText: title }) })
+    .locator(".quick-input-box input");
+}
+
+/** Waits for the input box titled `title`, types `text`, checks it arrived, and presses Enter. */
 export async function answerInputBox(page, title, text) {
-  const widget = page.locator(".quick-input-widget", { hasText: title });
-  await widget.waitFor({ timeout: 30_000 });
-  await page.locator(".quick-input-widget input").fill(text);
-  await page.keyboard.press("Enter");
+  const input = inputBox(page, title);
+  await input.waitFor({ timeout: 30_000 });
+  await input.fill(text);
+  await pollUntil("the input box to hold the text", async () => (await input.inputValue()) === text, { timeoutMs: 10_000 });
+  await input.press("Enter");
 }
 
 async function closeQuickInput(page) {
