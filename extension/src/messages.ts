@@ -28,7 +28,7 @@ export type PanelAction =
   | { readonly kind: "figure-refused"; readonly name: string; readonly reason: string }
   | { readonly kind: "ignore"; readonly reason: string };
 
-/** Largest code a cell/accept may carry (the panel protocol's own bound, checked again here before writing files). */
+/** Largest code a cell/accept may carry: the panel protocol's bound, which parsePageMessage enforces. */
 export const maxAcceptedCode = maxCodeLength;
 
 export function decide(raw: unknown, session: Session): PanelAction {
@@ -41,7 +41,6 @@ export function decide(raw: unknown, session: Session): PanelAction {
     case "webview/error":
       return { kind: "page-error", message: m.message };
     case "cell/accept":
-      if (m.code.length > maxAcceptedCode) return { kind: "ignore", reason: "cell/accept: code too large" };
       return { kind: "accept", id: m.id, code: m.code, cell: session.get(m.id) };
     case "cell/reject":
       return { kind: "reject", id: m.id, cell: session.get(m.id) };

@@ -23,13 +23,19 @@ function escapeAttr(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
+/**
+ * Whether `cspSource` is a space-separated list of sources safe to put into the policy: 'self' (VS Code web and
+ * code-server use "'self' https://*.vscode-cdn.net"), schemes and hosts; anything that could end the directive
+ * or the attribute is refused.
+ */
+export function isCspSourceList(cspSource: string): boolean {
+  const sourceToken = /^(?:'self'|[A-Za-z][A-Za-z0-9+.-]*:(?:\/\/[A-Za-z0-9*.+%:_-]+(?:\/[A-Za-z0-9._~%!$&()*+=:@\/-]*)?)?|\*?[A-Za-z0-9.-]+(?::\d+)?)$/;
+  return cspSource.trim() !== "" && cspSource.trim().split(/ +/).every((t) => sourceToken.test(t));
+}
+
 /** The policy: nothing by default; nonce'd scripts plus the panel's own resources; wasm but never eval. */
 export function panelCsp(cspSource: string, nonce: string): string {
-  // A space-separated list of sources: keywords like 'self' (VS Code web and code-server use "'self' https://*.vscode-cdn.net"),
-  // schemes and hosts; anything that could end the directive or the attribute is refused.
-  const sourceToken = /^(?:'self'|[A-Za-z][A-Za-z0-9+.-]*:(?:\/\/[A-Za-z0-9*.+%:_-]+(?:\/[A-Za-z0-9._~%!$&()*+=:@\/-]*)?)?|\*?[A-Za-z0-9.-]+(?::\d+)?)$/;
-  const tokens = cspSource.trim().split(/ +/);
-  if (cspSource.trim() === "" || !tokens.every((t) => sourceToken.test(t))) throw new Error("cspSource must be a CSP source list");
+  if (!isCspSourceList(cspSource)) throw new Error("cspSource must be a CSP source list");
   if (!/^[A-Za-z0-9+/=_-]+$/.test(nonce)) throw new Error("nonce must be base64 characters");
   return [
     "default-src 'none'",
