@@ -7,6 +7,7 @@ import * as vscode from "vscode";
 import type { Ctx } from "./ctx";
 import { slugOfPrompt, uniqueName } from "./naming";
 import type { Target } from "./session";
+import { errorMessage } from "./errors";
 
 async function exists(uri: vscode.Uri): Promise<boolean> {
   try {
@@ -69,7 +70,7 @@ export async function acceptCode(ctx: Ctx, target: Target, prompt: string, code:
     try {
       return await intoEditor(target.uri, target, code);
     } catch (e) {
-      ctx.output.warn(`Accept into ${target.uri} failed (${e instanceof Error ? e.message : String(e)}); writing a new file instead.`);
+      ctx.output.warn(`Accept into ${target.uri} failed (${errorMessage(e)}); writing a new file instead.`);
     }
   }
   return intoNewFile(ctx, prompt, code);

@@ -8,6 +8,7 @@ import { generateCommand, generateWithDataCommand } from "./generate";
 import { notebookJson } from "./notebook";
 import { checkFileCommand, runCellCommand, runFileCommand, runSelectionCommand } from "./run";
 import { apiKeySecret } from "./server";
+import { errorMessage } from "./errors";
 
 type Handler = (...args: unknown[]) => Promise<void> | void;
 type Factory = (ctx: Ctx) => Handler;
@@ -75,7 +76,7 @@ export function registerCommands(ctx: Ctx): void {
         try {
           await handler(...args);
         } catch (e) {
-          const message = e instanceof Error ? e.message : String(e);
+          const message = errorMessage(e);
           ctx.output.error(`agentcode.${name} failed: ${e instanceof Error && e.stack !== undefined ? e.stack : message}`);
           void vscode.window.showErrorMessage(`AgentCode: ${message}`, "Show Log").then((c) => c && ctx.output.show(true));
         }

@@ -10,6 +10,7 @@ import { appendRecord, makeRecord, type RecordDecision, type RecordEvent } from 
 import { ServerHost } from "./server";
 import { Session, type SessionCell } from "./session";
 import { StatusItem } from "./status";
+import { errorMessage } from "./errors";
 
 export class Ctx implements vscode.Disposable {
   readonly output: vscode.LogOutputChannel;
@@ -67,7 +68,7 @@ export class Ctx implements vscode.Disposable {
     try {
       await appendRecord(folder.uri.fsPath, rec);
     } catch (e) {
-      this.output.warn(`Could not append to the run record: ${e instanceof Error ? e.message : String(e)}`);
+      this.output.warn(`Could not append to the run record: ${errorMessage(e)}`);
     }
   }
 

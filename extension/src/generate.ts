@@ -24,6 +24,7 @@ import { ServerUnavailable } from "./server";
 import { panelFindings, type SessionCell, type Target } from "./session";
 import { isTrusted, restrictedExplanation } from "./trust";
 import { extensionOptions } from "./config";
+import { errorMessage } from "./errors";
 
 export interface GenerateInput {
   /** Sent to the model. */
@@ -115,7 +116,7 @@ async function readDataFiles(ctx: Ctx, paths: readonly string[]): Promise<DataFi
       files.push({ name, base64: (await fs.readFile(p)).toString("base64") });
     } catch (e) {
       skipped.push(name);
-      ctx.output.warn(`Data file ${p} could not be read: ${e instanceof Error ? e.message : String(e)}`);
+      ctx.output.warn(`Data file ${p} could not be read: ${errorMessage(e)}`);
     }
   }
   if (skipped.length > 0) {
@@ -173,7 +174,7 @@ async function request(ctx: Ctx, input: GenerateInput): Promise<Outcome> {
           if (e.code === errorCodes.requestCancelled) return { kind: "cancelled" };
           return { kind: "rpc-error", code: e.code, message: e.message };
         }
-        return { kind: "rpc-error", code: 0, message: e instanceof Error ? e.message : String(e) };
+        return { kind: "rpc-error", code: 0, message: errorMessage(e) };
       } finally {
         for (const s of subs) s.dispose();
       }

@@ -14,9 +14,15 @@ import { savedMessage } from "./figures";
 import { panelHtml } from "./panel_html";
 import { saveFigure } from "./save_figure";
 import type { SessionCell } from "./session";
+import { errorMessage } from "./errors";
 
 export const panelViewType = "agentcode.sandbox";
 export const panelTitle = "AgentCode Sandbox";
+
+/** What the run record says of a cell: the session's cell, or only its id for one restored from an earlier session. */
+function recordedCell(id: string, cell: SessionCell | undefined): Pick<SessionCell, "id" | "prompt" | "model" | "code" | "findings"> {
+  return cell ?? { id, prompt: "", model: null, code: "", findings: [] };
+}
 
 export class PanelHost implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
@@ -72,7 +78,7 @@ export class PanelHost implements vscode.Disposable {
         assetsBaseUri: uri(""),
       });
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
+      const message = errorMessage(e);
       this.ctx.output.error(`The panel could not be rendered: ${message}`);
       void vscode.window.showErrorMessage("AgentCode: the sandbox panel could not be shown. See 'AgentCode: Show Log'.");
     }
@@ -117,7 +123,7 @@ export class PanelHost implements vscode.Disposable {
     try {
       await this.act(action);
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
+      const message = errorMessage(e);
       this.ctx.output.error(`Panel action ${action.kind} failed: ${message}`);
       void vscode.window.showErrorMessage(`AgentCode: ${message}`);
     }
@@ -139,7 +145,7 @@ export class PanelHost implements vscode.Disposable {
       case "result": {
         const cell = action.cell;
         if (cell !== undefined) cell.result = action.summary;
-        await this.ctx.record("run", cell ?? { id: action.id, prompt: "", model: null, code: "", findings: [] }, action.summary, null);
+        await this.ctx.record("run", recordedCell(action.id, cell), action.summary, null);
         return;
       }
       case "accept": {
@@ -164,7 +170,7 @@ export class PanelHost implements vscode.Disposable {
         if (cell !== undefined) cell.decision = "reject";
         await this.ctx.record(
           "decision",
-          cell ?? { id: action.id, prompt: "", model: null, code: "", findings: [] },
+          recordedCell(action.id, cell),
           cell?.result ?? null,
           "reject",
         );
@@ -177,7 +183,7 @@ export class PanelHost implements vscode.Disposable {
         const cell = action.cell;
         await this.ctx.record(
           "decision",
-          cell ?? { id: action.id, prompt: "", model: null, code: "", findings: [] },
+          recordedCell(action.id, cell),
           cell?.result ?? null,
           "save-figure",
         );

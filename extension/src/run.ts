@@ -5,14 +5,13 @@
  * untrusted workspace.
  */
 import * as vscode from "vscode";
-import { ResponseError } from "vscode-languageclient/node";
 import type { Ctx } from "./ctx";
 import { cellAt } from "./cells";
 import { methods, type CheckResultInfo, type RunCellArgs, type RunParams, type RunResultInfo } from "./lsp_ext";
-import { ServerUnavailable } from "./server";
 import { panelFindings, summaryOfServerRun, type SessionCell } from "./session";
 import { confirmRunWhenUntrusted } from "./trust";
 import { runSummaryLine, formatRunOutput } from "./run_format";
+import { errorMessage } from "./errors";
 
 interface RunSource {
   readonly label: string;
@@ -30,11 +29,6 @@ function activePython(): vscode.TextEditor | undefined {
   return e;
 }
 
-async function errorText(e: unknown): Promise<string> {
-  if (e instanceof ServerUnavailable || e instanceof ResponseError) return e.message;
-  return e instanceof Error ? e.message : String(e);
-}
-
 async function runSource(ctx: Ctx, src: RunSource): Promise<void> {
   if (src.code.trim() === "") {
     void vscode.window.showInformationMessage(`AgentCode: ${src.label} is empty; nothing to run.`);
@@ -50,7 +44,7 @@ async function runSource(ctx: Ctx, src: RunSource): Promise<void> {
       (_p, token) => client.sendRequest<RunResultInfo>(methods.run, params, token),
     );
   } catch (e) {
-    const message = await errorText(e);
+    const message = errorMessage(e);
     ctx.output.warn(`Run of ${src.label} did not complete: ${message}`);
     if (!/cancel/i.test(message)) void vscode.window.showErrorMessage(`AgentCode: ${message}`, "Show Log").then((c) => c && ctx.output.show(true));
     return;
@@ -140,7 +134,7 @@ export async function checkFileCommand(ctx: Ctx): Promise<void> {
     const client = await ctx.server.client();
     result = await client.sendRequest<CheckResultInfo>(methods.check, { code: e.document.getText() }, undefined);
   } catch (err) {
-    void vscode.window.showErrorMessage(`AgentCode: ${await errorText(err)}`);
+    void vscode.window.showErrorMessage(`AgentCode: ${errorMessage(err)}`);
     return;
   }
   const findings = panelFindings(result);

@@ -7,6 +7,7 @@ import * as vscode from "vscode";
 import type { FigureMime } from "../../webview-pyodide/src/protocol";
 import type { Ctx } from "./ctx";
 import { defaultFigureName, figureFilters, figuresFolder } from "./figures";
+import { errorMessage } from "./errors";
 
 export interface FigureToSave {
   readonly name: string;
@@ -40,7 +41,7 @@ export async function saveFigure(ctx: Ctx, figure: FigureToSave): Promise<vscode
     await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(target, ".."));
     await vscode.workspace.fs.writeFile(target, figure.bytes);
   } catch (e) {
-    ctx.output.error(`Saving ${target.toString()} failed: ${e instanceof Error ? e.message : String(e)}`);
+    ctx.output.error(`Saving ${target.toString()} failed: ${errorMessage(e)}`);
     throw new Error(`The figure could not be saved to ${target.fsPath}. Choose another folder, or see 'AgentCode: Show Log'.`);
   }
   return target;

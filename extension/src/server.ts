@@ -19,6 +19,7 @@ import {
 import { configurationPayload, extensionOptions, serverSettings, type ServerSettings } from "./config";
 import { checkDotnet, resolveServerCommand } from "./server_command";
 import type { StatusItem } from "./status";
+import { errorMessage } from "./errors";
 
 export const apiKeySecret = "agentcode.llm.apiKey";
 
@@ -121,7 +122,7 @@ export class ServerHost implements vscode.Disposable {
     } catch (e) {
       this.lc = undefined;
       await lc.dispose().catch(() => undefined);
-      this.fail(`The AgentCode server did not start: ${e instanceof Error ? e.message : String(e)}`);
+      this.fail(`The AgentCode server did not start: ${errorMessage(e)}`);
     }
   }
 
@@ -175,7 +176,7 @@ export class ServerHost implements vscode.Disposable {
     try {
       if (lc.state === State.Running) await lc.stop(10_000);
     } catch (e) {
-      this.output.warn(`Stopping the server: ${e instanceof Error ? e.message : String(e)}`);
+      this.output.warn(`Stopping the server: ${errorMessage(e)}`);
     }
     await lc.dispose().catch(() => undefined);
     this.status.set({ kind: "stopped" });

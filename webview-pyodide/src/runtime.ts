@@ -67,6 +67,11 @@ interface SlotInit {
   readonly timeoutMs: number;
 }
 
+/** What the page says when loading Python's files or booting a worker outlasts the load timeout. */
+function notStartedMessage(timeoutMs: number): string {
+  return `Python did not start within ${Math.round(timeoutMs / 1000)} s. Reload the panel to try again.`;
+}
+
 class WorkerSlot {
   state: WorkerState = { kind: "loading" };
   readonly ready: Promise<WorkerState>;
@@ -83,7 +88,7 @@ class WorkerSlot {
   ) {
     this.ready = new Promise((resolve) => (this.settle = resolve));
     this.timer = setTimeout(
-      () => this.fail(`Python did not start within ${Math.round(init.timeoutMs / 1000)} s. Reload the panel to try again.`),
+      () => this.fail(notStartedMessage(init.timeoutMs)),
       init.timeoutMs,
     );
     this.worker = new Worker(init.url, { type: "module", name: "agentcode-pyodide" });
@@ -209,7 +214,7 @@ export class PythonRuntime {
     } catch (error) {
       const message =
         error instanceof Error && error.name === "TimeoutError"
-          ? `Python did not start within ${Math.round(this.options.loadTimeoutMs / 1000)} s. Reload the panel to try again.`
+          ? notStartedMessage(this.options.loadTimeoutMs)
           : `Could not load the Python worker: ${error instanceof Error ? error.message : String(error)}`;
       this.events.onError(message);
       return { kind: "failed", message };
