@@ -104,11 +104,7 @@ internal sealed partial class CheckWorker : IDisposable
                 .WithStandardInput(fifo)
                 .WithStandardOutputCallback(OnStdout)
                 .WithStandardErrorCallback(_ => { });
-            using var store = new Store(runtime.Engine, _state);
-            store.SetLimits(memorySize: limits.MemoryBytes);
-            store.SetWasiConfiguration(wasi);
-            store.SetEpochDeadline(1);
-            store.SetEpochDeadlineCallback(_ => _state.Reason == StopReason.None ? 1UL : throw new GuestStoppedException());
+            using var store = runtime.CreateStore(_state, wasi, limits.MemoryBytes);
             var instance = runtime.Linker.Instantiate(store, runtime.Module);
             instance.GetAction("_start")?.Invoke();
         }

@@ -88,13 +88,11 @@ internal sealed class GuestStoppedException : Exception
     }
 }
 
-/// <summary>Collects one output stream up to a cap; past it, records the overflow and fails the guest's writes.</summary>
-internal sealed class CappedOutput(int cap, GuestRunState state, bool stopOnOverflow)
+/// <summary>Collects one output stream up to a cap; past it, stops the run and fails the guest's writes.</summary>
+internal sealed class CappedOutput(int cap, GuestRunState state)
 {
     private readonly ArrayBufferWriter<byte> _buffer = new();
     private readonly Lock _gate = new();
-
-    public bool Overflowed { get; private set; }
 
     public void Write(ReadOnlySpan<byte> data)
     {
@@ -111,14 +109,9 @@ internal sealed class CappedOutput(int cap, GuestRunState state, bool stopOnOver
             {
                 _buffer.Write(data[..room]);
             }
-
-            Overflowed = true;
         }
 
-        if (stopOnOverflow)
-        {
-            state.Stop(StopReason.OutputLimit);
-        }
+        state.Stop(StopReason.OutputLimit);
 
         // Closing the stream makes every later guest write fail, so a flood costs the host nothing more.
         throw new GuestStoppedException();
@@ -143,8 +136,8 @@ internal static class GuestRun
         using var deadline = new CancellationTokenSource(limits.Timeout);
         using var onDeadline = deadline.Token.Register(() => state.Stop(StopReason.Deadline));
         using var onCancel = cancellationToken.Register(() => state.Stop(StopReason.Cancelled));
-        var stdout = new CappedOutput(limits.StdoutBytes, state, stopOnOverflow: true);
-        var stderr = new CappedOutput(limits.StderrBytes + invocation.StderrReserve, state, stopOnOverflow: true);
+        var stdout = new CappedOutput(limits.StdoutBytes, state);
+        var stderr = new CappedOutput(limits.StderrBytes + invocation.StderrReserve, state);
         var workDir = Directory.CreateTempSubdirectory("agentcode-run-");
         try
         {
@@ -159,11 +152,7 @@ internal static class GuestRun
                 .WithStandardErrorCallback(stderr.Write);
             wasi = DataMounts.Apply(wasi, invocation.Data, dataDir.FullName);
 
-            using var store = new Store(runtime.Engine, state);
-            store.SetLimits(memorySize: limits.MemoryBytes);
-            store.SetWasiConfiguration(wasi);
-            store.SetEpochDeadline(1);
-            store.SetEpochDeadlineCallback(_ => state.Reason == StopReason.None ? 1UL : throw new GuestStoppedException());
+            using var store = runtime.CreateStore(state, wasi, limits.MemoryBytes);
 
             Instance? instance = null;
             var end = GuestEnd.Exited;
@@ -189,7 +178,7 @@ internal static class GuestRun
             }
             catch (WasmtimeException ex)
             {
-                end = state.Reason != StopReason.None ? GuestEnd.Stopped : GuestEnd.Trapped;
+                end = GuestEnd.Trapped; // a stopped run is marked Stopped just below
                 trap = FirstLine(ex.Message);
             }
 

@@ -42,6 +42,20 @@ internal sealed class PythonRuntime : IDisposable
     /// <summary>True when the module came from the disk cache rather than a fresh compilation.</summary>
     public bool LoadedFromCache { get; }
 
+    /// <summary>
+    /// A Store for one guest: its memory cap, its WASI configuration, and an epoch callback that lets the guest go on
+    /// each tick until <paramref name="state"/> is stopped, then traps it. The caller owns (disposes) the Store.
+    /// </summary>
+    public Store CreateStore(GuestRunState state, WasiConfiguration wasi, long memoryBytes)
+    {
+        var store = new Store(Engine, state);
+        store.SetLimits(memorySize: memoryBytes);
+        store.SetWasiConfiguration(wasi);
+        store.SetEpochDeadline(1);
+        store.SetEpochDeadlineCallback(_ => state.Reason == StopReason.None ? 1UL : throw new GuestStoppedException());
+        return store;
+    }
+
     public static PythonRuntime Load(SandboxOptions options)
     {
         if (!File.Exists(options.PythonWasmPath))

@@ -46,14 +46,7 @@ public sealed class PythonSandbox : IPythonSandbox, IDisposable
         get
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            try
-            {
-                return _runtime.Value;
-            }
-            catch (SandboxUnavailableException)
-            {
-                throw;
-            }
+            return _runtime.Value;
         }
     }
 
