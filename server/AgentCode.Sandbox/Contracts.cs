@@ -92,6 +92,10 @@ public sealed record CheckResult(IReadOnlyList<SyntaxProblem> SyntaxErrors, IRea
 {
     /// <summary>True when the program has a syntax error or a finding of severity error.</summary>
     public bool IsBlocking => SyntaxErrors.Count > 0 || Findings.Any(f => f.Severity == Severity.Error);
+
+    /// <summary>This result without the findings of the given rule ids.</summary>
+    public CheckResult WithoutRules(IReadOnlySet<string> disabledRules) =>
+        this with { Findings = [.. Findings.Where(f => !disabledRules.Contains(f.RuleId))] };
 }
 
 /// <summary>Runs Python programs in a fresh WASI sandbox each time.</summary>
@@ -105,9 +109,6 @@ public interface IPythonSandbox
 /// <param name="DisabledRules">Rule ids (e.g. <c>AC103</c>) whose findings are dropped.</param>
 public sealed record CheckPolicy(IReadOnlySet<string> DisabledRules)
 {
-    /// <summary>Every rule enabled.</summary>
-    public static CheckPolicy Default { get; } = new(new HashSet<string>(StringComparer.OrdinalIgnoreCase));
-
     /// <summary>A policy that disables the given rule ids (case-insensitive).</summary>
     public static CheckPolicy Disabling(IEnumerable<string> ruleIds) =>
         new(new HashSet<string>(ruleIds, StringComparer.OrdinalIgnoreCase));
@@ -123,6 +124,6 @@ public interface IPythonChecker
     async Task<CheckResult> CheckAsync(string code, CheckPolicy policy, CancellationToken cancellationToken)
     {
         var result = await CheckAsync(code, cancellationToken).ConfigureAwait(false);
-        return result with { Findings = [.. result.Findings.Where(f => !policy.DisabledRules.Contains(f.RuleId))] };
+        return result.WithoutRules(policy.DisabledRules);
     }
 }

@@ -51,14 +51,12 @@ internal static class CheckCommand
             return CliErrors.Usage("cancelled.");
         }
 
-        var policy = CheckPolicy.Disabling(disabled);
-        result = result with { Findings = [.. result.Findings.Where(f => !policy.DisabledRules.Contains(f.RuleId))] };
-        var name = path == "-" ? "-" : path;
+        result = result.WithoutRules(CheckPolicy.Disabling(disabled).DisabledRules);
         Console.Out.Write(format switch
         {
-            "json" => OutputFormats.CheckJson(name, result) + Environment.NewLine,
-            "sarif" => OutputFormats.CheckSarif(name, result) + Environment.NewLine,
-            _ => OutputFormats.CheckText(name == "-" ? "<stdin>" : name, result),
+            "json" => OutputFormats.CheckJson(path, result) + Environment.NewLine,
+            "sarif" => OutputFormats.CheckSarif(path, result) + Environment.NewLine,
+            _ => OutputFormats.CheckText(path == "-" ? "<stdin>" : path, result),
         });
         return result.IsBlocking ? 1 : 0;
     }

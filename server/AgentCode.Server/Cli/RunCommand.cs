@@ -45,13 +45,14 @@ internal static class RunCommand
                 return CliErrors.Usage($"--data {d}: file not found.");
             }
 
-            var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(d)));
+            var full = Path.GetFullPath(d);
+            var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(full));
             if (mounts.Any(m => m.GuestName == name))
             {
                 return CliErrors.Usage($"--data {d}: another data file is already named '{name}' under /data.");
             }
 
-            mounts.Add(new DataMount(Path.GetFullPath(d), name));
+            mounts.Add(new DataMount(full, name));
         }
 
         var (code, error) = ProgramInput.Read(path);

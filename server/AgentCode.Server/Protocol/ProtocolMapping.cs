@@ -32,11 +32,10 @@ public static class ProtocolMapping
     /// <summary>A check result without the disabled rules.</summary>
     public static CheckResultInfo ToInfo(CheckResult result, IReadOnlySet<string> disabledRules)
     {
-        var findings = result.Findings.Where(f => !disabledRules.Contains(f.RuleId)).ToList();
-        var filtered = result with { Findings = findings };
+        var filtered = result.WithoutRules(disabledRules);
         return new CheckResultInfo(
-            result.SyntaxErrors.Select(s => new SyntaxErrorInfo(s.Message, ToRange(s.Range))).ToList(),
-            findings.Select(f => new FindingInfo(f.RuleId, ToWire(f.Severity), ToRange(f.Range), f.Message)).ToList(),
+            filtered.SyntaxErrors.Select(s => new SyntaxErrorInfo(s.Message, ToRange(s.Range))).ToList(),
+            filtered.Findings.Select(f => new FindingInfo(f.RuleId, ToWire(f.Severity), ToRange(f.Range), f.Message)).ToList(),
             filtered.IsBlocking);
     }
 
@@ -57,7 +56,7 @@ public static class ProtocolMapping
         {
             list.Add(new Diagnostic(ToRange(s.Range), DiagnosticSeverity.Error, "syntax", DiagnosticSource, s.Message));
         }
-        foreach (var f in result.Findings.Where(f => !disabledRules.Contains(f.RuleId)))
+        foreach (var f in result.WithoutRules(disabledRules).Findings)
         {
             var severity = f.Severity switch
             {
