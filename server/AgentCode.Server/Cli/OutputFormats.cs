@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using AgentCode.Sandbox;
+using AgentCode.Server.Protocol;
 
 namespace AgentCode.Server.Cli;
 
@@ -45,8 +46,8 @@ internal static class OutputFormats
         new CheckDocument(
             file,
             result.IsBlocking,
-            [.. result.SyntaxErrors.Select(e => new SyntaxErrorDocument(e.Message, RangeDocument.From(e.Range)))],
-            [.. result.Findings.Select(f => new FindingDocument(f.RuleId, SeverityName(f.Severity), f.Message, RangeDocument.From(f.Range)))]),
+            [.. result.SyntaxErrors.Select(e => new SyntaxErrorInfo(e.Message, ProtocolMapping.ToRange(e.Range)))],
+            [.. result.Findings.Select(f => new FindingDocument(f.RuleId, SeverityName(f.Severity), f.Message, ProtocolMapping.ToRange(f.Range)))]),
         Json);
 
     public static string CheckSarif(string file, CheckResult result)
@@ -135,20 +136,13 @@ internal static class OutputFormats
         return sb.AppendLine().ToString();
     }
 
-    public static string RunJson(RunResult result) => JsonSerializer.Serialize(
-        new RunDocument(
-            StatusName(result.Status),
-            result.Stdout,
-            result.Stderr,
-            result.Error is { } e ? new ErrorDocument(e.Type, e.Message, e.Traceback, e.Line) : null,
-            result.Message,
-            Math.Round(result.Elapsed.TotalMilliseconds, 1)),
-        Json);
+    /// <summary>The run result as JSON: the same record <c>agentcode/run</c> answers with.</summary>
+    public static string RunJson(RunResult result) => JsonSerializer.Serialize(ProtocolMapping.ToInfo(result), Json);
 
     /// <summary>The wire name of a status: ok, error, timeout, memory, output-limit.</summary>
-    public static string StatusName(RunStatus status) => Protocol.ProtocolMapping.ToWire(status);
+    public static string StatusName(RunStatus status) => ProtocolMapping.ToWire(status);
 
-    public static string SeverityName(Severity severity) => Protocol.ProtocolMapping.ToWire(severity);
+    public static string SeverityName(Severity severity) => ProtocolMapping.ToWire(severity);
 
     private static string SarifLevel(Severity severity) => severity switch
     {
@@ -159,20 +153,7 @@ internal static class OutputFormats
 
     private static string Plural(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
 
-    private sealed record CheckDocument(string File, bool Blocking, IReadOnlyList<SyntaxErrorDocument> SyntaxErrors, IReadOnlyList<FindingDocument> Findings);
+    private sealed record CheckDocument(string File, bool Blocking, IReadOnlyList<SyntaxErrorInfo> SyntaxErrors, IReadOnlyList<FindingDocument> Findings);
 
-    private sealed record SyntaxErrorDocument(string Message, RangeDocument Range);
-
-    private sealed record FindingDocument(string RuleId, string Severity, string Message, RangeDocument Range);
-
-    private sealed record PositionDocument(int Line, int Character);
-
-    private sealed record RangeDocument(PositionDocument Start, PositionDocument End)
-    {
-        public static RangeDocument From(SourceRange r) => new(new(r.StartLine, r.StartColumn), new(r.EndLine, r.EndColumn));
-    }
-
-    private sealed record RunDocument(string Status, string Stdout, string Stderr, ErrorDocument? Error, string? Message, double ElapsedMs);
-
-    private sealed record ErrorDocument(string Type, string Message, string Traceback, int? Line);
+    private sealed record FindingDocument(string RuleId, string Severity, string Message, LspRange Range);
 }
