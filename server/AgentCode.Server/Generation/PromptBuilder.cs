@@ -16,14 +16,19 @@ public static class PromptBuilder
     private const int MaxLineChars = 400;
     private const int MaxContextChars = 60_000;
 
+    // The prompt files are read once per process, on first use.
+    private static readonly Lazy<string> SystemPrompt = new(() => Resource("system.md"));
+    private static readonly Lazy<string> NoCodePrompt = new(() => Resource("no-code.md"));
+    private static readonly Lazy<string> RepairPrompt = new(() => Resource("repair.md"));
+
     /// <summary>The system prompt.</summary>
-    public static string System => Resource("system.md");
+    public static string System => SystemPrompt.Value;
 
     /// <summary>The message sent when a reply had no code block.</summary>
-    public static string NoCode => Resource("no-code.md");
+    public static string NoCode => NoCodePrompt.Value;
 
     /// <summary>The repair message for a problem description.</summary>
-    public static string Repair(string problem) => Resource("repair.md").Replace("{{problem}}", problem, StringComparison.Ordinal);
+    public static string Repair(string problem) => RepairPrompt.Value.Replace("{{problem}}", problem, StringComparison.Ordinal);
 
     /// <summary>The user message: the prompt followed by its context. Data files must exist (checked by the caller).</summary>
     public static string User(string prompt, GenerateContext? context)

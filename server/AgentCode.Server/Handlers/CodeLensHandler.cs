@@ -24,7 +24,7 @@ internal sealed partial class CodeLensHandler(DocumentStore documents)
     public IReadOnlyList<CodeLens> CodeLens(CodeLensParams parameters)
     {
         var document = documents.Get(parameters.TextDocument.Uri);
-        if (document is null || !(document.LanguageId == "python" || document.Uri.EndsWith(".py", StringComparison.OrdinalIgnoreCase)))
+        if (document is null || !document.IsPython)
         {
             return [];
         }

@@ -32,7 +32,7 @@ internal sealed class GenerateHandler(GenerationService generation, ClientNotifi
         var request = new GenerationRequest(
             prompt,
             context,
-            parameters.MaxAttempts is > 0 ? Math.Min(parameters.MaxAttempts.Value, 10) : settings.MaxAttempts,
+            settings.ResolveMaxAttempts(parameters.MaxAttempts),
             endpoint,
             settings.ResolveLimits(),
             settings.DisabledRules);

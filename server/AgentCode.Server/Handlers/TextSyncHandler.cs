@@ -15,7 +15,7 @@ internal sealed class TextSyncHandler(DocumentStore documents, DiagnosticsPublis
         var item = parameters.TextDocument;
         var document = new OpenDocument(item.Uri, item.LanguageId, item.Version, item.Text);
         documents.Set(document);
-        if (IsPython(document))
+        if (document.IsPython)
         {
             diagnostics.Schedule(document);
         }
@@ -30,7 +30,7 @@ internal sealed class TextSyncHandler(DocumentStore documents, DiagnosticsPublis
             return;
         }
         var document = documents.Update(parameters.TextDocument.Uri, parameters.TextDocument.Version, changes[^1].Text);
-        if (document is not null && IsPython(document))
+        if (document is not null && document.IsPython)
         {
             diagnostics.Schedule(document);
         }
@@ -43,7 +43,4 @@ internal sealed class TextSyncHandler(DocumentStore documents, DiagnosticsPublis
         documents.Remove(parameters.TextDocument.Uri);
         return diagnostics.ClearAsync(parameters.TextDocument.Uri);
     }
-
-    private static bool IsPython(OpenDocument d) =>
-        d.LanguageId == "python" || d.Uri.EndsWith(".py", StringComparison.OrdinalIgnoreCase);
 }

@@ -4,7 +4,11 @@ using System.Collections.Concurrent;
 namespace AgentCode.Server.Lsp;
 
 /// <summary>An open document's text and version.</summary>
-internal sealed record OpenDocument(string Uri, string LanguageId, int? Version, string Text);
+internal sealed record OpenDocument(string Uri, string LanguageId, int? Version, string Text)
+{
+    /// <summary>Whether the server checks this document: language id <c>python</c> or a <c>.py</c> URI.</summary>
+    public bool IsPython => LanguageId == "python" || Uri.EndsWith(".py", StringComparison.OrdinalIgnoreCase);
+}
 
 /// <summary>Holds the text of every open document.</summary>
 internal sealed class DocumentStore

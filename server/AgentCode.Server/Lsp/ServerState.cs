@@ -11,9 +11,6 @@ internal sealed class ServerState(JsonSerializerOptions jsonOptions)
     private volatile bool _shutdownRequested;
     private readonly TaskCompletionSource<int> _exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Options matching the wire format, for reading settings.</summary>
-    public JsonSerializerOptions JsonOptions => jsonOptions;
-
     /// <summary>The settings in force.</summary>
     public AgentCodeSettings Settings => _settings;
 

@@ -71,7 +71,10 @@ public sealed record AgentCodeSettings(LlmSettings? Llm, GenerateSettings? Gener
     public IReadOnlySet<string> DisabledRules => new HashSet<string>(Policy?.DisabledRules ?? [], StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Maximum number of model round trips for one generation (default 3, at most 10).</summary>
-    public int MaxAttempts => Math.Clamp(Generate?.MaxAttempts ?? 3, 1, 10);
+    public int MaxAttempts => ResolveMaxAttempts(null);
+
+    /// <summary>Attempts for one generation: the request's own count when positive, else the setting (default 3); 1 to 10.</summary>
+    public int ResolveMaxAttempts(int? requested) => Math.Clamp(requested is > 0 ? requested.Value : Generate?.MaxAttempts ?? 3, 1, 10);
 
     /// <summary>Resolves the model connection: settings first, then environment variables, then defaults.</summary>
     public ModelEndpoint ResolveEndpoint(Func<string, string?> env)
