@@ -31,7 +31,11 @@ public sealed record RunLimits(TimeSpan Timeout, long MemoryBytes, int StdoutByt
 /// <summary>A host file or directory made visible read-only under <c>/data</c> in the guest.</summary>
 /// <param name="HostPath">Absolute path on the host.</param>
 /// <param name="GuestName">Name under <c>/data</c>; defaults to the host file name.</param>
-public sealed record DataMount(string HostPath, string? GuestName = null);
+public sealed record DataMount(string HostPath, string? GuestName = null)
+{
+    /// <summary>The name under <c>/data</c>: <see cref="GuestName"/>, else the host file or folder name.</summary>
+    public string Name => GuestName ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(HostPath));
+}
 
 /// <summary>One run of a Python program.</summary>
 /// <param name="Code">The program's source text.</param>

@@ -228,7 +228,7 @@ internal static partial class DataMounts
         var folders = new List<(string Host, string Guest)>();
         foreach (var mount in mounts)
         {
-            var name = mount.GuestName ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(mount.HostPath));
+            var name = mount.Name;
             if (string.IsNullOrEmpty(name) || name is "." or ".." || name.Contains('/', StringComparison.Ordinal) || name.Contains('\\', StringComparison.Ordinal))
             {
                 throw new ArgumentException($"'{name}' is not a valid name under /data.", nameof(mounts));

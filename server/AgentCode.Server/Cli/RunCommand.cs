@@ -45,14 +45,13 @@ internal static class RunCommand
                 return CliErrors.Usage($"--data {d}: file not found.");
             }
 
-            var full = Path.GetFullPath(d);
-            var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(full));
-            if (mounts.Any(m => m.GuestName == name))
+            var mount = new DataMount(Path.GetFullPath(d));
+            if (mounts.Any(m => m.Name == mount.Name))
             {
-                return CliErrors.Usage($"--data {d}: another data file is already named '{name}' under /data.");
+                return CliErrors.Usage($"--data {d}: another data file is already named '{mount.Name}' under /data.");
             }
 
-            mounts.Add(new DataMount(full, name));
+            mounts.Add(mount);
         }
 
         var (code, error) = ProgramInput.Read(path);

@@ -3,6 +3,7 @@
 // and first rows), with the path under /data where the trial run mounts it.
 using System.Reflection;
 using System.Text;
+using AgentCode.Sandbox;
 using AgentCode.Server.Protocol;
 
 namespace AgentCode.Server.Generation;
@@ -56,7 +57,7 @@ public static class PromptBuilder
     }
 
     /// <summary>Where a data file appears inside the sandbox.</summary>
-    public static string GuestPath(string hostPath) => "/data/" + Path.GetFileName(hostPath);
+    public static string GuestPath(string hostPath) => "/data/" + new DataMount(hostPath).Name;
 
     /// <summary>Describes one data file: its guest path, size and, for text files, the header and first rows.</summary>
     public static string DataSchema(string hostPath)
