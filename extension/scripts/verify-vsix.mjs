@@ -33,6 +33,13 @@ export async function zipEntries(buf) {
   return entries;
 }
 
+/** The most recently written *.vsix in `dir`, or undefined when there is none. */
+export function newestVsix(dir) {
+  const vsixes = fs.readdirSync(dir).filter((f) => f.endsWith(".vsix")).map((f) => path.join(dir, f));
+  vsixes.sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
+  return vsixes[0];
+}
+
 export const required = [
   "extension/package.json",
   "extension/dist/extension.js",
@@ -79,15 +86,10 @@ export async function verify(buf) {
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   const ext = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-  let file = process.argv[2];
+  const file = process.argv[2] ?? newestVsix(ext);
   if (file === undefined) {
-    const vsixes = fs.readdirSync(ext).filter((f) => f.endsWith(".vsix")).map((f) => path.join(ext, f));
-    vsixes.sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
-    file = vsixes[0];
-    if (file === undefined) {
-      console.error("verify-vsix: no extension/*.vsix; run `npm run package` first.");
-      process.exit(1);
-    }
+    console.error("verify-vsix: no extension/*.vsix; run `npm run package` first.");
+    process.exit(1);
   }
   const buf = fs.readFileSync(file);
   const { entries, problems } = await verify(buf);

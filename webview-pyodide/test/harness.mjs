@@ -101,13 +101,17 @@ export async function startHarness(options = {}) {
 
 export const chromiumArgs = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
-/** Launches Debian's Chromium with a fresh profile; returns {context, close}. */
-export async function launchBrowser() {
+/**
+ * Launches Debian's Chromium (or CHROMIUM_PATH / AGENTCODE_CHROMIUM) with a fresh profile; `options` go to
+ * launchPersistentContext (e.g. a viewport). Returns {context, close}; close also removes the profile.
+ */
+export async function launchBrowser(options = {}) {
   const profile = await mkdtemp(join(tmpdir(), "agentcode-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    executablePath: process.env.CHROMIUM_PATH ?? process.env.AGENTCODE_CHROMIUM ?? "/usr/bin/chromium",
     headless: true,
     args: chromiumArgs,
+    ...options,
   });
   // Two busy cores can make a click or a selector slow; a generous default keeps the tests about behaviour.
   context.setDefaultTimeout(60000);

@@ -75,8 +75,8 @@ export async function startCodeServer({ vsix, settings, env = {}, startTimeoutMs
   }
   // User settings, and the same as remote ("Machine") settings: a window on code-server is a remote window, where
   // machine-scoped settings come only from Machine/settings.json.
-  fs.writeFileSync(path.join(dirs.userData, "User", "settings.json"), JSON.stringify(settings, null, 2));
-  fs.writeFileSync(path.join(dirs.userData, "Machine", "settings.json"), JSON.stringify(settings, null, 2));
+  const settingsJson = JSON.stringify(settings, null, 2);
+  for (const scope of ["User", "Machine"]) fs.writeFileSync(path.join(dirs.userData, scope, "settings.json"), settingsJson);
   const logPath = path.join(root, "code-server.log");
   const childEnv = {
     ...withoutCodeServerVariables(process.env),

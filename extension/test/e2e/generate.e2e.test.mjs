@@ -16,6 +16,7 @@ import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { pollUntil, startCodeServer, stopPolling } from "./code_server.mjs";
 import { codeReply, startOpenAiServer, statusReply } from "./openai_server.mjs";
+import { newestVsix } from "../../scripts/verify-vsix.mjs";
 import { answerInputBox, findWebviewFrame, inputBox, launchBrowser, notificationMessages, openFile, openWorkbench, runCommand } from "./workbench.mjs";
 
 const extensionDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -27,15 +28,11 @@ function findVsix() {
   if (process.env.AGENTCODE_VSIX) {
     return process.env.AGENTCODE_VSIX;
   }
-  const candidates = fs
-    .readdirSync(extensionDir)
-    .filter((f) => f.endsWith(".vsix"))
-    .map((f) => path.join(extensionDir, f))
-    .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
-  if (candidates.length === 0) {
+  const vsix = newestVsix(extensionDir);
+  if (vsix === undefined) {
     throw new Error("no extension/*.vsix: run `npm run package` (or extension/test/e2e/run.sh) first");
   }
-  return candidates[0];
+  return vsix;
 }
 
 let openai;
