@@ -4,43 +4,15 @@
 // nested iframes (outer `iframe.webview` with pre/index.html -> inner `#active-frame` with the extension's
 // HTML), so the content frame is found by polling page.frames() for one that holds a given selector. Every
 // wait has a deadline; nothing sleeps a fixed time.
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { launchBrowser as launchChromium } from "../../../webview-pyodide/test/harness.mjs";
 import { pollUntil } from "./code_server.mjs";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
-// playwright-core comes from the root node_modules (pinned there by webview-pyodide).
-const { chromium } = await import(path.join(root, "node_modules", "playwright-core", "index.mjs"));
-
-export const chromiumPath = process.env.AGENTCODE_CHROMIUM ?? "/usr/bin/chromium";
-
-/** Launches headless Chromium with a fresh profile; `close()` also removes the profile. */
+/** Headless Chromium with a fresh profile (the panel tests' launcher) and the workbench's page; `close()` also removes the profile. */
 export async function launchBrowser() {
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), "agentcode-e2e-chromium-"));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: chromiumPath,
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-    viewport: { width: 1400, height: 900 },
-  });
-  const page = context.pages()[0] ?? (await context.newPage());
+  const browser = await launchChromium({ viewport: { width: 1400, height: 900 } });
+  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
   page.setDefaultTimeout(30_000);
-  return {
-    page,
-    close: async () => {
-      await context.close().catch(() => {});
-      fs.rmSync(profile, { recursive: true, force: true });
-    },
-  };
+  return { page, close: () => browser.close().catch(() => {}) };
 }
 
 /** Opens `folder` in the workbench at `url` and waits until the explorer lists its files. */
@@ -65,7 +37,8 @@ export async function openFile(page, name) {
     { timeoutMs: 60_000 },
   );
   await page.keyboard.press("Enter");
-  await page.locator(`.tabs-container .tab.active[aria-label*="${name}"]`).waitFor({ timeout: 30_000 });
+  // The file may already be open in another editor group (next to the panel), where its tab is active too.
+  await page.locator(`.tabs-container .tab.active[aria-label*="${name}"]`).first().waitFor({ timeout: 30_000 });
   await page.locator(".editor-instance .monaco-editor.focused").waitFor({ timeout: 30_000 });
 }
 
