@@ -28,20 +28,13 @@ function nativeMs() {
 
 let spinCount = 0;
 
-/** Stop with a ready spare: wait until the spare is ready, then time Stop -> next result. */
-async function restartWarm(page) {
+/**
+ * Time Stop -> next result, starting with a ready spare. `extraStops` Stops first (1: the timed Stop finds the
+ * spare that only started warming at the previous one, i.e. a cold spare; 0: a warm spare).
+ */
+async function restart(page, extraStops) {
   await page.waitForSelector('#status[data-state="ready"][data-spare="ready"]', { timeout: bootDeadlineMs });
-  const spin = await startSpin(page, `spin-${++spinCount}`);
-  const started = performance.now();
-  await spin.stop();
-  await runInPanel(page, snippet);
-  return performance.now() - started;
-}
-
-/** Stop twice in a row: the second Stop finds the spare that only started warming at the first one. */
-async function restartCold(page) {
-  await page.waitForSelector('#status[data-state="ready"][data-spare="ready"]', { timeout: bootDeadlineMs });
-  await (await startSpin(page, `spin-${++spinCount}`)).stop();
+  for (let i = 0; i < extraStops; i++) await (await startSpin(page, `spin-${++spinCount}`)).stop();
   const spin = await startSpin(page, `spin-${++spinCount}`);
   const started = performance.now();
   await spin.stop();
@@ -62,8 +55,8 @@ async function measure(browser, url) {
   const warm = [];
   const cold = [];
   for (let i = 0; i < restarts; i++) {
-    warm.push(await restartWarm(page));
-    cold.push(await restartCold(page));
+    warm.push(await restart(page, 0));
+    cold.push(await restart(page, 1));
   }
   await page.close();
   return { coldMs, warmMs: median(runTimes), restartWarmMs: median(warm), restartColdMs: median(cold) };
