@@ -78,6 +78,15 @@ export interface PythonErrorInfo {
 
 export type RunStatus = "ok" | "error" | "timeout" | "memory" | "output-limit";
 
+/** One output of a run (the output contract, contract/contract.json): something displayed, or a file under /output. */
+export interface RunOutputInfo {
+  readonly mime: string;
+  readonly text?: string;
+  readonly base64?: string;
+  /** The file's path under /output; absent for displayed outputs. */
+  readonly name?: string;
+}
+
 export interface RunResultInfo {
   readonly status: RunStatus;
   readonly stdout: string;
@@ -85,6 +94,8 @@ export interface RunResultInfo {
   readonly error?: PythonErrorInfo;
   readonly message?: string;
   readonly elapsedMs: number;
+  /** What the program displayed, in order, then the files it wrote under /output. */
+  readonly outputs: readonly RunOutputInfo[];
 }
 
 export interface ActiveFile {

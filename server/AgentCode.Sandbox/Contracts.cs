@@ -13,7 +13,7 @@ public enum RunStatus
     Timeout,
     /// <summary>The program tried to grow its linear memory past the cap.</summary>
     Memory,
-    /// <summary>The program wrote more to stdout or stderr than allowed.</summary>
+    /// <summary>The program wrote more to stdout, stderr or its outputs (display, /output) than allowed.</summary>
     OutputLimit,
 }
 
@@ -24,6 +24,12 @@ public enum RunStatus
 /// <param name="StderrBytes">Cap on bytes written to stderr.</param>
 public sealed record RunLimits(TimeSpan Timeout, long MemoryBytes, int StdoutBytes, int StderrBytes)
 {
+    /// <summary>Cap on the bytes of all outputs (displayed and written under /output); the contract's default is 32 MiB.</summary>
+    public long OutputBytes { get; init; } = OutputContract.OutputBytes;
+
+    /// <summary>Cap on the number of files under /output; the contract's default is 64.</summary>
+    public int OutputFiles { get; init; } = OutputContract.OutputFiles;
+
     /// <summary>Defaults: 10 s, 256 MiB, 1 MiB of stdout, 256 KiB of stderr.</summary>
     public static RunLimits Default { get; } = new(TimeSpan.FromSeconds(10), 256L * 1024 * 1024, 1024 * 1024, 256 * 1024);
 }
@@ -50,6 +56,13 @@ public sealed record RunRequest(string Code, IReadOnlyList<DataMount> Data, RunL
 /// <param name="Line">1-based line in the user's program where it was raised, if known.</param>
 public sealed record PythonError(string Type, string Message, string Traceback, int? Line);
 
+/// <summary>One output of a run: something displayed, or a file written under /output.</summary>
+/// <param name="Mime">Its MIME type, one of <see cref="OutputContract.MimeTypes"/> (or <see cref="OutputContract.OtherFileMime"/> for other files).</param>
+/// <param name="Text">The content, for text and JSON types.</param>
+/// <param name="Base64">The content as base64, for binary types.</param>
+/// <param name="Name">The file's path under /output, for files; null for displayed outputs.</param>
+public sealed record RunOutput(string Mime, string? Text, string? Base64, string? Name);
+
 /// <summary>The outcome of one run.</summary>
 /// <param name="Status">How the run ended.</param>
 /// <param name="Stdout">What the program wrote to stdout (up to the cap).</param>
@@ -63,7 +76,11 @@ public sealed record RunResult(
     string Stderr,
     PythonError? Error,
     string? Message,
-    TimeSpan Elapsed);
+    TimeSpan Elapsed)
+{
+    /// <summary>What the program displayed, in order, then the files it wrote under /output; empty when it was stopped.</summary>
+    public IReadOnlyList<RunOutput> Outputs { get; init; } = [];
+}
 
 /// <summary>How much a checker finding matters.</summary>
 public enum Severity

@@ -16,6 +16,7 @@ internal enum StopReason
     Deadline,
     Cancelled,
     OutputLimit,
+    OutputDirLimit,
 }
 
 /// <summary>How the guest ended, as the host saw it.</summary>
@@ -27,7 +28,13 @@ internal enum GuestEnd
     Trapped,
 }
 
-internal sealed record GuestInvocation(IReadOnlyList<string> Args, byte[] Stdin, IReadOnlyList<DataMount> Data, RunLimits Limits, int StderrReserve = 0);
+/// <param name="Args">The interpreter's argv.</param>
+/// <param name="Stdin">What the guest reads on stdin.</param>
+/// <param name="Data">Read-only mounts under /data.</param>
+/// <param name="Limits">Time, memory and output caps.</param>
+/// <param name="StderrReserve">Extra stderr room for the runner's result record.</param>
+/// <param name="WithOutputDir">Whether the guest gets a fresh writable /output, watched against the output caps.</param>
+internal sealed record GuestInvocation(IReadOnlyList<string> Args, byte[] Stdin, IReadOnlyList<DataMount> Data, RunLimits Limits, int StderrReserve = 0, bool WithOutputDir = false);
 
 internal sealed record GuestOutcome(
     GuestEnd End,
@@ -37,7 +44,8 @@ internal sealed record GuestOutcome(
     byte[] Stderr,
     bool NearMemoryCap,
     string? TrapMessage,
-    TimeSpan Elapsed);
+    TimeSpan Elapsed,
+    string? StopMessage = null);
 
 /// <summary>Signalled when the guest must stop; read by the epoch callback and by sleeps.</summary>
 internal sealed class GuestRunState : IDisposable
@@ -151,6 +159,11 @@ internal static class GuestRun
                 .WithStandardOutputCallback(stdout.Write)
                 .WithStandardErrorCallback(stderr.Write);
             wasi = DataMounts.Apply(wasi, invocation.Data, dataDir.FullName);
+            using var outputWatch = invocation.WithOutputDir ? OutputDirWatch.Start(Path.Combine(workDir.FullName, "output"), limits, state) : null;
+            if (outputWatch is not null)
+            {
+                wasi = wasi.WithPreopenedDirectory(outputWatch.Directory, OutputContract.OutputDir, mutable: true);
+            }
 
             using var store = runtime.CreateStore(state, wasi, limits.MemoryBytes);
 
@@ -198,7 +211,7 @@ internal static class GuestRun
                 // The store is unusable after some traps; the memory figure is only a hint.
             }
 
-            return new GuestOutcome(end, state.Reason, exitCode, stdout.ToArray(), stderr.ToArray(), nearCap, trap, clock.Elapsed);
+            return new GuestOutcome(end, state.Reason, exitCode, stdout.ToArray(), stderr.ToArray(), nearCap, trap, clock.Elapsed, outputWatch?.Reason);
         }
         finally
         {
@@ -272,4 +285,82 @@ internal static partial class DataMounts
 
     [LibraryImport("libc", EntryPoint = "link", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Link(string source, string target);
+}
+
+/// <summary>
+/// Watches a run's writable /output on the host. Wasmtime writes the guest's files directly, so the host cannot refuse
+/// a single write; instead it measures the folder every few milliseconds and stops the run once it holds more than
+/// the caps allow, so a flood costs at most what the guest writes between two looks. The exact caps (and which one
+/// was passed) are applied by the contract's collect() when the program ends.
+/// </summary>
+internal sealed class OutputDirWatch : IDisposable
+{
+    private static readonly EnumerationOptions Everything = new()
+    {
+        RecurseSubdirectories = true,
+        AttributesToSkip = FileAttributes.ReparsePoint,
+        IgnoreInaccessible = true,
+    };
+
+    private readonly RunLimits _limits;
+    private readonly GuestRunState _state;
+    private readonly Timer _timer;
+    private int _busy;
+
+    private OutputDirWatch(string directory, RunLimits limits, GuestRunState state)
+    {
+        Directory = directory;
+        _limits = limits;
+        _state = state;
+        _timer = new Timer(_ => Look(), null, 5, 5);
+    }
+
+    /// <summary>The host folder mounted at /output.</summary>
+    public string Directory { get; }
+
+    /// <summary>Why the run was stopped, once it was.</summary>
+    public string? Reason { get; private set; }
+
+    public static OutputDirWatch Start(string directory, RunLimits limits, GuestRunState state)
+    {
+        System.IO.Directory.CreateDirectory(directory);
+        return new OutputDirWatch(directory, limits, state);
+    }
+
+    private void Look()
+    {
+        if (Interlocked.Exchange(ref _busy, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            long bytes = 0;
+            var files = 0;
+            foreach (var file in new DirectoryInfo(Directory).EnumerateFiles("*", Everything))
+            {
+                files++;
+                bytes += file.Length;
+                if (files > _limits.OutputFiles || bytes > _limits.OutputBytes)
+                {
+                    Reason = files > _limits.OutputFiles
+                        ? $"The program wrote more than {_limits.OutputFiles} files under {OutputContract.OutputDir} (the file cap) and was stopped."
+                        : $"The program wrote more than {_limits.OutputBytes / (1024 * 1024)} MiB under {OutputContract.OutputDir} (the output size cap) and was stopped.";
+                    _state.Stop(StopReason.OutputDirLimit);
+                    return;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A file removed while being counted: the next look sees the folder as it is.
+        }
+        finally
+        {
+            Volatile.Write(ref _busy, 0);
+        }
+    }
+
+    public void Dispose() => _timer.Dispose();
 }

@@ -12,7 +12,6 @@ namespace AgentCode.Sandbox;
 public sealed class PythonSandbox : IPythonSandbox, IDisposable
 {
     private const string ResultMarker = "\u001eAGENTCODE-RESULT ";
-    private const int ResultReserve = 64 * 1024;
 
     private readonly Lazy<PythonRuntime> _runtime;
     private readonly string _runnerSource = PythonResources.Load("runner.py");
@@ -62,8 +61,11 @@ public sealed class PythonSandbox : IPythonSandbox, IDisposable
     }
 
     /// <summary>Runs python.wasm with the given arguments and stdin; used by the checker and the runner.</summary>
-    internal GuestOutcome Execute(IReadOnlyList<string> args, string stdin, IReadOnlyList<DataMount> data, RunLimits limits, int stderrReserve, CancellationToken cancellationToken) =>
-        GuestRun.Execute(Runtime, new GuestInvocation(args, Encoding.UTF8.GetBytes(stdin), data, limits, stderrReserve), cancellationToken);
+    internal GuestOutcome Execute(IReadOnlyList<string> args, string stdin, IReadOnlyList<DataMount> data, RunLimits limits, int stderrReserve, CancellationToken cancellationToken, bool withOutputDir = false) =>
+        GuestRun.Execute(Runtime, new GuestInvocation(args, Encoding.UTF8.GetBytes(stdin), data, limits, stderrReserve, withOutputDir), cancellationToken);
+
+    /// <summary>Room on stderr for the result record: its own 64 KiB plus the outputs as base64 within their cap.</summary>
+    private static int ResultReserve(RunLimits limits) => (int)Math.Min(int.MaxValue / 2, (64 * 1024) + (limits.OutputBytes * 4 / 3) + (limits.OutputFiles * 1024L) + (OutputContract.DisplayCount * 256L));
 
     /// <summary>
     /// Checks through the long-lived checker instance; null when it is busy with another check or failed, in which
@@ -104,14 +106,15 @@ public sealed class PythonSandbox : IPythonSandbox, IDisposable
         GuestOutcome outcome;
         try
         {
-            outcome = Execute(InterpreterArgs(_runnerSource, nonce), request.Code, request.Data, request.Limits, ResultReserve, cancellationToken);
+            outcome = Execute(InterpreterArgs(_runnerSource), OutputContract.RunnerInput(nonce, request.Code, request.Limits), request.Data, request.Limits, ResultReserve(request.Limits), cancellationToken, withOutputDir: true);
         }
         catch (Exception ex) when (ex is FileNotFoundException or ArgumentException or IOException or UnauthorizedAccessException)
         {
             return new RunResult(RunStatus.Error, "", "", null, $"The run could not start: {ex.Message}", started.Elapsed);
         }
 
-        return Interpret(outcome, nonce, request.Limits);
+        var result = Interpret(outcome, nonce, request.Limits);
+        return result.Status == RunStatus.Ok ? RunOutputs.CheckCharts(result, request.Data) : result;
     }
 
     private static RunResult Interpret(GuestOutcome outcome, string nonce, RunLimits limits)
@@ -121,7 +124,8 @@ public sealed class PythonSandbox : IPythonSandbox, IDisposable
         var stderr = Decode(stderrBytes.Length > limits.StderrBytes ? stderrBytes[..limits.StderrBytes] : stderrBytes);
         var elapsed = outcome.Elapsed;
 
-        RunResult With(RunStatus status, PythonError? error, string? message) => new(status, stdout, stderr, error, message, elapsed);
+        var outputs = RunOutputs.FromRecord(record?.Outputs);
+        RunResult With(RunStatus status, PythonError? error, string? message) => new(status, stdout, stderr, error, message, elapsed) { Outputs = outputs };
 
         switch (outcome.Stop)
         {
@@ -131,6 +135,8 @@ public sealed class PythonSandbox : IPythonSandbox, IDisposable
                 return With(RunStatus.Timeout, null, "The run was cancelled.");
             case StopReason.OutputLimit:
                 return With(RunStatus.OutputLimit, null, $"The program wrote more than the output limit ({limits.StdoutBytes / 1024} KiB stdout, {limits.StderrBytes / 1024} KiB stderr) and was stopped.");
+            case StopReason.OutputDirLimit:
+                return With(RunStatus.OutputLimit, null, outcome.StopMessage ?? $"The program wrote more under {OutputContract.OutputDir} than its caps allow and was stopped.");
         }
 
         if (stderrBytes.Length > limits.StderrBytes)
@@ -161,9 +167,17 @@ public sealed class PythonSandbox : IPythonSandbox, IDisposable
                 : With(RunStatus.Error, new PythonError("SystemExit", $"exit code {outcome.ExitCode}", "", null), $"The program exited with code {outcome.ExitCode}.");
         }
 
-        return record.Status == "ok"
-            ? With(RunStatus.Ok, null, null)
-            : With(RunStatus.Error, record.ToError(), $"{record.Type}: {record.Message}");
+        if (record.Status != "ok")
+        {
+            return With(RunStatus.Error, record.ToError(), $"{record.Type}: {record.Message}");
+        }
+
+        if (record.OutputLimit is { } limitMessage)
+        {
+            return With(RunStatus.OutputLimit, null, limitMessage);
+        }
+
+        return record.OutputProblem is { } problem ? With(RunStatus.Error, null, problem) : With(RunStatus.Ok, null, null);
     }
 
     private static (byte[] Stderr, GuestRecord? Record) SplitResult(byte[] stderr, string nonce)

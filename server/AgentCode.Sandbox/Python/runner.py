@@ -1,19 +1,33 @@
-# Runs the user's program inside the sandbox and reports how it ended. The program arrives on stdin; it runs as
-# module __main__ from a file named main.py so tracebacks point at its own lines. The outcome is one JSON record
-# written to stderr after a marker carrying a per-run nonce from argv, which the host strips from the stderr it
-# shows. The record only describes the program's own exception; the host decides timeouts, memory and output
-# limits itself, so a program that forges the record can only lie about its own error.
+# Runs the user's program inside the sandbox and reports how it ended. Everything arrives on stdin as one JSON
+# document: the per-run nonce, the output contract (contract/agentcode_contract.py and contract.json, shared with
+# the panel) and the program. stdin is then emptied, so nothing the program can read (argv, stdin, environment)
+# holds the nonce. The program runs as module __main__ from a file named main.py, so tracebacks point at its own
+# lines, through the contract's execute() (a trailing expression is displayed, as in the panel). The outcome,
+# with the outputs the contract collected from display() and /output, is one JSON record written to stderr after
+# a marker carrying the nonce, which the host strips from the stderr it shows. The record only describes the
+# program's own exception and outputs; the host decides timeouts, memory and output limits itself, so a program
+# that forges the record can only lie about its own error.
 import sys
 
 
-def _run(nonce, err):
+def _load():
+    import json
+
+    envelope = json.loads(sys.stdin.buffer.read().decode("utf-8"))
+    contract = type(sys)("agentcode_contract")
+    exec(compile(envelope["contractSource"], "agentcode_contract.py", "exec"), contract.__dict__)
+    contract.configure(envelope["contract"])
+    contract.install()
+    return envelope["nonce"].encode("ascii"), contract, envelope["code"]
+
+
+def _run(nonce, contract, source, err):
     import builtins
     import io
     import json
     import linecache
     import traceback  # imported before the program runs, so reporting a MemoryError needs no new memory
 
-    source = sys.stdin.buffer.read().decode("utf-8", "replace")
     sys.stdin = io.StringIO("")
     sys.argv = ["main.py"]
     lines = source.splitlines(True)
@@ -22,9 +36,9 @@ def _run(nonce, err):
     main = type(sys)("__main__")
     main.__dict__.update({"__file__": "main.py", "__builtins__": builtins})
     sys.modules["__main__"] = main
+    contract.begin_run()
     try:
-        code = compile(source, "main.py", "exec", dont_inherit=True)
-        exec(code, main.__dict__)
+        contract.execute(source, "main.py", main.__dict__)
     except SystemExit as e:
         if e.code not in (None, 0):
             record = {"status": "error", "type": "SystemExit", "message": "exit code " + str(e.code),
@@ -40,7 +54,17 @@ def _run(nonce, err):
         sys.stdout.flush()
     except BaseException:
         pass
-    err.write(b"\n\x1eAGENTCODE-RESULT " + nonce.encode() + b" " + json.dumps(record).encode() + b"\n")
+    try:
+        collected = contract.collect("/output")
+    except BaseException as e:  # noqa: B036 - a broken /output must not hide the program's own result
+        collected = {"outputs": [], "limit": None, "problem": "The outputs could not be collected: %s" % e}
+    # Written in pieces, so a large output needs no second copy of the whole record in memory.
+    err.write(b"\n\x1eAGENTCODE-RESULT " + nonce + b" " + json.dumps(record)[:-1].encode())
+    err.write(b', "outputLimit": ' + json.dumps(collected.get("limit")).encode())
+    err.write(b', "outputProblem": ' + json.dumps(collected.get("problem")).encode() + b', "outputs": [')
+    for i, output in enumerate(collected["outputs"]):
+        err.write((", " if i else "").encode() + json.dumps(output).encode())
+    err.write(b"]}\n")
     err.flush()
 
 
@@ -62,4 +86,4 @@ def _describe(e, traceback):
             "line": line}
 
 
-_run(sys.argv.pop(1), sys.stderr.buffer)
+_run(*_load(), sys.stderr.buffer)

@@ -136,6 +136,22 @@ internal static class OutputFormats
         return sb.AppendLine().ToString();
     }
 
+    /// <summary>
+    /// One line naming a run's outputs (empty when there are none): where they were written, or how to get them.
+    /// </summary>
+    public static string OutputsText(IReadOnlyList<RunOutput> outputs, IReadOnlyList<string>? written)
+    {
+        if (outputs.Count == 0)
+        {
+            return "";
+        }
+
+        var list = string.Join(", ", outputs.Select(o => o.Name is null ? o.Mime : $"{o.Name} ({o.Mime})"));
+        return written is null
+            ? $"agentcode: {Plural(outputs.Count, "output")}: {list}; --output-dir DIR writes them as files, --format json prints them\n"
+            : $"agentcode: wrote {Plural(written.Count, "output")}: {string.Join(", ", written)}\n";
+    }
+
     /// <summary>The run result as JSON: the same record <c>agentcode/run</c> answers with.</summary>
     public static string RunJson(RunResult result) => JsonSerializer.Serialize(ProtocolMapping.ToInfo(result), Json);
 

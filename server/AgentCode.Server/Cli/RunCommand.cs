@@ -1,5 +1,7 @@
-// 'agentcode run FILE [--data PATH]... [--timeout S] [--memory MB] [--format text|json]': runs a Python program
-// in the sandbox. Text mode passes the program's stdout and stderr through and ends with a status line on stderr.
+// 'agentcode run FILE [--data PATH]... [--timeout S] [--memory MB] [--format text|json] [--output-dir DIR]': runs
+// a Python program in the sandbox. Text mode passes the program's stdout and stderr through and ends with a status
+// line on stderr, after a line listing the outputs (charts, images, files); JSON mode prints them in the document;
+// --output-dir writes them as files.
 // Exit codes: 0 ok, 1 the program failed (error, timeout, memory, output-limit), 2 usage or input error.
 using System.CommandLine;
 using AgentCode.Sandbox;
@@ -16,16 +18,17 @@ internal static class RunCommand
         var memory = new Option<int>("--memory") { Description = "Memory limit in MiB (default 256, 32 to 4096).", DefaultValueFactory = _ => (int)(RunLimits.Default.MemoryBytes / (1024 * 1024)) };
         var format = new Option<string>("--format") { Description = "Output format: text or json.", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
+        var outputDir = new Option<string?>("--output-dir") { Description = "Write the outputs (charts, images, files under /output) into this folder." };
         var command = new Command("run", "Run a Python program in the WebAssembly sandbox.")
         {
-            file, data, timeout, memory, format,
+            file, data, timeout, memory, format, outputDir,
         };
         command.SetAction(async (parse, ct) => await RunAsync(
-            parse.GetValue(file)!, parse.GetValue(data) ?? [], parse.GetValue(timeout), parse.GetValue(memory), parse.GetValue(format)!, ct).ConfigureAwait(false));
+            parse.GetValue(file)!, parse.GetValue(data) ?? [], parse.GetValue(timeout), parse.GetValue(memory), parse.GetValue(format)!, parse.GetValue(outputDir), ct).ConfigureAwait(false));
         return command;
     }
 
-    private static async Task<int> RunAsync(string path, string[] data, double timeout, int memoryMb, string format, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string path, string[] data, double timeout, int memoryMb, string format, string? outputDir, CancellationToken cancellationToken)
     {
         if (!(timeout > 0 && timeout <= 600))
         {
@@ -72,6 +75,20 @@ internal static class RunCommand
             return CliErrors.Usage(e.Message);
         }
 
+        IReadOnlyList<string> written = [];
+        if (outputDir is not null && result.Outputs.Count > 0)
+        {
+            try
+            {
+                written = OutputDirectory.Write(outputDir, result.Outputs);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"agentcode: the outputs could not be written to {outputDir}: {e.Message}");
+                return 1;
+            }
+        }
+
         if (format == "json")
         {
             Console.Out.WriteLine(OutputFormats.RunJson(result));
@@ -86,6 +103,7 @@ internal static class RunCommand
             }
 
             Console.Error.Write(result.Stderr);
+            Console.Error.Write(OutputFormats.OutputsText(result.Outputs, outputDir is null ? null : written));
             Console.Error.Write(OutputFormats.RunStatusText(result));
         }
 

@@ -2,6 +2,7 @@
 // server <-> extension boundary beyond the standard LSP. docs/protocol.md describes the same shapes, and a test
 // fails when a method here is missing there; extension/src/lsp_ext.ts mirrors this file.
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace AgentCode.Server.Protocol;
 
@@ -59,8 +60,26 @@ public sealed record RunParams(string? Code, string? Uri, IReadOnlyList<string>?
 /// <summary>A Python exception raised by the program.</summary>
 public sealed record PythonErrorInfo(string Type, string Message, string Traceback, int? Line);
 
-/// <summary>Result of <c>agentcode/run</c>; status is "ok", "error", "timeout", "memory" or "output-limit".</summary>
-public sealed record RunResultInfo(string Status, string Stdout, string Stderr, PythonErrorInfo? Error, string? Message, double ElapsedMs);
+/// <summary>One output of a run (the output contract, contract/contract.json): something displayed, or a file under /output.</summary>
+/// <param name="Mime">The MIME type, e.g. <c>image/svg+xml</c> or <c>application/vnd.vegalite.v5+json</c>.</param>
+/// <param name="Text">The content of text and JSON types.</param>
+/// <param name="Base64">The content of binary types, as base64.</param>
+/// <param name="Name">The file's path under /output; absent for displayed outputs.</param>
+public sealed record RunOutputInfo(
+    string Mime,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Text,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Base64,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Name);
+
+/// <summary>Result of <c>agentcode/run</c>.</summary>
+/// <param name="Status">"ok", "error", "timeout", "memory" or "output-limit".</param>
+/// <param name="Stdout">What the program wrote to stdout.</param>
+/// <param name="Stderr">What the program wrote to stderr.</param>
+/// <param name="Error">The program's exception, for "error".</param>
+/// <param name="Message">A sentence describing a status other than "ok".</param>
+/// <param name="ElapsedMs">Wall-clock time of the run.</param>
+/// <param name="Outputs">What the program displayed, in order, then the files it wrote under /output.</param>
+public sealed record RunResultInfo(string Status, string Stdout, string Stderr, PythonErrorInfo? Error, string? Message, double ElapsedMs, IReadOnlyList<RunOutputInfo> Outputs);
 
 /// <summary>A document the user has open.</summary>
 public sealed record ActiveFile(string Uri, string Text);

@@ -46,7 +46,8 @@ public static class ProtocolMapping
         r.Stderr,
         r.Error is { } e ? new PythonErrorInfo(e.Type, e.Message, e.Traceback, e.Line) : null,
         r.Message,
-        Math.Round(r.Elapsed.TotalMilliseconds, 1));
+        Math.Round(r.Elapsed.TotalMilliseconds, 1),
+        [.. r.Outputs.Select(o => new RunOutputInfo(o.Mime, o.Text, o.Base64, o.Name))]);
 
     /// <summary>Checker results as LSP diagnostics: syntax errors as errors, findings with their rule id as code.</summary>
     public static IReadOnlyList<Diagnostic> ToDiagnostics(CheckResult result, IReadOnlySet<string> disabledRules)
