@@ -1,9 +1,10 @@
 /**
  * Export of the session as a Jupyter notebook (nbformat 4.5): per cell a markdown cell with the prompt and a
- * code cell with the code and its outputs (stdout/stderr as stream outputs, the last expression as
- * execute_result, a failure as an error output, images as a note, since the panel reports only their count).
- * Pure, no `vscode`; the command asks where to save.
+ * code cell with the code and its outputs: stdout/stderr as stream outputs, each output of the output contract
+ * (charts, images, HTML, Markdown, JSON, text, /output files) as display_data with its MIME bundle, so JupyterLab
+ * draws the same chart, and a failure as an error output. Pure, no `vscode`; the command asks where to save.
  */
+import { type Output, outputType } from "../../webview-pyodide/src/protocol";
 import type { SessionCell } from "./session";
 
 type MultilineString = string[];
@@ -18,8 +19,8 @@ export type NotebookOutput =
     }
   | {
       readonly output_type: "display_data";
-      readonly data: { readonly "text/plain": MultilineString };
-      readonly metadata: Record<string, never>;
+      readonly data: Readonly<Record<string, MultilineString | string | unknown>>;
+      readonly metadata: Record<string, unknown>;
     }
   | { readonly output_type: "error"; readonly ename: string; readonly evalue: string; readonly traceback: string[] };
 
@@ -68,6 +69,28 @@ function errorOutput(error: string): NotebookOutput {
   };
 }
 
+/** One output as display_data: its MIME type with nbformat's encoding of it, plus a text/plain fallback. */
+export function displayData(output: Output): NotebookOutput {
+  const type = outputType(output.mime);
+  const label = output.name === undefined ? output.mime : `/output/${output.name}`;
+  const metadata = output.name === undefined ? {} : { agentcode: { name: output.name } };
+  if (type === undefined || type.kind === "file") {
+    return { output_type: "display_data", data: { "text/plain": [`[file ${label}, kept in the AgentCode panel]`] }, metadata };
+  }
+  let value: MultilineString | string | unknown;
+  if (type.encoding === "base64") value = output.base64 ?? "";
+  else if (type.encoding === "json") {
+    try {
+      value = JSON.parse(output.text ?? "null");
+    } catch {
+      value = output.text ?? "";
+    }
+  } else value = lines(output.text ?? "");
+  const data: Record<string, MultilineString | string | unknown> = { [output.mime]: value };
+  if (output.mime !== "text/plain") data["text/plain"] = [type.kind === "vega-lite" ? `<Vega-Lite chart: ${label}>` : `<${label}>`];
+  return { output_type: "display_data", data, metadata };
+}
+
 export function toNotebook(cells: readonly SessionCell[]): Notebook {
   const out: NotebookCell[] = [];
   let count = 0;
@@ -87,16 +110,7 @@ export function toNotebook(cells: readonly SessionCell[]): Notebook {
       executionCount = count;
       if (r.stdout !== "") outputs.push({ output_type: "stream", name: "stdout", text: lines(r.stdout) });
       if (r.stderr !== "") outputs.push({ output_type: "stream", name: "stderr", text: lines(r.stderr) });
-      if (r.repr !== null) {
-        outputs.push({ output_type: "execute_result", execution_count: count, data: { "text/plain": lines(r.repr) }, metadata: {} });
-      }
-      if (r.images > 0) {
-        outputs.push({
-          output_type: "display_data",
-          data: { "text/plain": [`[${r.images} image${r.images === 1 ? "" : "s"} shown in the AgentCode panel]`] },
-          metadata: {},
-        });
-      }
+      for (const output of r.outputs) outputs.push(displayData(output));
       if (r.error !== null) outputs.push(errorOutput(r.error));
     }
     out.push({

@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
-import type { Finding, OutputsSummary } from "../../webview-pyodide/src/protocol";
+import type { Finding, Output, OutputsSummary } from "../../webview-pyodide/src/protocol";
 import type { Decision } from "./session";
 
 export type RecordEvent = "generate" | "run" | "decision";
@@ -29,7 +29,8 @@ export interface RunRecord {
     readonly stdout: string;
     readonly stderr: string;
     readonly error: string | null;
-    readonly images: number;
+    /** Each output's file name under /output (null when displayed), MIME type and SHA-256 of its bytes. */
+    readonly items: readonly { readonly name: string | null; readonly mime: string; readonly sha256: string }[];
     readonly elapsedMs: number;
   } | null;
   readonly decision: RecordDecision | null;
@@ -61,6 +62,14 @@ export function sha256(text: string): string {
   return createHash("sha256").update(text, "utf8").digest("hex");
 }
 
+/** The SHA-256 of an output's bytes: the decoded base64, or the UTF-8 of its text. */
+export function outputSha256(output: Output): string {
+  const hash = createHash("sha256");
+  if (output.base64 !== undefined) hash.update(Buffer.from(output.base64, "base64"));
+  else hash.update(output.text ?? "", "utf8");
+  return hash.digest("hex");
+}
+
 export function makeRecord(input: RecordInput): RunRecord {
   const o = input.outputs;
   return {
@@ -79,7 +88,7 @@ export function makeRecord(input: RecordInput): RunRecord {
             stdout: clip(o.stdout),
             stderr: clip(o.stderr),
             error: o.error === null ? null : clip(o.error),
-            images: o.images,
+            items: o.outputs.map((output) => ({ name: output.name ?? null, mime: output.mime, sha256: outputSha256(output) })),
             elapsedMs: Math.round(o.elapsedMs),
           },
     decision: input.decision,

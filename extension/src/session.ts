@@ -78,13 +78,12 @@ export function summaryOfServerRun(run: RunResultInfo): OutputsSummary {
         ? (run.message ?? run.status)
         : null;
   return {
-    status: run.status === "ok" ? "ok" : run.status === "error" ? "error" : "failed",
+    status: run.status === "ok" || run.status === "error" || run.status === "output-limit" ? run.status : "failed",
     stdout: run.stdout,
     stderr: run.stderr,
-    repr: null,
     error,
-    images: 0,
-    html: false,
+    outputLimit: run.status === "output-limit" ? (run.message ?? null) : null,
+    outputs: run.outputs,
     elapsedMs: run.elapsedMs,
   };
 }

@@ -1,11 +1,12 @@
 /**
  * Cell state (persisted with the webview's getState/setState) and its rendering to DOM. Text is always
- * set with textContent; HTML output goes only into an opaque-origin sandboxed iframe (no scripts, no
- * same-origin); images are data: URLs of PNG/SVG bytes the code wrote, each with a Save button.
+ * set with textContent; the outputs (display() and /output files, the output contract) are drawn by
+ * outputs_view.ts.
  */
 
-import { type DataFile, type Finding, type OutputsSummary, type RunStatus, maxSummaryText } from "./protocol";
-import { type ImageOutput } from "./worker_protocol";
+import { button, el } from "./dom";
+import { renderOutputs } from "./outputs_view";
+import { type DataFile, type Figure, type Finding, type Output, type OutputsSummary, type RunStatus, maxSummaryText } from "./protocol";
 
 export type Decision = "none" | "accepted" | "rejected" | "fix-requested";
 
@@ -23,10 +24,11 @@ export interface CellState {
   run: CellRun;
   stdout: string;
   stderr: string;
-  repr: string | null;
-  html: string | null;
   error: string | null;
-  images: ImageOutput[];
+  /** What the run displayed, then the files it wrote under /output. */
+  outputs: Output[];
+  /** The sentence naming the output cap the run passed, if it passed one. */
+  outputLimit: string | null;
   decision: Decision;
   feedback: string;
 }
@@ -37,23 +39,22 @@ export interface CellActions {
   accept(cell: CellState): void;
   reject(cell: CellState): void;
   fix(cell: CellState, feedback: string): void;
-  /** Save one of the cell's images into the workspace (the host asks where). */
-  saveFigure(cell: CellState, image: ImageOutput): void;
+  /** Save one of the cell's images or charts into the workspace (the host asks where). */
+  saveFigure(cell: CellState, figure: Figure): void;
   /** The feedback text changed (kept in the persisted state, so it survives a reload). */
   feedback(cell: CellState, text: string): void;
 }
 
 export function newCell(init: Pick<CellState, "id" | "prompt" | "code" | "findings" | "dataFiles">): CellState {
-  return { ...init, run: { kind: "idle" }, stdout: "", stderr: "", repr: null, html: null, error: null, images: [], decision: "none", feedback: "" };
+  return { ...init, run: { kind: "idle" }, stdout: "", stderr: "", error: null, outputs: [], outputLimit: null, decision: "none", feedback: "" };
 }
 
 export function clearOutputs(cell: CellState): void {
   cell.stdout = "";
   cell.stderr = "";
-  cell.repr = null;
-  cell.html = null;
   cell.error = null;
-  cell.images = [];
+  cell.outputs = [];
+  cell.outputLimit = null;
 }
 
 /** Keeps the tail of a long text (the end of output is what explains a failure), within the protocol bound. */
@@ -69,32 +70,11 @@ export function summarize(cell: CellState): OutputsSummary {
     status: run.kind === "finished" ? run.status : "failed",
     stdout: tail(cell.stdout),
     stderr: tail(cell.stderr),
-    repr: cell.repr === null ? null : tail(cell.repr),
     error: cell.error === null ? null : tail(cell.error),
-    images: cell.images.length,
-    html: cell.html !== null,
+    outputLimit: cell.outputLimit,
+    outputs: cell.outputs,
     elapsedMs: run.kind === "finished" ? Math.round(run.elapsedMs) : 0,
   };
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-function button(label: string, ariaLabel: string, action: string, enabled: boolean, onClick: () => void): HTMLButtonElement {
-  const node = el("button", `action action-${action}`, label);
-  node.type = "button";
-  node.setAttribute("aria-label", ariaLabel);
-  node.dataset.action = action;
-  node.disabled = !enabled;
-  // Only real user clicks become host messages; synthetic events (e.g. from script) are ignored.
-  node.addEventListener("click", (event) => {
-    if (event.isTrusted) onClick();
-  });
-  return node;
 }
 
 function statusText(run: CellRun): string {
@@ -105,7 +85,7 @@ function statusText(run: CellRun): string {
       return "Running…";
     case "finished": {
       const seconds = (run.elapsedMs / 1000).toFixed(2);
-      const label = { ok: "Done", error: "Error", stopped: "Stopped", failed: "Failed" }[run.status];
+      const label = { ok: "Done", error: "Error", "output-limit": "Output cap reached", stopped: "Stopped", failed: "Failed" }[run.status];
       return `${label} in ${seconds} s`;
     }
   }
@@ -162,27 +142,9 @@ export function renderCell(cell: CellState, actions: CellActions, pythonReady: b
   status.setAttribute("aria-live", "polite");
   root.append(status);
   root.append(el("pre", "stdout", cell.stdout), el("pre", "stderr", cell.stderr));
-  if (cell.repr !== null) root.append(el("pre", "repr", cell.repr));
   if (cell.error !== null) root.append(el("pre", "traceback", cell.error));
-  for (const image of cell.images) {
-    const figure = el("figure", "output-figure");
-    const img = el("img", "output-image");
-    img.alt = image.name;
-    img.src = `data:${image.mime};base64,${image.base64}`;
-    const caption = el("figcaption", "output-figure-caption");
-    caption.append(
-      el("span", "output-figure-name", image.name),
-      button("Save", `Save figure ${image.name}`, "save-figure", true, () => actions.saveFigure(cell, image)),
-    );
-    figure.append(img, caption);
-    root.append(figure);
-  }
-  if (cell.html !== null) {
-    const frame = el("iframe", "output-html");
-    frame.setAttribute("sandbox", "");
-    frame.srcdoc = cell.html;
-    root.append(frame);
-  }
+  if (cell.outputLimit !== null) root.append(el("div", "output-limit", cell.outputLimit));
+  if (cell.outputs.length > 0) root.append(renderOutputs(cell.outputs, cell.dataFiles, (figure) => actions.saveFigure(cell, figure)));
   if (cell.decision !== "none") root.append(el("div", "decision", cell.decision === "fix-requested" ? "Fix requested" : cell.decision === "accepted" ? "Accepted" : "Rejected"));
   return root;
 }

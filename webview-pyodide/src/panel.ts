@@ -129,11 +129,15 @@ async function runCell(cell: CellState): Promise<void> {
   });
   switch (outcome.kind) {
     case "done":
-      cell.repr = outcome.result.repr;
-      cell.html = outcome.result.html;
       cell.error = outcome.result.error;
-      cell.images = [...outcome.result.images];
-      cell.run = { kind: "finished", status: outcome.result.status, elapsedMs: outcome.result.elapsedMs };
+      cell.outputs = [...outcome.result.outputs];
+      cell.outputLimit = outcome.result.outputLimit;
+      cell.run = {
+        kind: "finished",
+        // Past an output cap the cell still shows what fitted, as the server's run does.
+        status: outcome.result.status === "ok" && outcome.result.outputLimit !== null ? "output-limit" : outcome.result.status,
+        elapsedMs: outcome.result.elapsedMs,
+      };
       break;
     case "stopped":
       cell.error = "Stopped.";
@@ -167,8 +171,8 @@ const actions: CellActions = {
     render(cell);
     post({ type: "cell/fix", id: cell.id, feedback });
   },
-  saveFigure(cell, image) {
-    post({ type: "cell/saveFigure", id: cell.id, name: safeFigureName(image.name, image.mime), mime: image.mime, base64: image.base64 });
+  saveFigure(cell, figure) {
+    post({ type: "cell/saveFigure", id: cell.id, name: safeFigureName(figure.name, figure.mime), mime: figure.mime, base64: figure.base64 });
   },
   feedback(cell, text) {
     cell.feedback = text;

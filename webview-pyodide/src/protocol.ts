@@ -7,6 +7,7 @@
  */
 
 import * as v from "valibot";
+import contract from "../../contract/contract.json";
 
 /** Largest code or prompt a cell may carry, in characters. */
 export const maxCodeLength = 1_000_000;
@@ -65,6 +66,13 @@ export type DataFile = v.InferOutput<typeof DataFileSchema>;
 export const FigureMimeSchema = v.picklist(["image/png", "image/svg+xml"]);
 export type FigureMime = v.InferOutput<typeof FigureMimeSchema>;
 
+/** A picture the user asked to save: a safe file name, its type, and its bytes as base64. */
+export interface Figure {
+  readonly name: string;
+  readonly mime: FigureMime;
+  readonly base64: string;
+}
+
 /** The file extension a figure of this type is saved with. */
 export function figureExtension(mime: FigureMime): ".png" | ".svg" {
   return mime === "image/png" ? ".png" : ".svg";
@@ -104,18 +112,69 @@ export function safeFigureName(name: string, mime: FigureMime): string {
   return `${stem}${ext}`;
 }
 
-export const RunStatusSchema = v.picklist(["ok", "error", "stopped", "failed"]);
+/**
+ * The output contract (contract/contract.json at the repository root), shared with the server sandbox and the
+ * capability card: the MIME types a run may produce (richest first), how each is carried, and the caps.
+ */
+export const outputContract = contract;
+export type OutputKind = "vega-lite" | "html" | "image" | "markdown" | "json" | "text" | "file";
+export type OutputEncoding = "text" | "json" | "base64";
+
+/** How an output of this MIME type is carried and what it is; undefined for a type outside the contract. */
+export function outputType(mime: string): { readonly encoding: OutputEncoding; readonly kind: OutputKind } | undefined {
+  if (mime === contract.otherFileMime) return { encoding: "base64", kind: "file" };
+  const entry = contract.mimeTypes.find((t) => t.mime === mime);
+  return entry === undefined ? undefined : { encoding: entry.encoding as OutputEncoding, kind: entry.kind as OutputKind };
+}
+
+/** Largest number of outputs of one run: every display() plus every file under /output. */
+export const maxOutputs = contract.caps.displayCount + contract.caps.outputFiles;
+/** Largest content of all outputs of one run, in characters (base64 and JSON escaping included). */
+const maxOutputChars = Math.ceil((contract.caps.outputBytes * 4) / 3) + 1024 * 1024;
+
+const outputName = v.pipe(
+  v.string(),
+  v.minLength(1, "output name is empty"),
+  v.maxLength(255, "output name is longer than 255 characters"),
+  v.check((name) => !name.startsWith("/") && name.split("/").every((part) => part !== "" && part !== "." && part !== ".."), "output name must be a relative path under /output"),
+);
+
+/** One output (contract/agentcode_contract.py): something displayed, or a file written under /output (`name`). */
+export const OutputSchema = v.pipe(
+  v.object({
+    mime: v.pipe(v.string(), v.maxLength(200, "mime is longer than 200 characters")),
+    text: v.optional(text(maxOutputChars, "output text")),
+    base64: v.optional(base64(contract.caps.outputBytes, "output")),
+    name: v.optional(outputName),
+  }),
+  v.check((o) => {
+    const type = outputType(o.mime);
+    if (type === undefined) return false;
+    return type.encoding === "base64" ? o.base64 !== undefined && o.text === undefined : o.text !== undefined && o.base64 === undefined;
+  }, "output must be a contract MIME type carried as its encoding (text, or base64 for binary types)"),
+);
+export type Output = v.InferOutput<typeof OutputSchema>;
+
+/** The outputs of one run, in order, within the contract's caps. */
+export const OutputListSchema = v.pipe(
+  v.array(OutputSchema),
+  v.maxLength(maxOutputs, `more than ${maxOutputs} outputs`),
+  v.check((list) => list.reduce((sum, o) => sum + (o.text?.length ?? 0) + (o.base64?.length ?? 0), 0) <= maxOutputChars, "outputs are larger than the output cap"),
+  v.readonly(),
+);
+
+export const RunStatusSchema = v.picklist(["ok", "error", "output-limit", "stopped", "failed"]);
 export type RunStatus = v.InferOutput<typeof RunStatusSchema>;
 
-/** What a run produced, summarised for the host (images and HTML are counted, not sent). */
+/** What a run produced, for the host: streams, the error, and every output (for the notebook and the run record). */
 export const OutputsSummarySchema = v.object({
   status: RunStatusSchema,
   stdout: text(maxSummaryText, "stdout"),
   stderr: text(maxSummaryText, "stderr"),
-  repr: v.nullable(text(maxSummaryText, "repr")),
   error: v.nullable(text(maxSummaryText, "error")),
-  images: count,
-  html: v.boolean(),
+  /** The sentence naming the output cap that was passed, for status output-limit. */
+  outputLimit: v.optional(v.nullable(text(maxText, "outputLimit"))),
+  outputs: OutputListSchema,
   elapsedMs: count,
 });
 export type OutputsSummary = v.InferOutput<typeof OutputsSummarySchema>;

@@ -7,8 +7,9 @@
 
 import { loadPyodide } from "pyodide";
 import createPyodideModule from "pyodide/pyodide.asm.mjs";
+import contractSource from "../../contract/agentcode_contract.py";
 import runnerSource from "./py/runner.py";
-import { type DataFile } from "./protocol";
+import { type DataFile, outputContract } from "./protocol";
 import { type PageToWorker, type PyodideFiles, type WorkerRunResult, type WorkerToPage, parsePageToWorker } from "./worker_protocol";
 
 interface WorkerScope {
@@ -94,6 +95,8 @@ async function init(indexURL: string, files: PyodideFiles, snapshot: ArrayBuffer
       // The runner imports only the standard library and touches no JavaScript objects, so it can be part of
       // the snapshot; no user code has run yet, so the snapshot carries nothing from a cell.
       py.runPython(runnerSource, { filename: "/lib/agentcode_runner.py" });
+      // The output contract shared with the server sandbox: the display API, /output and the caps.
+      (py.globals.get("install_contract") as PyCallable)(contractSource, JSON.stringify(outputContract));
       if (makeSnapshot) {
         try {
           const bytes = py.makeMemorySnapshot();
@@ -155,7 +158,7 @@ async function run(runId: number, code: string, dataFiles: readonly DataFile[]):
 }
 
 function failure(message: string, started: number): WorkerRunResult {
-  return { status: "error", repr: null, html: null, error: message, images: [], elapsedMs: performance.now() - started };
+  return { status: "error", error: message, outputs: [], outputLimit: null, elapsedMs: performance.now() - started };
 }
 
 scope.addEventListener("securitypolicyviolation", (event) => {

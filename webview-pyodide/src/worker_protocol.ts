@@ -5,31 +5,22 @@
  */
 
 import * as v from "valibot";
-import { DataFileSchema, type Parsed, base64, maxCodeLength, maxDataFiles, maxFigureBytes, parseWith } from "./protocol";
+import { DataFileSchema, OutputListSchema, type Parsed, maxCodeLength, maxDataFiles, parseWith } from "./protocol";
 
-/** Largest image the page accepts from a run, in bytes: what it shows it can also save. */
-const maxImageBytes = maxFigureBytes;
-/** Largest stream chunk, repr, HTML or traceback from the worker, in characters. */
+/** Largest stream chunk or traceback from the worker, in characters. */
 const maxWorkerText = 16 * 1024 * 1024;
 
 const runId = v.pipe(v.number(), v.integer(), v.minValue(0));
 const ms = v.pipe(v.number(), v.finite(), v.minValue(0));
 const text = v.pipe(v.string(), v.maxLength(maxWorkerText, `text is longer than ${maxWorkerText} characters`));
 
-export const ImageOutputSchema = v.object({
-  name: v.pipe(v.string(), v.maxLength(255)),
-  mime: v.picklist(["image/png", "image/svg+xml"]),
-  base64: base64(maxImageBytes, "image"),
-});
-export type ImageOutput = v.InferOutput<typeof ImageOutputSchema>;
-export type ImageMime = ImageOutput["mime"];
-
 export const WorkerRunResultSchema = v.object({
   status: v.picklist(["ok", "error"]),
-  repr: v.nullable(text),
-  html: v.nullable(text),
   error: v.nullable(text),
-  images: v.pipe(v.array(ImageOutputSchema), v.maxLength(100, "more than 100 images"), v.readonly()),
+  /** What the cell displayed, then the files it wrote under /output (the output contract). */
+  outputs: OutputListSchema,
+  /** The sentence naming the output cap the cell passed, if it passed one. */
+  outputLimit: v.nullable(text),
   elapsedMs: ms,
 });
 export type WorkerRunResult = v.InferOutput<typeof WorkerRunResultSchema>;

@@ -1,12 +1,11 @@
-"""Runs one panel cell inside Pyodide: mounts data files read-only at /data, executes the code as
-"<cell>", evaluates a trailing expression for its repr (and _repr_html_), collects PNG/SVG files written
-to /output (and open matplotlib figures), and formats tracebacks without Pyodide-internal frames.
+"""Runs one panel cell inside Pyodide on the output contract shared with the server sandbox
+(contract/agentcode_contract.py, loaded by install_contract before any cell runs): mounts data files read-only at
+/data, starts each cell with a fresh /output, executes the code as "<cell>" (a trailing expression is displayed),
+collects what was displayed and written under /output, and formats tracebacks without Pyodide-internal frames.
 Returns a JSON string shaped like WorkerRunResult (without elapsedMs). Importing a package of Pyodide's
 distribution that the offline panel does not ship raises a ModuleNotFoundError saying so, instead of a bare
 "No module named" or a download attempt."""
 
-import ast
-import base64
 import json
 import linecache
 import os
@@ -14,20 +13,22 @@ import sys
 import traceback
 
 CELL_FILE = "<cell>"
-DATA_DIR = "/data"
-OUTPUT_DIR = "/output"
-_IMAGE_TYPES = {".png": "image/png", ".svg": "image/svg+xml"}
+CONTRACT_FILE = "/lib/agentcode_contract.py"
 # The file name this module was compiled with (it is run with runPython, so there is no __file__).
 _RUNNER_FILE = (lambda: None).__code__.co_filename
+_contract = None
 
 
-def _clear_dir(path):
-    os.makedirs(path, exist_ok=True)
-    os.chmod(path, 0o755)
-    for name in os.listdir(path):
-        full = os.path.join(path, name)
-        os.chmod(full, 0o644)
-        os.remove(full)
+def install_contract(source, config_json):
+    """Loads the shared output contract as the module agentcode_contract and installs its display API."""
+    global _contract
+    module = type(sys)("agentcode_contract")
+    module.__file__ = CONTRACT_FILE
+    exec(compile(source, CONTRACT_FILE, "exec"), module.__dict__)
+    module.configure(json.loads(config_json))
+    module.install()
+    sys.modules["agentcode_contract"] = module
+    _contract = module
 
 
 class _UnavailablePackageFinder:
@@ -43,7 +44,8 @@ class _UnavailablePackageFinder:
             return None
         raise ModuleNotFoundError(
             f"The package '{top}' is not available in the offline panel; only the Python standard library "
-            f"can be imported here. Rewrite the code without '{top}', or run it where '{top}' is installed.",
+            f"can be imported here. Rewrite the code without '{top}' (charts: display a Vega-Lite spec), "
+            f"or run it where '{top}' is installed.",
             name=fullname,
         )
 
@@ -54,22 +56,36 @@ def install_package_guard(names_json):
     sys.meta_path.append(_UnavailablePackageFinder(json.loads(names_json)))
 
 
+def _data_dir():
+    return _contract._config["dataDir"]
+
+
+def _output_dir():
+    return _contract._config["outputDir"]
+
+
 def mount_data(files):
     """files: list of (name, bytes). Written, then made read-only (files 0o444, directory 0o555)."""
-    _clear_dir(DATA_DIR)
+    data_dir = _data_dir()
+    os.makedirs(data_dir, exist_ok=True)
+    os.chmod(data_dir, 0o755)
+    for name in os.listdir(data_dir):
+        full = os.path.join(data_dir, name)
+        os.chmod(full, 0o644)
+        os.remove(full)
     for name, content in files:
-        full = os.path.join(DATA_DIR, name)
+        full = os.path.join(data_dir, name)
         with open(full, "wb") as handle:
             handle.write(bytes(content))
         os.chmod(full, 0o444)
-    os.chmod(DATA_DIR, 0o555)
+    os.chmod(data_dir, 0o555)
 
 
 def _is_internal(filename):
     return (
         "/_pyodide/" in filename
         or "/pyodide/" in filename
-        or filename == _RUNNER_FILE
+        or filename in (_RUNNER_FILE, CONTRACT_FILE)
         or filename.startswith("<frozen importlib")
     )
 
@@ -85,52 +101,31 @@ def _clean_traceback(exc):
     return "".join(summary.format())
 
 
-def _collect_images():
-    pyplot = sys.modules.get("matplotlib.pyplot")
-    if pyplot is not None:
-        for number in pyplot.get_fignums():
-            pyplot.figure(number).savefig(os.path.join(OUTPUT_DIR, f"figure-{number}.png"))
-        pyplot.close("all")
-    images = []
-    for name in sorted(os.listdir(OUTPUT_DIR)):
-        mime = _IMAGE_TYPES.get(os.path.splitext(name)[1].lower())
-        if mime is None:
-            continue
-        with open(os.path.join(OUTPUT_DIR, name), "rb") as handle:
-            images.append({"name": name, "mime": mime, "base64": base64.b64encode(handle.read()).decode("ascii")})
-    return images
-
-
 def run_cell(code):
-    _clear_dir(OUTPUT_DIR)
+    output_dir = _output_dir()
+    _contract.prepare_output_dir(output_dir)
+    _contract.begin_run()
     os.environ.setdefault("MPLBACKEND", "Agg")
     linecache.cache[CELL_FILE] = (len(code), None, code.splitlines(True), CELL_FILE)
     namespace = {"__name__": "__main__", "__builtins__": __builtins__}
-    result = {"status": "ok", "repr": None, "html": None, "error": None, "images": []}
+    result = {"status": "ok", "error": None, "outputs": [], "outputLimit": None}
     try:
-        tree = ast.parse(code, CELL_FILE, "exec")
-        last = None
-        if tree.body and isinstance(tree.body[-1], ast.Expr):
-            last = ast.Expression(tree.body.pop().value)
-        exec(compile(tree, CELL_FILE, "exec"), namespace)
-        if last is not None:
-            value = eval(compile(last, CELL_FILE, "eval"), namespace)
-            if value is not None:
-                result["repr"] = repr(value)
-                to_html = getattr(value, "_repr_html_", None)
-                if callable(to_html):
-                    html = to_html()
-                    if isinstance(html, str):
-                        result["html"] = html
-    except BaseException as exc:  # noqa: BLE001 - SystemExit and KeyboardInterrupt are cell errors too
+        _contract.execute(code, CELL_FILE, namespace)
+    except SystemExit as exc:
+        if exc.code not in (None, 0):
+            result["status"] = "error"
+            result["error"] = _clean_traceback(exc)
+    except BaseException as exc:  # noqa: BLE001 - KeyboardInterrupt is a cell error too
         result["status"] = "error"
         result["error"] = _clean_traceback(exc)
     finally:
         sys.stdout.flush()
         sys.stderr.flush()
     try:
-        result["images"] = _collect_images()
-    except Exception as exc:  # noqa: BLE001
-        sys.stderr.write(f"Could not collect images: {exc}\n")
+        collected = _contract.collect(output_dir)
+        result["outputs"] = collected["outputs"]
+        result["outputLimit"] = collected["limit"]
+    except Exception as exc:  # noqa: BLE001 - a broken /output must not hide the cell's own result
+        sys.stderr.write(f"The outputs could not be collected: {exc}\n")
         sys.stderr.flush()
     return json.dumps(result)

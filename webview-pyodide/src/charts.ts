@@ -1,0 +1,128 @@
+/**
+ * Draws Vega-Lite charts with vega-embed under the panel's CSP: the SVG renderer, expressions interpreted by
+ * vega-interpreter (no eval, so the policy needs no 'unsafe-eval'), colours from the VS Code theme, and a loader
+ * that fetches nothing: a chart gets its data inline, or from a /data file the cell already has; any other URL
+ * is refused with a sentence saying so. Each chart has Save as SVG and Save as PNG.
+ */
+
+import { loader as vegaLoader } from "vega";
+import embed, { type VisualizationSpec } from "vega-embed";
+import { expressionInterpreter } from "vega-interpreter";
+import { button, el, utf8Base64 } from "./dom";
+import { type DataFile, type Figure, outputContract, safeFigureName } from "./protocol";
+
+const dataPrefix = `${outputContract.dataDir}/`;
+
+/** The sentence for a chart that wants to load something from outside the cell. */
+export function networkRefusal(uri: string): string {
+  return `The chart loads '${uri}', and charts get no network. Put the rows in data.values, or read a /data file the cell has as data.url "${dataPrefix}NAME".`;
+}
+
+function dataFile(uri: string, dataFiles: readonly DataFile[]): DataFile | undefined {
+  return uri.startsWith(dataPrefix) ? dataFiles.find((f) => f.name === uri.slice(dataPrefix.length)) : undefined;
+}
+
+function decodeUtf8(base64: string): string {
+  const binary = atob(base64);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return new TextDecoder("utf-8").decode(bytes);
+}
+
+/** A Vega loader that answers /data/NAME from the cell's files and refuses everything else before any request. */
+export function offlineLoader(dataFiles: readonly DataFile[]): ReturnType<typeof vegaLoader> {
+  const loader = vegaLoader();
+  const refuse = (uri: string): Promise<never> => Promise.reject(new Error(networkRefusal(uri)));
+  loader.sanitize = (uri: string) => (dataFile(uri, dataFiles) ? Promise.resolve({ href: uri }) : refuse(uri));
+  loader.load = (uri: string) => {
+    const file = dataFile(uri, dataFiles);
+    return file ? Promise.resolve(decodeUtf8(file.base64)) : refuse(uri);
+  };
+  loader.http = (uri: string) => refuse(uri);
+  loader.file = (uri: string) => refuse(uri);
+  return loader;
+}
+
+function cssVar(name: string, fallback: string): string {
+  const value = getComputedStyle(document.body).getPropertyValue(name).trim();
+  return value === "" ? fallback : value;
+}
+
+/** Vega config from the VS Code theme's colours, so charts read well in dark and light themes. */
+function themeConfig(): Record<string, unknown> {
+  const fg = cssVar("--vscode-foreground", "#222");
+  const grid = cssVar("--vscode-panel-border", "#ccc");
+  const palette = ["blue", "orange", "green", "red", "purple", "yellow"].map((c, i) => cssVar(`--vscode-charts-${c}`, ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#bcbd22"][i]));
+  const font = cssVar("--vscode-font-family", "sans-serif");
+  return {
+    background: null,
+    font,
+    mark: { color: palette[0] },
+    range: { category: palette },
+    axis: { labelColor: fg, titleColor: fg, domainColor: fg, tickColor: fg, gridColor: grid },
+    legend: { labelColor: fg, titleColor: fg },
+    title: { color: fg, subtitleColor: fg },
+    header: { labelColor: fg, titleColor: fg },
+    view: { stroke: grid },
+  };
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The element of one chart: drawn asynchronously into it; `data-chart` is "drawing", then "drawn" or "failed" (with
+ * the reason shown in the cell).
+ */
+export function drawChart(specText: string, dataFiles: readonly DataFile[], name: string, save: (figure: Figure) => void): HTMLElement {
+  const root = el("figure", "output-chart");
+  root.dataset.chart = "drawing";
+  const view = el("div", "chart-view");
+  root.append(view);
+  const fail = (message: string): void => {
+    root.dataset.chart = "failed";
+    root.append(el("div", "chart-error", `The chart could not be drawn: ${message}`));
+  };
+  let spec: VisualizationSpec;
+  try {
+    spec = JSON.parse(specText) as VisualizationSpec;
+  } catch (error) {
+    fail(errorText(error));
+    return root;
+  }
+  embed(view, spec, {
+    mode: "vega-lite",
+    renderer: "svg",
+    actions: false,
+    defaultStyle: false,
+    ast: true,
+    expr: expressionInterpreter,
+    loader: offlineLoader(dataFiles),
+    config: themeConfig(),
+    logLevel: 0,
+  }).then(
+    (result) => {
+      // A data error surfaces on the view's first run, after embed resolved.
+      result.view
+        .runAsync()
+        .then(() => {
+          root.dataset.chart = "drawn";
+          const svgName = safeFigureName(name, "image/svg+xml");
+          const pngName = safeFigureName(name, "image/png");
+          const saveSvg = button("Save as SVG", `Save chart ${name} as SVG`, "save-chart-svg", true, () => {
+            void result.view.toSVG().then((svg) => save({ name: svgName, mime: "image/svg+xml", base64: utf8Base64(svg) }));
+          });
+          const savePng = button("Save as PNG", `Save chart ${name} as PNG`, "save-chart-png", true, () => {
+            void result.view.toImageURL("png", 2).then((url) => save({ name: pngName, mime: "image/png", base64: url.slice(url.indexOf(",") + 1) }));
+          });
+          const caption = el("figcaption", "output-figure-caption");
+          caption.append(el("span", "output-figure-name", name), saveSvg, savePng);
+          root.append(caption);
+        })
+        .catch((error: unknown) => fail(errorText(error)));
+    },
+    (error: unknown) => fail(errorText(error)),
+  );
+  return root;
+}

@@ -1,0 +1,96 @@
+/**
+ * Draws a cell's outputs (the output contract: what the code displayed, then the files it wrote under /output),
+ * each by its kind: text and JSON as text; Markdown through markdown-it with raw HTML off; HTML only inside an
+ * opaque-origin sandboxed iframe (no scripts, no same-origin); PNG and SVG as data: images (an SVG in an <img>
+ * runs no script); Vega-Lite charts through charts.ts. Images and charts get Save buttons.
+ */
+
+import MarkdownIt from "markdown-it";
+import { drawChart } from "./charts";
+import { button, el, utf8Base64 } from "./dom";
+import { type DataFile, type Figure, type FigureMime, type Output, outputType, safeFigureName } from "./protocol";
+
+// Raw HTML is off (it is escaped), links are checked by markdown-it's own validator (no javascript: or data:
+// pages), and the page's CSP stops any image from loading off the panel.
+const markdown = new MarkdownIt({ html: false, linkify: false, typographer: false });
+
+function textOf(output: Output): string {
+  return output.text ?? "";
+}
+
+function prettyJson(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+}
+
+function caption(name: string, ...buttons: HTMLButtonElement[]): HTMLElement {
+  const node = el("figcaption", "output-figure-caption");
+  node.append(el("span", "output-figure-name", name), ...buttons);
+  return node;
+}
+
+function renderImage(output: Output, label: string, save: (figure: Figure) => void): HTMLElement {
+  const mime: FigureMime = output.mime === "image/png" ? "image/png" : "image/svg+xml";
+  const base64 = output.base64 ?? utf8Base64(textOf(output));
+  const figure = el("figure", "output-figure");
+  const img = el("img", "output-image");
+  img.alt = label;
+  img.src = `data:${mime};base64,${base64}`;
+  const name = safeFigureName(label, mime);
+  figure.append(img, caption(label, button("Save", `Save figure ${label}`, "save-figure", true, () => save({ name, mime, base64 }))));
+  return figure;
+}
+
+function renderOne(output: Output, index: number, dataFiles: readonly DataFile[], save: (figure: Figure) => void): HTMLElement {
+  const type = outputType(output.mime);
+  const wrapper = el("div", `output output-${type?.kind ?? "unknown"}`);
+  wrapper.dataset.mime = output.mime;
+  if (output.name !== undefined) wrapper.dataset.name = output.name;
+  const label = output.name ?? `output-${index + 1}`;
+  switch (type?.kind) {
+    case "vega-lite":
+      wrapper.append(drawChart(textOf(output), dataFiles, output.name ?? `chart-${index + 1}`, save));
+      break;
+    case "image":
+      wrapper.append(renderImage(output, label, save));
+      break;
+    case "html": {
+      const frame = el("iframe", "output-html");
+      frame.setAttribute("sandbox", "");
+      frame.title = output.name ?? "HTML output";
+      frame.srcdoc = textOf(output);
+      wrapper.append(frame);
+      break;
+    }
+    case "markdown": {
+      const body = el("div", "output-markdown-body");
+      body.innerHTML = markdown.render(textOf(output));
+      wrapper.append(body);
+      break;
+    }
+    case "json":
+      wrapper.append(el("pre", "output-json-body", prettyJson(textOf(output))));
+      break;
+    case "text":
+      wrapper.append(el("pre", "output-text-body", textOf(output)));
+      break;
+    default: {
+      const bytes = Math.floor(((output.base64 ?? "").length * 3) / 4);
+      wrapper.append(el("div", "output-file-body", `${label} (${bytes} bytes, ${output.mime})`));
+    }
+  }
+  if (output.name !== undefined && type?.kind !== "image" && type?.kind !== "file" && type !== undefined) {
+    wrapper.prepend(el("div", "output-name", `/output/${output.name}`));
+  }
+  return wrapper;
+}
+
+/** The element holding all of a cell's outputs, in order. */
+export function renderOutputs(outputs: readonly Output[], dataFiles: readonly DataFile[], save: (figure: Figure) => void): HTMLElement {
+  const root = el("div", "outputs");
+  outputs.forEach((output, index) => root.append(renderOne(output, index, dataFiles, save)));
+  return root;
+}
