@@ -27,7 +27,7 @@ public sealed record OutputMimeType(string Mime, OutputEncoding Encoding, string
 public static class OutputContract
 {
     private static readonly Lazy<JsonObject> Json = new(() =>
-        JsonNode.Parse(PythonResources.Load("contract.json"))?.AsObject() ?? throw new InvalidOperationException("contract.json is empty."));
+        JsonNode.Parse(PythonResources.LoadContract("contract.json"))?.AsObject() ?? throw new InvalidOperationException("contract.json is empty."));
 
     private static readonly Lazy<IReadOnlyList<OutputMimeType>> Types = new(() =>
         [.. Json.Value["mimeTypes"]!.AsArray().Select(t => new OutputMimeType(
@@ -36,7 +36,7 @@ public static class OutputContract
             (string)t["kind"]!))]);
 
     /// <summary>The contract's Python module (display API, execute, collect), loaded by runner.py.</summary>
-    public static string PythonSource { get; } = PythonResources.Load("agentcode_contract.py");
+    public static string PythonSource { get; } = PythonResources.LoadContract("agentcode_contract.py");
 
     /// <summary>The Python version both runtimes promise (the server's interpreter; the panel's is newer).</summary>
     public static string PythonVersion => (string)Json.Value["pythonVersion"]!;

@@ -18,6 +18,7 @@ def _load():
     exec(compile(envelope["contractSource"], "agentcode_contract.py", "exec"), contract.__dict__)
     contract.configure(envelope["contract"])
     contract.install()
+    sys.modules["agentcode_contract"] = contract
     return envelope["nonce"].encode("ascii"), contract, envelope["code"]
 
 

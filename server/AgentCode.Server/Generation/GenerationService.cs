@@ -150,6 +150,10 @@ public sealed class GenerationService(ChatModelClient model, IPythonChecker chec
         if (run.Error is { } e)
         {
             b.Append(Tail(e.Traceback.Length > 0 ? e.Traceback : $"{e.Type}: {e.Message}")).Append('\n');
+            if (e.Type == "ModuleNotFoundError" && CapabilityCard.MissingModuleAdvice(MissingModule(e.Message)) is { } advice)
+            {
+                b.Append('\n').Append(advice).Append('\n');
+            }
         }
         else
         {
@@ -167,6 +171,13 @@ public sealed class GenerationService(ChatModelClient model, IPythonChecker chec
             b.Append("The run ended with status ").Append(ProtocolMapping.ToWire(run.Status)).Append('.');
         }
         return b.ToString().TrimEnd();
+    }
+
+    /// <summary>The module name of a ModuleNotFoundError message ("No module named 'numpy'").</summary>
+    private static string? MissingModule(string message)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(message, "No module named '([^']+)'");
+        return match.Success ? match.Groups[1].Value : null;
     }
 
     private static string Tail(string s) => s.Length > MaxFeedbackChars ? "..." + s[^MaxFeedbackChars..] : s;

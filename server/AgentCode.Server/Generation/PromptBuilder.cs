@@ -18,7 +18,8 @@ public static class PromptBuilder
     private const int MaxContextChars = 60_000;
 
     // The prompt files are read once per process, on first use.
-    private static readonly Lazy<string> SystemPrompt = new(() => Resource("system.md"));
+    // The system prompt carries the capability card, rendered from the output contract both runtimes load.
+    private static readonly Lazy<string> SystemPrompt = new(() => Resource("system.md").Replace("{{capabilities}}", CapabilityCard.Text, StringComparison.Ordinal));
     private static readonly Lazy<string> NoCodePrompt = new(() => Resource("no-code.md"));
     private static readonly Lazy<string> RepairPrompt = new(() => Resource("repair.md"));
 

@@ -1,0 +1,53 @@
+// The capability card: what the model is told the sandboxes offer, rendered from contract/capability_card.md with
+// the values of contract/contract.json and the chart example contract/chart_example.py, the same files both runtimes
+// load. A test runs the example and the contract's describe() in both runtimes and fails when they disagree with
+// the card.
+namespace AgentCode.Sandbox;
+
+/// <summary>The capability card the model reads, from the output contract.</summary>
+public static class CapabilityCard
+{
+    private static readonly string[] ThirdPartyHints = ["numpy", "pandas", "matplotlib", "seaborn", "plotly", "altair", "scipy", "polars", "bokeh"];
+
+    private static readonly Lazy<string> Rendered = new(Render);
+
+    /// <summary>The chart example the card shows (reads <c>/data/sales.csv</c>, displays a Vega-Lite bar chart).</summary>
+    public static string ChartExample { get; } = PythonResources.LoadContract("chart_example.py").TrimEnd();
+
+    /// <summary>The card as Markdown.</summary>
+    public static string Text => Rendered.Value;
+
+    /// <summary>
+    /// What to tell the model when its program imported a module the sandboxes lack: for a package people use for
+    /// data work or charts, the chart route; null for other modules.
+    /// </summary>
+    public static string? MissingModuleAdvice(string? module)
+    {
+        var top = module?.Split('.')[0];
+        if (top is null || !ThirdPartyHints.Contains(top, StringComparer.Ordinal))
+        {
+            return null;
+        }
+
+        return $"'{top}' is not available: both sandboxes have the Python standard library only. Compute with the standard library "
+            + "(csv, statistics, collections) and draw charts as Vega-Lite: build the spec as a dict with the rows inline in data.values and "
+            + $"display it with display({{\"application/vnd.vegalite.v5+json\": spec}}, raw=True). For example:\n\n```python\n{ChartExample}\n```";
+    }
+
+    private static string Render()
+    {
+        var mimeTypes = string.Join(", ", OutputContract.MimeTypes.Select(t => $"`{t.Mime}`"));
+        var fileTypes = string.Join(", ", OutputContract.FileTypes.GroupBy(t => t.Mime).Select(g => $"{string.Join("/", g.Select(t => $"`{t.Extension}`"))} as {g.Key}"));
+        return PythonResources.LoadContract("capability_card.md")
+            .Replace("{{python}}", OutputContract.PythonVersion, StringComparison.Ordinal)
+            .Replace("{{dataDir}}", OutputContract.DataDir, StringComparison.Ordinal)
+            .Replace("{{outputDir}}", OutputContract.OutputDir, StringComparison.Ordinal)
+            .Replace("{{display}}", string.Join(", ", OutputContract.DisplayApi), StringComparison.Ordinal)
+            .Replace("{{mimeTypes}}", mimeTypes, StringComparison.Ordinal)
+            .Replace("{{fileTypes}}", fileTypes, StringComparison.Ordinal)
+            .Replace("{{outputFiles}}", OutputContract.OutputFiles.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("{{outputMiB}}", (OutputContract.OutputBytes / (1024 * 1024)).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("{{example}}", ChartExample, StringComparison.Ordinal)
+            .Trim();
+    }
+}
