@@ -42,6 +42,19 @@ public sealed class GenerateFaultTests
     }
 
     [Fact]
+    public async Task AnEnvironmentKeyIsNotSentWhenTheClientSaysTheEndpointIsNotTheUsers()
+    {
+        using var server = new ScriptedOpenAiServer().Enqueue(ScriptedReply.Code("print('hello')"));
+        await using var client = await LspTestClient.StartInitializedAsync(
+            new { llm = new { baseUrl = server.BaseUrl, model = "m", useEnvironmentKey = false } },
+            new Dictionary<string, string> { ["AGENTCODE_API_KEY"] = "sk-env", ["OPENAI_API_KEY"] = "sk-openai-env" });
+        var result = await Generate(client);
+        Assert.True(result.GetProperty("final").GetProperty("ok").GetBoolean());
+        Assert.False(server.Requests[0].Headers.ContainsKey("Authorization"), "no Authorization header at all");
+        Assert.DoesNotContain("sk-", string.Join("\n", server.Requests[0].Headers.Values), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ARefusedKeyIsReportedWithoutRetrying()
     {
         using var server = new ScriptedOpenAiServer().Enqueue(ScriptedReply.Status(401));

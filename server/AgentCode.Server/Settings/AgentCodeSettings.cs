@@ -6,7 +6,25 @@ using AgentCode.Sandbox;
 namespace AgentCode.Server.Settings;
 
 /// <summary><c>agentcode.llm</c>: where and how to reach the model.</summary>
-public sealed record LlmSettings(string? BaseUrl, string? Model, string? ApiKey, string? ApiVersion, double? TimeoutSeconds, bool? Stream);
+/// <param name="BaseUrl">OpenAI-compatible base URL; unset: <c>AGENTCODE_BASE_URL</c>, <c>OPENAI_BASE_URL</c>, then OpenAI.</param>
+/// <param name="Model">Model (or Azure deployment) name.</param>
+/// <param name="ApiKey">The key for <paramref name="BaseUrl"/>'s origin (the extension keeps one per origin).</param>
+/// <param name="ApiVersion">Azure <c>api-version</c>.</param>
+/// <param name="TimeoutSeconds">Deadline of one model call.</param>
+/// <param name="Stream">Stream the reply.</param>
+/// <param name="UseEnvironmentKey">
+/// Whether <c>AGENTCODE_API_KEY</c> / <c>OPENAI_API_KEY</c> may be sent when <paramref name="ApiKey"/> is unset. The VS Code
+/// extension sends <c>false</c> when the base URL was chosen by a workspace, so an environment key only ever goes to the
+/// user's own (or the default) endpoint; unset means true, as for the command line and other clients.
+/// </param>
+public sealed record LlmSettings(
+    string? BaseUrl,
+    string? Model,
+    string? ApiKey,
+    string? ApiVersion,
+    double? TimeoutSeconds,
+    bool? Stream,
+    bool? UseEnvironmentKey = null);
 
 /// <summary><c>agentcode.generate</c>.</summary>
 public sealed record GenerateSettings(int? MaxAttempts);
@@ -76,11 +94,15 @@ public sealed record AgentCodeSettings(LlmSettings? Llm, GenerateSettings? Gener
     /// <summary>Attempts for one generation: the request's own count when positive, else the setting (default 3); 1 to 10.</summary>
     public int ResolveMaxAttempts(int? requested) => Math.Clamp(requested is > 0 ? requested.Value : Generate?.MaxAttempts ?? 3, 1, 10);
 
-    /// <summary>Resolves the model connection: settings first, then environment variables, then defaults.</summary>
+    /// <summary>
+    /// Resolves the model connection: settings first, then environment variables, then defaults. The key falls back to
+    /// the environment only when <see cref="LlmSettings.UseEnvironmentKey"/> is not false.
+    /// </summary>
     public ModelEndpoint ResolveEndpoint(Func<string, string?> env)
     {
         static string? NonEmpty(string? v) => string.IsNullOrWhiteSpace(v) ? null : v.Trim();
-        var key = NonEmpty(Llm?.ApiKey) ?? NonEmpty(env("AGENTCODE_API_KEY")) ?? NonEmpty(env("OPENAI_API_KEY"));
+        var environmentKey = Llm?.UseEnvironmentKey == false ? null : NonEmpty(env("AGENTCODE_API_KEY")) ?? NonEmpty(env("OPENAI_API_KEY"));
+        var key = NonEmpty(Llm?.ApiKey) ?? environmentKey;
         var baseUrl = NonEmpty(Llm?.BaseUrl) ?? NonEmpty(env("AGENTCODE_BASE_URL")) ?? NonEmpty(env("OPENAI_BASE_URL"));
         var model = NonEmpty(Llm?.Model) ?? NonEmpty(env("AGENTCODE_MODEL")) ?? ModelEndpoint.DefaultModel;
         var timeout = Llm?.TimeoutSeconds is > 0 ? TimeSpan.FromSeconds(Llm.TimeoutSeconds.Value) : TimeSpan.FromSeconds(120);
