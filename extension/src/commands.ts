@@ -7,27 +7,18 @@ import type { Ctx } from "./ctx";
 import { generateCommand, generateWithDataCommand } from "./generate";
 import { notebookJson } from "./notebook";
 import { checkFileCommand, runCellCommand, runFileCommand, runSelectionCommand } from "./run";
-import { apiKeySecret } from "./server";
 import { errorMessage } from "./errors";
 
 type Handler = (...args: unknown[]) => Promise<void> | void;
 type Factory = (ctx: Ctx) => Handler;
 
 const setApiKey: Factory = (ctx) => async () => {
-  const value = await vscode.window.showInputBox({
-    title: "AgentCode: Set API Key",
-    prompt: "API key for the model endpoint (stored in VS Code's secret storage). Leave empty to remove it.",
-    password: true,
-    ignoreFocusOut: true,
-  });
-  if (value === undefined) return;
-  if (value.trim() === "") {
-    await ctx.extension.secrets.delete(apiKeySecret);
-    void vscode.window.showInformationMessage("AgentCode: API key removed.");
-  } else {
-    await ctx.extension.secrets.store(apiKeySecret, value.trim());
-    void vscode.window.showInformationMessage("AgentCode: API key saved.");
-  }
+  await ctx.endpoints.setApiKeyCommand();
+  await ctx.server.pushSettings();
+};
+
+const resetEndpointDecisions: Factory = (ctx) => async () => {
+  await ctx.endpoints.resetDecisions();
   await ctx.server.pushSettings();
 };
 
@@ -59,6 +50,7 @@ export const commandTable: Readonly<Record<string, Factory>> = {
   checkFile: (ctx) => () => checkFileCommand(ctx),
   openPanel: (ctx) => () => ctx.panel.show(false),
   setApiKey,
+  resetEndpointDecisions,
   exportNotebook,
   restartServer: (ctx) => () => ctx.server.restart(),
   showLog: (ctx) => () => ctx.output.show(true),

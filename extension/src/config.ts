@@ -1,7 +1,9 @@
 /**
  * Maps the VS Code settings `agentcode.*` to the settings object the language server reads
  * ({llm, generate, sandbox, policy}; see docs/configuration.md) and to the extension's own options (server path,
- * panel behaviour). Pure: it reads through a small getter interface so tests need no `vscode`.
+ * panel behaviour). The endpoint (base URL, key, whether an environment key may be used) is not read here but
+ * decided by endpoint.ts; the server executables are read from user / remote-machine settings only. Pure: it
+ * reads through a small getter interface so tests need no `vscode`.
  */
 
 /** The part of vscode.WorkspaceConfiguration this module needs. */
@@ -14,6 +16,7 @@ export interface ServerSettings {
     readonly baseUrl?: string;
     readonly model?: string;
     readonly apiKey?: string;
+    readonly useEnvironmentKey?: boolean;
     readonly apiVersion?: string;
     readonly timeoutSeconds?: number;
     readonly stream?: boolean;
@@ -24,8 +27,6 @@ export interface ServerSettings {
 }
 
 export interface ExtensionOptions {
-  readonly serverPath?: string;
-  readonly dotnetPath: string;
   readonly runOnOpen: boolean;
   readonly trace: "off" | "messages" | "verbose";
 }
@@ -50,14 +51,27 @@ function strings(reader: SettingsReader, key: string): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string" && x.trim() !== "").map((x) => x.trim()) : [];
 }
 
+/** The endpoint the server is to use, as endpoint.ts decided it, and the key stored for its origin. */
+export interface EndpointSettings {
+  /** Unset: the server's environment fallback and default (the user's own endpoint). */
+  readonly baseUrl?: string;
+  readonly apiKey?: string;
+  /** False for an endpoint the workspace chose: the server must not send AGENTCODE_API_KEY / OPENAI_API_KEY there. */
+  readonly useEnvironmentKey: boolean;
+}
+
+function nonBlank(v: string | undefined): string | undefined {
+  return v !== undefined && v.trim() !== "" ? v.trim() : undefined;
+}
+
 /** Settings for the server; unset or malformed values are left out so the server's defaults and env fallbacks apply. */
-export function serverSettings(reader: SettingsReader, apiKey: string | undefined): ServerSettings {
-  const key = apiKey !== undefined && apiKey.trim() !== "" ? apiKey.trim() : undefined;
+export function serverSettings(reader: SettingsReader, endpoint: EndpointSettings): ServerSettings {
   return {
     llm: {
-      baseUrl: str(reader, "llm.baseUrl"),
+      baseUrl: nonBlank(endpoint.baseUrl),
       model: str(reader, "llm.model"),
-      apiKey: key,
+      apiKey: nonBlank(endpoint.apiKey),
+      useEnvironmentKey: endpoint.useEnvironmentKey,
       apiVersion: str(reader, "llm.apiVersion"),
       timeoutSeconds: num(reader, "llm.timeoutSeconds"),
       stream: bool(reader, "llm.stream"),
@@ -77,11 +91,23 @@ export function configurationPayload(settings: ServerSettings): { settings: { ag
   return { settings: { agentcode: settings } };
 }
 
+/** The programs the extension starts on the host: the server (empty: the bundled one) and `dotnet`. */
+export interface ServerExecutables {
+  readonly serverPath?: string;
+  readonly dotnetPath: string;
+}
+
+/**
+ * The server executables, from `machine`, a reader of user and remote-machine settings only: a workspace never
+ * chooses what runs on the host (the settings are also `machine` scoped in package.json).
+ */
+export function serverExecutables(machine: SettingsReader): ServerExecutables {
+  return { serverPath: str(machine, "server.path"), dotnetPath: str(machine, "server.dotnetPath") ?? "dotnet" };
+}
+
 export function extensionOptions(reader: SettingsReader): ExtensionOptions {
   const trace = reader.get<unknown>("trace");
   return {
-    serverPath: str(reader, "server.path"),
-    dotnetPath: str(reader, "server.dotnetPath") ?? "dotnet",
     runOnOpen: bool(reader, "panel.runOnOpen") ?? true,
     trace: trace === "messages" || trace === "verbose" ? trace : "off",
   };

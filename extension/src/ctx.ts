@@ -1,10 +1,11 @@
 /**
  * The extension's context, shared by every command: the VS Code ExtensionContext, the "AgentCode" output
- * channel, the status bar item, the language server host, the session's cells, the review panel and the prompt
- * history. Also the run record writer, since every command appends to it.
+ * channel, the status bar item, the endpoint access (where prompts and keys may go), the language server host,
+ * the session's cells, the review panel and the prompt history. Also the run record writer, since every command appends to it.
  */
 import * as vscode from "vscode";
 import type { OutputsSummary } from "../../webview-pyodide/src/protocol";
+import { EndpointAccess } from "./endpoint_access";
 import { PanelHost } from "./panel";
 import { appendRecord, makeRecord, type RecordDecision, type RecordEvent } from "./record";
 import { ServerHost } from "./server";
@@ -15,6 +16,7 @@ import { errorMessage } from "./errors";
 export class Ctx implements vscode.Disposable {
   readonly output: vscode.LogOutputChannel;
   readonly status: StatusItem;
+  readonly endpoints: EndpointAccess;
   readonly server: ServerHost;
   readonly session = new Session();
   readonly panel: PanelHost;
@@ -27,7 +29,8 @@ export class Ctx implements vscode.Disposable {
   constructor(readonly extension: vscode.ExtensionContext) {
     this.output = vscode.window.createOutputChannel("AgentCode", { log: true });
     this.status = new StatusItem();
-    this.server = new ServerHost(extension, this.output, this.status);
+    this.endpoints = new EndpointAccess(extension, this.output);
+    this.server = new ServerHost(extension, this.output, this.status, this.endpoints);
     this.panel = new PanelHost(this);
     this.disposables.push(this.output, this.status, this.server, this.panel);
   }
@@ -41,13 +44,17 @@ export class Ctx implements vscode.Disposable {
     return vscode.workspace.workspaceFolders?.[0];
   }
 
-  /** Appends a line to .agentcode/runs.jsonl; without a workspace folder or on a write error it only logs. */
+  /**
+   * Appends a line to .agentcode/runs.jsonl; without a workspace folder or on a write error it only logs.
+   * `endpoint` is the origin a generation went to (never a key).
+   */
   async record(
     event: RecordEvent,
     cell: Pick<SessionCell, "id" | "prompt" | "model" | "code" | "findings">,
     outputs: OutputsSummary | null,
     decision: RecordDecision | null,
     error: string | null = null,
+    endpoint: string | null = null,
   ): Promise<void> {
     const folder = this.workspaceFolder();
     if (folder === undefined || folder.uri.scheme !== "file") {
@@ -64,6 +71,7 @@ export class Ctx implements vscode.Disposable {
       outputs,
       decision,
       error,
+      endpoint,
     });
     try {
       await appendRecord(folder.uri.fsPath, rec);

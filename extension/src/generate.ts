@@ -1,5 +1,6 @@
 /**
- * The generate flow: ask for a prompt (prefilled with the last one that did not succeed), call
+ * The generate flow: ask for a prompt (prefilled with the last one that did not succeed), settle the endpoint
+ * (a workspace's own endpoint needs the user's Allow; an origin without a key asks for one), call
  * `agentcode/generate` under a cancellable progress notification that shows the server's progress and the
  * streamed reply, then open the result in the panel and run it there. Failures say what happened and offer
  * "Set API Key" / "Open Settings" / "Retry"; code from a failed generation can still be opened in the panel.
@@ -128,17 +129,23 @@ async function readDataFiles(ctx: Ctx, paths: readonly string[]): Promise<DataFi
 }
 
 type Outcome =
-  | { readonly kind: "done"; readonly result: GenerateResult }
+  | { readonly kind: "done"; readonly result: GenerateResult; readonly origin: string }
   | { readonly kind: "cancelled" }
   | { readonly kind: "rpc-error"; readonly code: number; readonly message: string }
   | { readonly kind: "unavailable"; readonly message: string };
 
 async function request(ctx: Ctx, input: GenerateInput): Promise<Outcome> {
+  // Before anything is sent: the workspace endpoint question and the key of the origin, then the server is told.
+  const prepared = await ctx.endpoints.prepareGenerate();
+  if (prepared.kind === "cancelled") return { kind: "cancelled" };
+  if (prepared.kind === "invalid") return { kind: "rpc-error", code: errorCodes.configuration, message: prepared.message };
+  const origin = prepared.endpoint.origin;
   let client;
   try {
     client = await ctx.server.client();
+    await ctx.server.pushSettings();
   } catch (e) {
-    return { kind: "unavailable", message: e instanceof ServerUnavailable ? e.message : String(e) };
+    return { kind: "unavailable", message: e instanceof ServerUnavailable ? e.message : errorMessage(e) };
   }
   requestCounter += 1;
   const workDoneToken = `agentcode-generate-${requestCounter}`;
@@ -167,7 +174,7 @@ async function request(ctx: Ctx, input: GenerateInput): Promise<Outcome> {
       ];
       try {
         const result = await client.sendRequest<GenerateResult>(methods.generate, params, token);
-        return { kind: "done", result };
+        return { kind: "done", result, origin };
       } catch (e) {
         if (token.isCancellationRequested) return { kind: "cancelled" };
         if (e instanceof ResponseError) {
@@ -208,12 +215,12 @@ export async function generate(ctx: Ctx, input: GenerateInput): Promise<void> {
       return;
     }
     case "done":
-      await done(ctx, input, outcome.result, retry);
+      await done(ctx, input, outcome.result, outcome.origin, retry);
       return;
   }
 }
 
-async function done(ctx: Ctx, input: GenerateInput, result: GenerateResult, retry: () => Promise<void>): Promise<void> {
+async function done(ctx: Ctx, input: GenerateInput, result: GenerateResult, origin: string, retry: () => Promise<void>): Promise<void> {
   const code = result.final.code;
   const lastWithCode = [...result.attempts].reverse().find((a) => a.code !== undefined);
   const cell: SessionCell | undefined =
@@ -237,6 +244,7 @@ async function done(ctx: Ctx, input: GenerateInput, result: GenerateResult, retr
     null,
     null,
     result.error?.kind ?? null,
+    origin,
   );
   if (result.error === undefined && cell !== undefined) {
     ctx.pendingPrompt = undefined;

@@ -1,7 +1,7 @@
 /**
  * The run record: one JSON object per line in `.agentcode/runs.jsonl` of the first workspace folder, for every
- * generation, run and decision (time, event, prompt, model, sha256 of the code, findings, outputs summary,
- * decision). Appending never loses earlier lines. Node only (fs, crypto), no `vscode`, so it is unit-tested.
+ * generation, run and decision (time, event, prompt, model, the endpoint origin of a generation but never its
+ * key, sha256 of the code, findings, outputs summary, decision). Appending never loses earlier lines. Node only (fs, crypto), no `vscode`, so it is unit-tested.
  */
 import { createHash } from "node:crypto";
 import * as fs from "node:fs/promises";
@@ -21,6 +21,8 @@ export interface RunRecord {
   readonly cell: string;
   readonly prompt: string;
   readonly model: string | null;
+  /** The endpoint origin (scheme, host, port) a generation was sent to; null for runs and decisions. */
+  readonly endpoint: string | null;
   /** null when there is no code (a generation that failed before any code). */
   readonly codeSha256: string | null;
   readonly findings: readonly { readonly ruleId: string; readonly severity: string; readonly line: number | null }[];
@@ -48,6 +50,7 @@ export interface RecordInput {
   readonly outputs: OutputsSummary | null;
   readonly decision: RecordDecision | null;
   readonly error?: string | null;
+  readonly endpoint?: string | null;
   readonly now?: Date;
 }
 
@@ -78,6 +81,7 @@ export function makeRecord(input: RecordInput): RunRecord {
     cell: input.cell,
     prompt: input.prompt,
     model: input.model,
+    endpoint: input.endpoint ?? null,
     codeSha256: input.code === "" ? null : sha256(input.code),
     findings: input.findings.map((f) => ({ ruleId: f.ruleId, severity: f.severity, line: f.line ?? null })),
     outputs:

@@ -1,7 +1,8 @@
 /**
  * Runs the AgentCode language server with vscode-languageclient: `dotnet <extension>/server/agentcode.dll lsp
- * --stdio` (or agentcode.server.path), settings in initializationOptions and workspace/didChangeConfiguration
- * as `{settings: {agentcode: {...}}}` with the API key from SecretStorage, diagnostics and code lenses handled by
+ * --stdio` (or agentcode.server.path, from user / remote-machine settings only), settings in initializationOptions
+ * and workspace/didChangeConfiguration as `{settings: {agentcode: {...}}}` with the endpoint and the key of its
+ * origin as EndpointAccess decides them, diagnostics and code lenses handled by
  * the client, logs in the "AgentCode" output channel. A crashed server is restarted up to 4 times in 3 minutes,
  * then the status bar shows the failure and the user is told what to do.
  */
@@ -16,12 +17,16 @@ import {
   State,
   Trace,
 } from "vscode-languageclient/node";
-import { configurationPayload, extensionOptions, serverSettings, type ServerSettings } from "./config";
+import { configurationPayload, extensionOptions, serverExecutables, serverSettings, type ServerSettings, type SettingsReader } from "./config";
+import type { EndpointAccess } from "./endpoint_access";
 import { checkDotnet, resolveServerCommand } from "./server_command";
 import type { StatusItem } from "./status";
 import { errorMessage } from "./errors";
 
-export const apiKeySecret = "agentcode.llm.apiKey";
+/** Reads user and remote-machine settings only, never workspace ones: for the executables the host runs. */
+function machineReader(config: vscode.WorkspaceConfiguration): SettingsReader {
+  return { get: <T>(key: string) => config.inspect<T>(key)?.globalValue };
+}
 
 /** Thrown by `client()` when there is no running server; its message is for the user. */
 export class ServerUnavailable extends Error {}
@@ -36,11 +41,17 @@ export class ServerHost implements vscode.Disposable {
     private readonly context: vscode.ExtensionContext,
     private readonly output: vscode.LogOutputChannel,
     private readonly status: StatusItem,
+    private readonly endpoints: EndpointAccess,
   ) {}
 
-  async settings(): Promise<ServerSettings> {
-    const key = await this.context.secrets.get(apiKeySecret);
-    return serverSettings(vscode.workspace.getConfiguration("agentcode"), key);
+  /** The settings for the server and one log line describing the endpoint (never the key). */
+  private async current(): Promise<{ settings: ServerSettings; line: string }> {
+    const endpoint = await this.endpoints.serverSettings();
+    const settings = serverSettings(vscode.workspace.getConfiguration("agentcode"), endpoint);
+    const line = `Settings: endpoint ${endpoint.origin ?? "(invalid base URL)"} (${endpoint.source ?? "none"}), model ${
+      settings.llm.model ?? "(server default or AGENTCODE_MODEL)"
+    }, API key ${settings.llm.apiKey !== undefined ? "stored for this origin" : endpoint.useEnvironmentKey ? "not stored (environment fallback)" : "none"}.`;
+    return { settings, line };
   }
 
   /** The running client, waiting for a start in progress; throws ServerUnavailable with advice otherwise. */
@@ -77,16 +88,18 @@ export class ServerHost implements vscode.Disposable {
 
   private async doStart(): Promise<void> {
     this.status.set({ kind: "starting" });
-    const opts = extensionOptions(vscode.workspace.getConfiguration("agentcode"));
-    const resolved = resolveServerCommand(this.context.extensionPath, opts.serverPath, opts.dotnetPath);
+    const config = vscode.workspace.getConfiguration("agentcode");
+    const opts = extensionOptions(config);
+    const exe = serverExecutables(machineReader(config));
+    const resolved = resolveServerCommand(this.context.extensionPath, exe.serverPath, exe.dotnetPath);
     if (!resolved.ok) return this.fail(resolved.message);
     if (resolved.value.needsDotnet) {
-      const dotnet = checkDotnet(opts.dotnetPath);
+      const dotnet = checkDotnet(exe.dotnetPath);
       if (!dotnet.ok) return this.fail(dotnet.message);
     }
     const { command, args } = resolved.value;
-    const initial = await this.settings();
-    this.logSettings(initial);
+    const { settings: initial, line } = await this.current();
+    this.logSettings(line);
     this.output.info(`Starting the server: ${command} ${args.join(" ")}`);
     const exec = { command, args: [...args], options: { env: { ...process.env } } };
     const serverOptions: ServerOptions = { run: exec, debug: exec };
@@ -155,16 +168,13 @@ export class ServerHost implements vscode.Disposable {
   /** Sends the current settings (after a settings or API key change). */
   async pushSettings(): Promise<void> {
     if (this.lc === undefined || this.lc.state !== State.Running) return;
-    const settings = await this.settings();
-    this.logSettings(settings);
+    const { settings, line } = await this.current();
+    this.logSettings(line);
     await this.lc.sendNotification(DidChangeConfigurationNotification.type, configurationPayload(settings));
   }
 
-  /** One line with the effective endpoint (never the key itself), when it differs from the last one logged. */
-  private logSettings(settings: ServerSettings): void {
-    const line = `Settings: baseUrl ${settings.llm.baseUrl ?? "(server default or AGENTCODE_BASE_URL)"}, model ${
-      settings.llm.model ?? "(server default or AGENTCODE_MODEL)"
-    }, API key ${settings.llm.apiKey !== undefined ? "from secret storage" : "not in secret storage (environment fallback)"}.`;
+  /** The endpoint line, when it differs from the last one logged. */
+  private logSettings(line: string): void {
     if (line !== this.lastSettingsLine) this.output.info(line);
     this.lastSettingsLine = line;
   }

@@ -2,16 +2,16 @@
 // object; unset or malformed values are left out so the server's defaults and environment fallbacks apply.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { configurationPayload, extensionOptions, serverSettings } from "./out/config.mjs";
+import { configurationPayload, extensionOptions, serverExecutables, serverSettings } from "./out/config.mjs";
 
 function reader(values) {
   return { get: (key) => values[key] };
 }
 
-test("every server setting is carried over in the server's shape, with the key from secret storage", () => {
+test("every server setting is carried over in the server's shape, with the endpoint and key as decided", () => {
   const s = serverSettings(
     reader({
-      "llm.baseUrl": "http://127.0.0.1:9/v1",
+      "llm.baseUrl": "https://workspace.example/v1",
       "llm.model": "test-model",
       "llm.apiVersion": "2024-10-21",
       "llm.timeoutSeconds": 30,
@@ -22,10 +22,10 @@ test("every server setting is carried over in the server's shape, with the key f
       "sandbox.outputKb": 64,
       "policy.disabledRules": ["AC103"],
     }),
-    "sk-secret",
+    { baseUrl: "http://127.0.0.1:9/v1", apiKey: "sk-secret", useEnvironmentKey: true },
   );
   assert.deepEqual(s, {
-    llm: { baseUrl: "http://127.0.0.1:9/v1", model: "test-model", apiKey: "sk-secret", apiVersion: "2024-10-21", timeoutSeconds: 30, stream: false },
+    llm: { baseUrl: "http://127.0.0.1:9/v1", model: "test-model", apiKey: "sk-secret", useEnvironmentKey: true, apiVersion: "2024-10-21", timeoutSeconds: 30, stream: false },
     generate: { maxAttempts: 2 },
     sandbox: { timeoutSeconds: 5, memoryMb: 128, outputKb: 64 },
     policy: { disabledRules: ["AC103"] },
@@ -34,8 +34,8 @@ test("every server setting is carried over in the server's shape, with the key f
 
 test("empty strings, wrong types and non-positive numbers are left unset", () => {
   const s = serverSettings(
-    reader({ "llm.baseUrl": "  ", "llm.model": 42, "llm.timeoutSeconds": -1, "generate.maxAttempts": "3", "policy.disabledRules": ["", 7, " AC101 "] }),
-    "   ",
+    reader({ "llm.model": 42, "llm.timeoutSeconds": -1, "generate.maxAttempts": "3", "policy.disabledRules": ["", 7, " AC101 "] }),
+    { baseUrl: "  ", apiKey: "   ", useEnvironmentKey: false },
   );
   assert.equal(s.llm.baseUrl, undefined);
   assert.equal(s.llm.model, undefined);
@@ -46,14 +46,19 @@ test("empty strings, wrong types and non-positive numbers are left unset", () =>
 });
 
 test("the payload is {settings: {agentcode: ...}} and unset values vanish from the JSON", () => {
-  const json = JSON.parse(JSON.stringify(configurationPayload(serverSettings(reader({ "llm.model": "m" }), undefined))));
-  assert.deepEqual(json, { settings: { agentcode: { llm: { model: "m" }, generate: {}, sandbox: {}, policy: { disabledRules: [] } } } });
+  const json = JSON.parse(JSON.stringify(configurationPayload(serverSettings(reader({ "llm.model": "m" }), { useEnvironmentKey: true }))));
+  assert.deepEqual(json, { settings: { agentcode: { llm: { model: "m", useEnvironmentKey: true }, generate: {}, sandbox: {}, policy: { disabledRules: [] } } } });
 });
 
-test("the extension's own options default to the bundled server, dotnet, run on open and no trace", () => {
-  assert.deepEqual(extensionOptions(reader({})), { serverPath: undefined, dotnetPath: "dotnet", runOnOpen: true, trace: "off" });
-  assert.deepEqual(
-    extensionOptions(reader({ "server.path": "/opt/agentcode", "server.dotnetPath": "/usr/share/dotnet/dotnet", "panel.runOnOpen": false, trace: "verbose" })),
-    { serverPath: "/opt/agentcode", dotnetPath: "/usr/share/dotnet/dotnet", runOnOpen: false, trace: "verbose" },
-  );
+test("the extension's own options default to run on open and no trace", () => {
+  assert.deepEqual(extensionOptions(reader({})), { runOnOpen: true, trace: "off" });
+  assert.deepEqual(extensionOptions(reader({ "panel.runOnOpen": false, trace: "verbose" })), { runOnOpen: false, trace: "verbose" });
+});
+
+test("the server executables default to the bundled server and dotnet, and come from the machine reader only", () => {
+  assert.deepEqual(serverExecutables(reader({})), { serverPath: undefined, dotnetPath: "dotnet" });
+  assert.deepEqual(serverExecutables(reader({ "server.path": "/opt/agentcode", "server.dotnetPath": "/usr/share/dotnet/dotnet" })), {
+    serverPath: "/opt/agentcode",
+    dotnetPath: "/usr/share/dotnet/dotnet",
+  });
 });

@@ -18,6 +18,7 @@ const contract = {
   "agentcode.checkFile": "Check File",
   "agentcode.openPanel": "Open Sandbox Panel",
   "agentcode.setApiKey": "Set API Key",
+  "agentcode.resetEndpointDecisions": "Reset Workspace Endpoint Decisions",
   "agentcode.exportNotebook": "Export Session as Notebook",
   "agentcode.restartServer": "Restart Server",
   "agentcode.showLog": "Show Log",
@@ -54,10 +55,11 @@ test("run commands show in the palette for Python only", () => {
 test("every server setting has a VS Code setting, and the API key is not one of them", () => {
   const props = pkg.contributes.configuration.properties;
   const all = Object.fromEntries(Object.keys(props).map((k) => [k.replace(/^agentcode\./, ""), k.endsWith("disabledRules") ? ["X"] : k.endsWith("stream") ? true : k.includes("Url") || k.includes("model") || k.includes("Version") ? "v" : 1]));
-  const s = serverSettings({ get: (k) => all[k] }, undefined);
+  const s = serverSettings({ get: (k) => all[k] }, { baseUrl: "v", useEnvironmentKey: true });
   for (const [group, fields] of Object.entries(s)) {
     for (const [field, value] of Object.entries(fields)) {
-      if (field === "apiKey") continue;
+      // Decided by endpoint.ts and secret storage, not settings of their own.
+      if (field === "apiKey" || field === "useEnvironmentKey") continue;
       assert.ok(`agentcode.${group}.${field}` in props, `missing setting agentcode.${group}.${field}`);
       assert.notEqual(value, undefined, `agentcode.${group}.${field} is not read`);
     }
@@ -86,8 +88,10 @@ test("identity, activation and marketplace fields follow the contract", () => {
   for (const v of [...Object.values(pkg.dependencies), ...Object.values(pkg.devDependencies)]) assert.match(v, /^\d+\.\d+\.\d+$/, `unpinned ${v}`);
 });
 
-test("no setting is machine-scoped, since a remote window (code-server) ignores such settings from the user's settings", () => {
+test("only the server executables are machine-scoped: a workspace cannot choose what runs on the host", () => {
+  const machine = ["agentcode.server.path", "agentcode.server.dotnetPath"];
   for (const [key, p] of Object.entries(pkg.contributes.configuration.properties)) {
-    assert.ok(p.scope === undefined || !/^machine/.test(p.scope), `${key} has scope ${p.scope}`);
+    // Other settings stay window-scoped: a remote window (code-server) ignores machine settings from the local user file.
+    assert.equal(p.scope, machine.includes(key) ? "machine" : undefined, key);
   }
 });

@@ -28,6 +28,7 @@ test("a decision record names the prompt, model, code hash, findings, outputs an
     cell: "c1",
     prompt: "Print the total",
     model: "test-model",
+    endpoint: null,
     codeSha256: createHash("sha256").update("print(12)\n").digest("hex"),
     findings: [{ ruleId: "AC103", severity: "warning", line: 2 }],
     outputs: { status: "ok", stdout: "total 12\n", stderr: "", error: null, images: 1, elapsedMs: 13 },
@@ -49,6 +50,12 @@ test("a generation without code records no code hash", () => {
   const r = makeRecord({ event: "generate", cell: "c4", prompt: "p", model: "m", code: "", findings: [], outputs: null, decision: null, error: "unauthorized" });
   assert.equal(r.codeSha256, null);
   assert.equal(r.error, "unauthorized");
+});
+
+test("a generation records the endpoint origin it went to, in the field after the model", () => {
+  const r = makeRecord({ event: "generate", cell: "c5", prompt: "p", model: "m", code: "x", findings: [], outputs: null, decision: null, endpoint: "http://127.0.0.1:8080" });
+  assert.equal(r.endpoint, "http://127.0.0.1:8080");
+  assert.deepEqual(Object.keys(r).slice(3, 6), ["prompt", "model", "endpoint"]);
 });
 
 test("long outputs are summarised, not copied whole", () => {
