@@ -1,6 +1,7 @@
 // Starts a private code-server for the end-to-end tests: the pinned code-server 4.139.1 under the pinned Node 24
 // (both in ./runtime, installed by install-runtime.sh), bound to 127.0.0.1 on a port the OS picks (read back from
-// its log, so there is no race for a "free" port), without auth, telemetry, update checks or workspace trust,
+// its log, so there is no race for a "free" port), without auth, telemetry, update checks or (unless asked for)
+// workspace trust,
 // with its own HOME, XDG dirs, user-data-dir (user settings written before start) and extensions dir, all under
 // one temp dir. A .vsix is installed first with `--install-extension` into the same dirs. The server runs in its
 // own process group, which `stop()` ends (TERM, then KILL after a deadline), as do exit and signal hooks and,
@@ -56,10 +57,11 @@ export async function pollUntil(what, probe, { timeoutMs, intervalMs = 250 }) {
 }
 
 /**
- * Prepares the dirs, installs `vsix` (one path or several, if given) and starts code-server.
- * @param {{ vsix?: string | string[], settings: Record<string, unknown>, env?: Record<string, string>, startTimeoutMs?: number }} options
+ * Prepares the dirs, installs `vsix` (one path or several, if given) and starts code-server. `workspaceTrust: true`
+ * keeps VS Code's Workspace Trust on (folders open in Restricted Mode until trusted); by default it is disabled.
+ * @param {{ vsix?: string | string[], settings: Record<string, unknown>, env?: Record<string, string>, startTimeoutMs?: number, workspaceTrust?: boolean }} options
  */
-export async function startCodeServer({ vsix, settings, env = {}, startTimeoutMs = 120_000 }) {
+export async function startCodeServer({ vsix, settings, env = {}, startTimeoutMs = 120_000, workspaceTrust = false }) {
   if (!runtimeInstalled()) {
     throw new Error(`code-server is not installed: run ${path.join(here, "install-runtime.sh")}`);
   }
@@ -120,7 +122,7 @@ export async function startCodeServer({ vsix, settings, env = {}, startTimeoutMs
       "none",
       "--disable-telemetry",
       "--disable-update-check",
-      "--disable-workspace-trust",
+      ...(workspaceTrust ? [] : ["--disable-workspace-trust"]),
       "--disable-getting-started-override",
       "--idle-timeout-seconds",
       "600",
