@@ -346,7 +346,7 @@ def collect(output_dir):
     outputs = list(_outputs)
     names = _files(output_dir) if os.path.isdir(output_dir) else []
     if len(names) > caps["outputFiles"]:
-        _limit("The program wrote %d files under %s, more than the cap of %d files."
+        _limit("The program wrote %d files under %s, more than the file cap of %d files; the first ones are shown."
                % (len(names), _config["outputDir"], caps["outputFiles"]))
         names = names[:caps["outputFiles"]]
     total = _state["bytes"]

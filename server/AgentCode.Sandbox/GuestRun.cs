@@ -289,9 +289,9 @@ internal static partial class DataMounts
 
 /// <summary>
 /// Watches a run's writable /output on the host. Wasmtime writes the guest's files directly, so the host cannot refuse
-/// a single write; instead it measures the folder every few milliseconds and stops the run once it holds more than
-/// the caps allow, so a flood costs at most what the guest writes between two looks. The exact caps (and which one
-/// was passed) are applied by the contract's collect() when the program ends.
+/// a single write; instead it measures the folder every few milliseconds and stops the run once it holds twice what
+/// the caps allow, so a flood costs at most that plus what the guest writes between two looks. The exact caps (and
+/// which one was passed) are applied by the contract's collect() when the program ends, as in the panel.
 /// </summary>
 internal sealed class OutputDirWatch : IDisposable
 {
@@ -342,9 +342,11 @@ internal sealed class OutputDirWatch : IDisposable
             {
                 files++;
                 bytes += file.Length;
-                if (files > _limits.OutputFiles || bytes > _limits.OutputBytes)
+                // Twice the caps: below that the contract's collect() applies the exact caps when the program ends, the
+                // same way in both sandboxes; this only stops a flood.
+                if (files > 2 * _limits.OutputFiles || bytes > 2 * _limits.OutputBytes)
                 {
-                    Reason = files > _limits.OutputFiles
+                    Reason = files > 2 * _limits.OutputFiles
                         ? $"The program wrote more than {_limits.OutputFiles} files under {OutputContract.OutputDir} (the file cap) and was stopped."
                         : $"The program wrote more than {_limits.OutputBytes / (1024 * 1024)} MiB under {OutputContract.OutputDir} (the output size cap) and was stopped.";
                     _state.Stop(StopReason.OutputDirLimit);

@@ -223,6 +223,44 @@ public sealed class CliTests : IDisposable
         Assert.Contains(runDoc.RootElement.GetProperty("status").GetString(), runSchema.RootElement.GetProperty("properties").GetProperty("status").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
     }
 
+    [Fact]
+    public async Task RunWithOutputDirWritesEachOutputAsAFileAndJsonCarriesThem()
+    {
+        var program = Write("chart.py", """
+            display({"application/vnd.vegalite.v5+json": {"data": {"values": [{"a": "x", "b": 1}]}, "mark": "bar",
+                     "encoding": {"x": {"field": "a", "type": "nominal"}, "y": {"field": "b", "type": "quantitative"}}}}, raw=True)
+            from IPython.display import SVG
+            display(SVG("<svg xmlns='http://www.w3.org/2000/svg'/>"))
+            with open("/output/figure.svg", "w") as f:
+                f.write("<svg xmlns='http://www.w3.org/2000/svg'><rect/></svg>")
+            """);
+        var outDir = Path.Combine(_dir.FullName, "out");
+
+        var text = await Agentcode(null, "run", program, "--output-dir", outDir);
+        var json = await Agentcode(null, "run", program, "--format", "json");
+
+        Assert.Equal(0, text.Code);
+        Assert.Equal(["chart-1.vl.json", "figure.svg", "output-2.svg"], Directory.GetFiles(outDir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal("bar", JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "chart-1.vl.json"))).RootElement.GetProperty("mark").GetString());
+        Assert.Contains("<rect/>", File.ReadAllText(Path.Combine(outDir, "figure.svg")), StringComparison.Ordinal);
+        Assert.Contains("agentcode: wrote 3 outputs", text.Stderr, StringComparison.Ordinal);
+        using var doc = JsonDocument.Parse(json.Stdout);
+        var outputs = doc.RootElement.GetProperty("outputs").EnumerateArray().ToList();
+        Assert.Equal(["application/vnd.vegalite.v5+json", "image/svg+xml", "image/svg+xml"], outputs.Select(o => o.GetProperty("mime").GetString()));
+        Assert.Equal("figure.svg", outputs[2].GetProperty("name").GetString());
+        using var runSchema = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "schemas", "run.schema.json")));
+        var item = runSchema.RootElement.GetProperty("properties").GetProperty("outputs").GetProperty("items").GetProperty("properties");
+        Assert.All(outputs.SelectMany(o => o.EnumerateObject()), p => Assert.True(item.TryGetProperty(p.Name, out _), p.Name));
+    }
+
+    [Fact]
+    public async Task ARunWithOutputsButNoOutputDirSaysHowToGetThem()
+    {
+        var r = await Agentcode(null, "run", Write("d.py", "display({'text/markdown': '# hi'}, raw=True)\n"));
+        Assert.Equal(0, r.Code);
+        Assert.Contains("agentcode: 1 output: text/markdown; --output-dir DIR writes them as files", r.Stderr, StringComparison.Ordinal);
+    }
+
     private static void AssertFields(JsonElement schema, JsonElement value)
     {
         var documented = schema.GetProperty("properties").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal);
