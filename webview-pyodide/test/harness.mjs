@@ -170,6 +170,6 @@ export async function runInPanel(page, code, { dataFiles = [], timeout = 120000 
   const cell = page.locator(`section.cell[data-cell-id="${id}"]`);
   // Run is enabled once Python is ready, which after a Stop may be a worker still booting: wait generously.
   await cell.locator('button[data-action="run"]:not([disabled])').click({ timeout: bootDeadlineMs });
-  await page.waitForSelector(`section.cell[data-cell-id="${id}"]:is([data-run="ok"],[data-run="error"],[data-run="stopped"],[data-run="failed"])`, { timeout });
+  await page.waitForSelector(`section.cell[data-cell-id="${id}"]:is([data-run="ok"],[data-run="error"],[data-run="output-limit"],[data-run="stopped"],[data-run="failed"])`, { timeout });
   return { id, cell, text: (sel) => cell.locator(sel).textContent() };
 }
