@@ -273,18 +273,78 @@ def install():
 # Running a program
 
 
+_CO_COROUTINE = 0x0080  # inspect.CO_COROUTINE, without importing inspect
+
+
 def execute(source, filename, namespace):
     """Runs a program as a notebook cell does: statements in order, then the value of a trailing expression is
-    displayed (unless it is None). Exceptions propagate to the runner."""
+    displayed (unless it is None). Top-level await is allowed, as in Jupyter: a program that uses it is not run
+    here but returned as a coroutine for the runner to drive (run_coroutine() on the server, Pyodide's event loop
+    in the panel); otherwise None is returned. Exceptions propagate to the runner."""
+    flags = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
     tree = ast.parse(source, filename, "exec")
     last = None
     if tree.body and isinstance(tree.body[-1], ast.Expr):
-        last = ast.Expression(tree.body.pop().value)
-    exec(compile(tree, filename, "exec", dont_inherit=True), namespace)
+        last = compile(ast.Expression(tree.body.pop().value), filename, "eval", flags=flags, dont_inherit=True)
+    body = compile(tree, filename, "exec", flags=flags, dont_inherit=True)
+    if (body.co_flags | (last.co_flags if last else 0)) & _CO_COROUTINE:
+        return _execute_async(body, last, namespace)
+    exec(body, namespace)
     if last is not None:
-        value = eval(compile(last, filename, "eval", dont_inherit=True), namespace)
+        value = eval(last, namespace)
         if value is not None:
             display(value)
+    return None
+
+
+async def _execute_async(body, last, namespace):
+    result = eval(body, namespace)
+    if result is not None:
+        await result
+    if last is not None:
+        value = eval(last, namespace)
+        if last.co_flags & _CO_COROUTINE:
+            value = await value
+        if value is not None:
+            display(value)
+
+
+def run_coroutine(coroutine):
+    """Drives a coroutine to its end where asyncio's own loop cannot run (WASI has no socketpair for its wake-up
+    pipe): a loop whose only waiting is sleeping until the next timer, since there is nothing else to wait for."""
+    import asyncio
+    import time
+
+    class _SleepSelector:
+        def select(self, timeout=None):
+            if timeout is None:
+                raise RuntimeError("the program awaits something that never happens here (there is no network and "
+                                   "there are no threads)")
+            if timeout > 0:
+                time.sleep(timeout)
+            return []
+
+        def close(self):
+            pass
+
+    class _SleepLoop(asyncio.BaseEventLoop):
+        def __init__(self):
+            super().__init__()
+            self._selector = _SleepSelector()
+
+        def _process_events(self, event_list):
+            pass
+
+        def _write_to_self(self):
+            pass
+
+    loop = _SleepLoop()
+    asyncio.set_event_loop(loop)
+    try:
+        return loop.run_until_complete(coroutine)
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -149,7 +149,8 @@ async function run(runId: number, code: string, dataFiles: readonly DataFile[]):
   try {
     const files = py.toPy(dataFiles.map((file) => [file.name, decodeBase64(file.base64)]));
     mountData(files);
-    const json = runCell(code);
+    // run_cell is a coroutine (cells may use top-level await): calling it gives a Promise.
+    const json = await (runCell(code) as Promise<unknown>);
     const parsed = JSON.parse(String(json)) as Omit<WorkerRunResult, "elapsedMs">;
     post({ type: "done", runId, result: { ...parsed, elapsedMs: performance.now() - started } });
   } catch (error) {

@@ -39,7 +39,9 @@ def _run(nonce, contract, source, err):
     sys.modules["__main__"] = main
     contract.begin_run()
     try:
-        contract.execute(source, "main.py", main.__dict__)
+        pending = contract.execute(source, "main.py", main.__dict__)
+        if pending is not None:  # top-level await
+            contract.run_coroutine(pending)
     except SystemExit as e:
         if e.code not in (None, 0):
             record = {"status": "error", "type": "SystemExit", "message": "exit code " + str(e.code),

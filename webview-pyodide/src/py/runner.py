@@ -101,7 +101,7 @@ def _clean_traceback(exc):
     return "".join(summary.format())
 
 
-def run_cell(code):
+async def run_cell(code):
     output_dir = _output_dir()
     _contract.prepare_output_dir(output_dir)
     _contract.begin_run()
@@ -110,7 +110,9 @@ def run_cell(code):
     namespace = {"__name__": "__main__", "__builtins__": __builtins__}
     result = {"status": "ok", "error": None, "outputs": [], "outputLimit": None}
     try:
-        _contract.execute(code, CELL_FILE, namespace)
+        pending = _contract.execute(code, CELL_FILE, namespace)
+        if pending is not None:  # top-level await runs on Pyodide's own event loop, as in JupyterLite
+            await pending
     except SystemExit as exc:
         if exc.code not in (None, 0):
             result["status"] = "error"
