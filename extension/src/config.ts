@@ -22,7 +22,14 @@ export interface ServerSettings {
     readonly stream?: boolean;
   };
   readonly generate: { readonly maxAttempts?: number };
-  readonly sandbox: { readonly timeoutSeconds?: number; readonly memoryMb?: number; readonly outputKb?: number };
+  readonly sandbox: {
+    readonly timeoutSeconds?: number;
+    readonly memoryMb?: number;
+    readonly outputKb?: number;
+    readonly maxInputKb?: number;
+    readonly concurrentRuns?: number;
+    readonly queuedRuns?: number;
+  };
   readonly policy: { readonly disabledRules: readonly string[] };
 }
 
@@ -81,6 +88,9 @@ export function serverSettings(reader: SettingsReader, endpoint: EndpointSetting
       timeoutSeconds: num(reader, "sandbox.timeoutSeconds"),
       memoryMb: num(reader, "sandbox.memoryMb"),
       outputKb: num(reader, "sandbox.outputKb"),
+      maxInputKb: num(reader, "sandbox.maxInputKb"),
+      concurrentRuns: num(reader, "sandbox.concurrentRuns"),
+      queuedRuns: num(reader, "sandbox.queuedRuns"),
     },
     policy: { disabledRules: strings(reader, "policy.disabledRules") },
   };

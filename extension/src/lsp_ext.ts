@@ -16,8 +16,9 @@ export const methods = {
 /** Stable JSON-RPC error codes, as in AgentCodeErrorCodes. */
 export const errorCodes = {
   configuration: -32001,
-  badInput: -32002,
+  badInput: -32602,
   sandboxUnavailable: -32003,
+  busy: -32004,
   requestCancelled: -32800,
 } as const;
 

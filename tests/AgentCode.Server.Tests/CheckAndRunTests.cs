@@ -53,7 +53,7 @@ public sealed class CheckAndRunTests
     {
         await using var client = await LspTestClient.StartInitializedAsync();
         var error = await Assert.ThrowsAsync<LspErrorException>(() => client.RequestAsync("agentcode/run", new { code = "print(1)", data = new[] { "/no/such/file.csv" } }));
-        Assert.Equal(-32002, error.Code);
+        Assert.Equal(-32602, error.Code);
         Assert.Contains("/no/such/file.csv", error.ErrorMessage, StringComparison.Ordinal);
     }
 

@@ -7,12 +7,12 @@ namespace AgentCode.Server.Tests;
 public sealed class LspLifecycleTests
 {
     [Fact]
-    public async Task InitializeAdvertisesFullTextSyncAndCodeLenses()
+    public async Task InitializeAdvertisesIncrementalTextSyncAndCodeLenses()
     {
         await using var client = LspTestClient.Start();
         var result = await client.RequestAsync("initialize", new { processId = 1, capabilities = new { } });
         var caps = result.GetProperty("capabilities");
-        Assert.Equal(1, caps.GetProperty("textDocumentSync").GetProperty("change").GetInt32());
+        Assert.Equal(2, caps.GetProperty("textDocumentSync").GetProperty("change").GetInt32());
         Assert.True(caps.GetProperty("textDocumentSync").GetProperty("openClose").GetBoolean());
         Assert.False(caps.GetProperty("codeLensProvider").GetProperty("resolveProvider").GetBoolean());
         Assert.Equal("agentcode", result.GetProperty("serverInfo").GetProperty("name").GetString());
@@ -51,10 +51,10 @@ public sealed class LspLifecycleTests
     {
         await using var client = await LspTestClient.StartInitializedAsync();
         var error = await Assert.ThrowsAsync<LspErrorException>(() => client.RequestAsync("agentcode/check", new { code = new[] { 1, 2 } }));
-        Assert.True(error.Code is -32602 or -32000, error.Message);
+        Assert.Equal(-32602, error.Code);
         Assert.NotEmpty(error.ErrorMessage);
         var again = await Assert.ThrowsAsync<LspErrorException>(() => client.RequestAsync("agentcode/check", new { }));
-        Assert.Equal(-32002, again.Code);
+        Assert.Equal(-32602, again.Code);
         Assert.Contains("code", again.ErrorMessage, StringComparison.Ordinal);
     }
 }

@@ -20,6 +20,9 @@ test("every server setting is carried over in the server's shape, with the endpo
       "sandbox.timeoutSeconds": 5,
       "sandbox.memoryMb": 128,
       "sandbox.outputKb": 64,
+      "sandbox.maxInputKb": 512,
+      "sandbox.concurrentRuns": 3,
+      "sandbox.queuedRuns": 8,
       "policy.disabledRules": ["AC103"],
     }),
     { baseUrl: "http://127.0.0.1:9/v1", apiKey: "sk-secret", useEnvironmentKey: true },
@@ -27,7 +30,7 @@ test("every server setting is carried over in the server's shape, with the endpo
   assert.deepEqual(s, {
     llm: { baseUrl: "http://127.0.0.1:9/v1", model: "test-model", apiKey: "sk-secret", useEnvironmentKey: true, apiVersion: "2024-10-21", timeoutSeconds: 30, stream: false },
     generate: { maxAttempts: 2 },
-    sandbox: { timeoutSeconds: 5, memoryMb: 128, outputKb: 64 },
+    sandbox: { timeoutSeconds: 5, memoryMb: 128, outputKb: 64, maxInputKb: 512, concurrentRuns: 3, queuedRuns: 8 },
     policy: { disabledRules: ["AC103"] },
   });
 });

@@ -8,7 +8,10 @@ import sys
 ERROR = "error"
 WARNING = "warning"
 
-PROCESS_MODULES = {"subprocess", "pty", "multiprocessing", "pexpect", "sh", "plumbum", "commands", "popen2"}
+PROCESS_MODULES = {"subprocess", "pty", "multiprocessing", "pexpect", "sh", "plumbum", "commands", "popen2",
+                   "_posixsubprocess"}
+# Modules that are os under another name: their functions are checked as os's.
+OS_SYNONYMS = {"posix", "nt"}
 PROCESS_CALLS = {
     "os.system", "os.popen", "os.fork", "os.forkpty", "os.kill", "os.killpg", "os.posix_spawn", "os.posix_spawnp",
     "os.startfile", "os.execl", "os.execle", "os.execlp", "os.execlpe", "os.execv", "os.execve", "os.execvp",
@@ -18,7 +21,7 @@ PROCESS_CALLS = {
 NETWORK_MODULES = {
     "socket", "ssl", "urllib.request", "urllib3", "http.client", "http.server", "requests", "httpx", "aiohttp",
     "ftplib", "smtplib", "poplib", "imaplib", "telnetlib", "xmlrpc.client", "xmlrpc.server", "socketserver",
-    "websocket", "websockets", "paramiko", "pyodide.http", "asyncio.streams",
+    "websocket", "websockets", "paramiko", "pyodide.http", "asyncio.streams", "_socket",
 }
 NETWORK_CALLS = {"asyncio.open_connection", "asyncio.start_server", "urllib.request.urlopen", "pyodide.http.pyfetch",
                  "pyodide.http.open_url"}
@@ -33,7 +36,11 @@ WRITE_METHODS = {"write_text", "write_bytes", "touch", "unlink", "rmdir", "mkdir
 DYNAMIC_BUILTINS = {"eval", "exec", "compile", "__import__"}
 DYNAMIC_CALLS = {"importlib.import_module", "importlib.__import__", "importlib.util.spec_from_file_location",
                  "importlib.util.module_from_spec", "runpy.run_path", "runpy.run_module", "code.interact",
-                 "builtins.eval", "builtins.exec", "builtins.compile", "builtins.__import__"}
+                 "builtins.eval", "builtins.exec", "builtins.compile", "builtins.__import__",
+                 # Unpickling runs whatever callables the data names.
+                 "pickle.loads", "pickle.load", "pickle.Unpickler", "_pickle.loads", "_pickle.load",
+                 "_pickle.Unpickler", "marshal.loads", "marshal.load", "shelve.open", "dill.loads", "dill.load",
+                 "cloudpickle.loads", "cloudpickle.load"}
 DYNAMIC_MODULES = {"importlib", "runpy", "code", "codeop"}
 JS_MODULES = {"js", "pyodide_js", "pyodide.code", "pyodide.ffi", "pyodide.webloop"}
 JS_CALLS = {"pyodide.code.run_js", "pyodide.runPython", "pyodide.ffi.run_js"}
@@ -99,17 +106,102 @@ def dotted(node):
     return None
 
 
-def const_str(node):
-    """The value of a string built only from constants ('ev' + 'al', f'...' without fields), or None."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+MAX_CONST = 10000
+STR_METHODS = {"upper", "lower", "replace", "strip", "lstrip", "rstrip", "title", "capitalize", "swapcase",
+               "casefold", "join", "format", "removeprefix", "removesuffix"}
+
+
+def const_value(node, names=None, depth=0):
+    """The value of an expression built only from constants (strings, numbers, tuples) by +, *, %, slicing,
+    f-strings, chr(), str(), reversed() and plain string methods; names bound once to such a value count too.
+    None when it cannot be known without running the program."""
+    if depth > 50:
+        return None
+    def ev(n):
+        return const_value(n, names, depth + 1)
+    if isinstance(node, ast.Constant) and isinstance(node.value, (str, int, float)) and not isinstance(node.value, bool):
         return node.value
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        left, right = const_str(node.left), const_str(node.right)
-        if left is not None and right is not None:
-            return left + right
-    if isinstance(node, ast.JoinedStr) and all(isinstance(v, ast.Constant) for v in node.values):
-        return "".join(str(v.value) for v in node.values)
-    return None
+    if isinstance(node, ast.Name) and names is not None and node.id in names:
+        return names[node.id][0]
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        operand = ev(node.operand)
+        return (-operand if isinstance(node.op, ast.USub) else operand) if isinstance(operand, (int, float)) else None
+    if isinstance(node, (ast.Tuple, ast.List)):
+        items = [ev(e) for e in node.elts]
+        return None if any(i is None for i in items) else tuple(items)
+    if isinstance(node, ast.JoinedStr):
+        parts = []
+        for v in node.values:
+            if isinstance(v, ast.FormattedValue):
+                if v.format_spec is not None or v.conversion not in (-1, None):
+                    return None
+                v = v.value
+            value = ev(v)
+            if value is None:
+                return None
+            parts.append(str(value))
+        return "".join(parts)
+    try:
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mult, ast.Mod)):
+            left, right = ev(node.left), ev(node.right)
+            if left is None or right is None:
+                return None
+            if isinstance(node.op, ast.Mult) and (isinstance(left, int) and isinstance(right, int)
+                                                  or max(left if isinstance(left, int) else 0,
+                                                         right if isinstance(right, int) else 0) > MAX_CONST):
+                return None
+            value = left + right if isinstance(node.op, ast.Add) else left * right if isinstance(node.op, ast.Mult) \
+                else left % right if isinstance(left, str) else None
+        elif isinstance(node, ast.Subscript):
+            base = ev(node.value)
+            if not isinstance(base, (str, tuple)):
+                return None
+            if isinstance(node.slice, ast.Slice):
+                bounds = [None if b is None else ev(b) for b in (node.slice.lower, node.slice.upper, node.slice.step)]
+                if any(b is None and part is not None for b, part in
+                       zip(bounds, (node.slice.lower, node.slice.upper, node.slice.step))):
+                    return None
+                value = base[slice(*bounds)]
+            else:
+                index = ev(node.slice)
+                value = base[index] if isinstance(index, int) else None
+        elif isinstance(node, ast.Call) and not node.keywords:
+            args = [ev(a) for a in node.args]
+            if any(a is None for a in args):
+                return None
+            func = node.func
+            if isinstance(func, ast.Name) and func.id in ("chr", "str", "reversed") and len(args) == 1:
+                value = chr(args[0]) if func.id == "chr" else str(args[0]) if func.id == "str" else \
+                    "".join(reversed(args[0])) if isinstance(args[0], str) else tuple(reversed(args[0]))
+            elif isinstance(func, ast.Attribute) and func.attr in STR_METHODS:
+                base = ev(func.value)
+                value = getattr(base, func.attr)(*args) if isinstance(base, str) else None
+            else:
+                return None
+        else:
+            return None
+    except (TypeError, ValueError, IndexError, KeyError, OverflowError):
+        return None
+    if isinstance(value, (str, tuple)) and len(value) > MAX_CONST:
+        return None
+    return value
+
+
+def const_str(node, names=None):
+    """The value of a string built only from constants ('ev' + 'al', 'metsys'[::-1], '%s' % 'x'), or None."""
+    value = const_value(node, names)
+    return value if isinstance(value, str) else None
+
+
+def literal_only(node):
+    """True when an expression is built from literals alone (no names but chr/str/reversed), even if the checker
+    cannot work out its value: such a name was put together to be hidden."""
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name) and sub.id not in ("chr", "str", "reversed", "ord", "len"):
+            return False
+        if isinstance(sub, (ast.Lambda, ast.NamedExpr, ast.Await, ast.Yield, ast.YieldFrom)):
+            return False
+    return True
 
 
 OUTPUT_DIR = "/output"
@@ -151,16 +243,47 @@ def is_chr_call(node):
     return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "chr"
 
 
+def constant_names(tree):
+    """Names bound exactly once in the program, by a plain assignment of a constant expression: name -> (value,
+    whether the value was assembled from pieces). A name bound any other way, or twice, is left out."""
+    bindings, values = {}, {}
+    for node in ast.walk(tree):
+        targets = []
+        if isinstance(node, ast.Assign):
+            targets = [(t, node.value if len(node.targets) == 1 else None) for t in node.targets]
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+            targets = [(node.target, node.value if isinstance(node, ast.AnnAssign) else None)]
+        elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+            targets = [(t, None) for t in ast.walk(node.target)]
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            targets = [(ast.Name(a.arg), None) for a in ast.walk(node.args) if isinstance(a, ast.arg)]
+        elif isinstance(node, ast.NamedExpr):
+            targets = [(node.target, None)]
+        for target, value in targets:
+            if isinstance(target, ast.Name):
+                bindings[target.id] = bindings.get(target.id, 0) + 1
+                values[target.id] = value
+    constants = {}
+    for name, count in bindings.items():
+        if count == 1 and values[name] is not None:
+            value = const_str(values[name], constants)
+            if value is not None:
+                constants[name] = (value, not isinstance(values[name], ast.Constant))
+    return constants
+
+
 class Checker(ast.NodeVisitor):
-    def __init__(self, source):
+    def __init__(self, source, tree=None):
         self.source = source
         self.aliases = {}
+        self.star_modules = []
         self.findings = []
         self.seen = set()
         # Writes under /output are the program's outputs, not a finding: the call nodes allowed, and the names
         # assigned an /output path.
         self.output_writes = set()
         self.output_names = set()
+        self.constants = constant_names(tree) if tree is not None else {}
 
     def report(self, rule, node, detail, severity=None):
         if rule == "AC103" and id(node) in self.output_writes:
@@ -173,17 +296,55 @@ class Checker(ast.NodeVisitor):
         self.findings.append({"rule": rule, "severity": severity or SEVERITY[rule], "range": rng,
                               "message": MESSAGES[rule].format(detail)})
 
-    def qualified(self, node):
-        """The dotted name with import aliases resolved: 'sp.run' after 'import subprocess as sp' is 'subprocess.run'."""
-        name = dotted(node)
-        if name is None:
+    def qualified(self, node, depth=0):
+        """The dotted name an expression refers to, with import aliases resolved ('sp.run' after 'import subprocess
+        as sp' is 'subprocess.run') and the usual indirections seen through: sys.modules['os'], os.__dict__['x'],
+        vars(os)['x'], getattr(os, 'x'), operator.attrgetter('x')(os), importlib.import_module('os')."""
+        if depth > 20:
             return None
-        head, _, rest = name.partition(".")
-        if head in self.aliases:
-            head = self.aliases[head]
-        return head + ("." + rest if rest else "")
+        q = lambda n: self.qualified(n, depth + 1)
+        if isinstance(node, ast.Name):
+            return self.aliases.get(node.id, node.id)
+        if isinstance(node, ast.Attribute):
+            base = q(node.value)
+            return base + "." + node.attr if base else None
+        if isinstance(node, ast.Subscript):
+            key = const_str(node.slice, self.constants)
+            return self.member(node.value, key, depth) if key else None
+        if isinstance(node, ast.Call) and node.args:
+            func = q(node.func) if not isinstance(node.func, ast.Call) else None
+            first = const_str(node.args[0], self.constants)
+            if func == "getattr" and len(node.args) >= 2:
+                base, attr = q(node.args[0]), const_str(node.args[1], self.constants)
+                return base + "." + attr if base and attr else None
+            if func in ("importlib.import_module", "__import__", "builtins.__import__") and first:
+                return first
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "get" and first:
+                return self.member(node.func.value, first, depth)
+            if isinstance(node.func, ast.Call) and node.func.args:
+                maker = q(node.func.func)
+                attr = const_str(node.func.args[0], self.constants)
+                if maker in ("operator.attrgetter", "operator.methodcaller") and attr:
+                    base = q(node.args[0])
+                    return base + "." + attr if base else None
+        return None
+
+    def member(self, mapping, key, depth):
+        """The name behind mapping[key] when the mapping is a module table or namespace: sys.modules, X.__dict__, vars(X)."""
+        if self.qualified(mapping, depth + 1) == "sys.modules":
+            return key
+        if isinstance(mapping, ast.Attribute) and mapping.attr == "__dict__":
+            base = self.qualified(mapping.value, depth + 1)
+            return base + "." + key if base else None
+        if isinstance(mapping, ast.Call) and isinstance(mapping.func, ast.Name) and mapping.func.id == "vars" \
+                and len(mapping.args) == 1:
+            base = self.qualified(mapping.args[0], depth + 1)
+            return base + "." + key if base else None
+        return None
 
     def check_module(self, module, node):
+        if module.split(".")[0] in OS_SYNONYMS:
+            self.report("AC106", node, "import " + module + ", the low-level module behind os")
         for rule, modules in (("AC101", PROCESS_MODULES), ("AC102", NETWORK_MODULES), ("AC105", JS_MODULES),
                               ("AC104", DYNAMIC_MODULES)):
             for m in modules:
@@ -194,6 +355,9 @@ class Checker(ast.NodeVisitor):
 
     def check_name(self, name, node):
         """Checks a fully qualified callable or attribute name against the call tables."""
+        head, dot, rest = name.partition(".")
+        if head in OS_SYNONYMS and dot:
+            name = "os." + rest
         for rule, calls in (("AC101", PROCESS_CALLS), ("AC102", NETWORK_CALLS), ("AC103", WRITE_CALLS),
                             ("AC104", DYNAMIC_CALLS), ("AC105", JS_CALLS)):
             if name in calls:
@@ -215,6 +379,10 @@ class Checker(ast.NodeVisitor):
         module = node.module or ""
         self.check_module(module, node)
         for alias in node.names:
+            if alias.name == "*":
+                # Every later bare name may be one of this module's functions.
+                self.star_modules.append(module)
+                continue
             full = module + "." + alias.name if module else alias.name
             self.check_module(full, node)
             self.check_name(full, node)
@@ -234,6 +402,9 @@ class Checker(ast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_Name(self, node):
+        if isinstance(node.ctx, ast.Load) and node.id not in self.aliases:
+            for module in self.star_modules:
+                self.check_name(module + "." + node.id, node)
         if node.id in ("__builtins__",):
             self.report("AC106", node, node.id)
         if node.id in ("pyodide_js", "js") and self.aliases.get(node.id) in ("js", "pyodide_js"):
@@ -241,7 +412,10 @@ class Checker(ast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_Subscript(self, node):
-        key = const_str(node.slice)
+        name = self.qualified(node)
+        if name:
+            self.check_name(name, node)
+        key = const_str(node.slice, self.constants)
         if key in DYNAMIC_BUILTINS:
             self.report("AC104", node, "lookup of " + key)
         elif key in DUNDER_ESCAPES:
@@ -282,6 +456,14 @@ class Checker(ast.NodeVisitor):
         name = self.qualified(func)
         if self.writes_under_output(node, name):
             self.output_writes.update((id(node), id(func)))
+        if isinstance(func, ast.Call):
+            # operator.attrgetter('system')(os)(...) and operator.methodcaller('system', ...)(os).
+            for candidate in (name, self.qualified(node)):
+                if candidate:
+                    self.check_name(candidate, node)
+        if isinstance(func, ast.Call) and func.args and self.qualified(func.func) in (
+                "operator.attrgetter", "operator.methodcaller") and const_str(func.args[0], self.constants) is None:
+            self.check_computed_name(func.args[0], node)
         if isinstance(func, ast.Name) and func.id in DYNAMIC_BUILTINS and self.aliases.get(func.id, func.id) == func.id:
             self.report("AC104", node, func.id + "()")
             self.check_decoded(node)
@@ -320,10 +502,10 @@ class Checker(ast.NodeVisitor):
         self.generic_visit(node)
 
     def check_getattr(self, node):
-        attr = const_str(node.args[1])
+        attr = const_str(node.args[1], self.constants)
         target = self.qualified(node.args[0])
         if attr is None:
-            self.report("AC107", node, "attribute name computed at run time", WARNING)
+            self.check_computed_name(node.args[1], node)
             return
         if attr in DUNDER_ESCAPES:
             self.report("AC106", node, attr)
@@ -331,8 +513,24 @@ class Checker(ast.NodeVisitor):
             self.report("AC104", node, "getattr(..., '" + attr + "')")
         if target:
             self.check_name(target + "." + attr, node)
-        if not isinstance(node.args[1], ast.Constant):
+        if self.assembled(node.args[1]):
             self.report("AC107", node, "attribute name assembled from pieces")
+
+    def check_computed_name(self, expr, node):
+        """An attribute name the checker cannot work out: opaque (error) when built from literals alone, else a
+        warning, since ordinary code looks attributes up by a variable's value."""
+        if literal_only(expr):
+            self.report("AC107", node, "attribute name assembled from pieces the checker cannot follow")
+        else:
+            self.report("AC107", node, "attribute name computed at run time", WARNING)
+
+    def assembled(self, expr):
+        """Whether a name was put together from pieces, rather than written out (directly or through one variable)."""
+        if isinstance(expr, ast.Constant):
+            return False
+        if isinstance(expr, ast.Name) and expr.id in self.constants:
+            return self.constants[expr.id][1]
+        return True
 
     def check_open(self, node, method=False):
         mode = None
@@ -380,7 +578,7 @@ def check(text):
     except (ValueError, RecursionError, MemoryError) as e:
         result["syntaxErrors"].append({"message": type(e).__name__ + ": " + str(e), "range": [0, 0, 0, 1]})
     else:
-        checker = Checker(source)
+        checker = Checker(source, tree)
         checker.visit(tree)
         result["findings"] = sorted(checker.findings, key=lambda f: (f["range"], f["rule"]))
     return result

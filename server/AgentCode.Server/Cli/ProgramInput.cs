@@ -1,24 +1,23 @@
-// Reads a Python program for 'check' and 'run' from a file or stdin and refuses what is not a program: files
-// over 1 MiB, binary content (NUL bytes) and invalid UTF-8, each with one clear sentence instead of a stack trace.
+// Reads a Python program for 'check' and 'run' from a file or stdin and refuses what is not a program: input
+// over the input size limit (InputLimit, 1 MiB unless AGENTCODE_MAX_INPUT_KB says otherwise), binary content (NUL bytes) and invalid UTF-8, each with one clear sentence instead of a stack trace.
 using System.Text;
+using AgentCode.Server.Settings;
 
 namespace AgentCode.Server.Cli;
 
 internal static class ProgramInput
 {
-    /// <summary>The largest program accepted, in bytes.</summary>
-    public const int MaxBytes = 1024 * 1024;
-
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Reads the program, or returns a sentence saying why it cannot be used.</summary>
     public static (string? Code, string? Error) Read(string path, Stream? stdin = null)
     {
         var name = path == "-" ? "stdin" : path;
+        var limit = InputLimit.Resolve(null, Environment.GetEnvironmentVariable);
         byte[] bytes;
         try
         {
-            bytes = path == "-" ? ReadCapped(stdin ?? Console.OpenStandardInput()) : ReadFile(path);
+            bytes = path == "-" ? ReadCapped(stdin ?? Console.OpenStandardInput(), limit.MaxBytes) : ReadFile(path, limit.MaxBytes);
         }
         catch (FileNotFoundException)
         {
@@ -32,9 +31,9 @@ internal static class ProgramInput
         {
             return (null, $"{name}: permission denied.");
         }
-        catch (TooLargeException)
+        catch (TooLargeException e)
         {
-            return (null, $"{name}: larger than {MaxBytes / 1024 / 1024} MiB; agentcode only checks and runs programs up to that size.");
+            return (null, limit.RefusalFor(e.Bytes, name));
         }
         catch (IOException e)
         {
@@ -57,7 +56,7 @@ internal static class ProgramInput
         }
     }
 
-    private static byte[] ReadFile(string path)
+    private static byte[] ReadFile(string path, long maxBytes)
     {
         if (Directory.Exists(path))
         {
@@ -65,10 +64,14 @@ internal static class ProgramInput
         }
 
         using var stream = File.OpenRead(path);
-        return ReadCapped(stream);
+        if (stream.CanSeek && stream.Length > maxBytes)
+        {
+            throw new TooLargeException(stream.Length);
+        }
+        return ReadCapped(stream, maxBytes);
     }
 
-    private static byte[] ReadCapped(Stream stream)
+    private static byte[] ReadCapped(Stream stream, long maxBytes)
     {
         using var buffer = new MemoryStream();
         var chunk = new byte[81920];
@@ -76,14 +79,17 @@ internal static class ProgramInput
         while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
         {
             buffer.Write(chunk, 0, read);
-            if (buffer.Length > MaxBytes)
+            if (buffer.Length > maxBytes)
             {
-                throw new TooLargeException();
+                throw new TooLargeException(null);
             }
         }
 
         return buffer.ToArray();
     }
 
-    private sealed class TooLargeException : Exception;
+    private sealed class TooLargeException(long? bytes) : Exception
+    {
+        public long? Bytes { get; } = bytes;
+    }
 }

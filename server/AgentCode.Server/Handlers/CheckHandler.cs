@@ -13,7 +13,7 @@ internal sealed class CheckHandler(IPythonChecker checker, DocumentStore documen
     [JsonRpcMethod(AgentCodeMethods.Check, UseSingleObjectParameterDeserialization = true)]
     public async Task<CheckResultInfo> CheckAsync(CheckParams parameters, CancellationToken cancellationToken)
     {
-        var code = RequestInputs.Code(parameters.Code, parameters.Uri, documents);
+        var code = RequestInputs.Code(parameters.Code, parameters.Uri, documents, state.InputLimit);
         var result = await checker.CheckAsync(code, cancellationToken).ConfigureAwait(false);
         return ProtocolMapping.ToInfo(result, state.Settings.DisabledRules);
     }

@@ -8,7 +8,7 @@ using StreamJsonRpc;
 namespace AgentCode.Server.Handlers;
 
 /// <summary>Handles <c>textDocument/codeLens</c>.</summary>
-internal sealed partial class CodeLensHandler(DocumentStore documents)
+internal sealed partial class CodeLensHandler(DocumentStore documents, ServerState state)
 {
     /// <summary>Title of the lens that runs the whole file.</summary>
     public const string FileTitle = "Run in sandbox";
@@ -19,12 +19,12 @@ internal sealed partial class CodeLensHandler(DocumentStore documents)
     [GeneratedRegex(@"^\s*#\s?%%")]
     private static partial Regex CellMarker();
 
-    /// <summary>The lenses of an open Python document; none for other or unknown documents.</summary>
+    /// <summary>The lenses of an open Python document; none for other or unknown documents, or one over the input size limit.</summary>
     [JsonRpcMethod(LspMethods.CodeLens, UseSingleObjectParameterDeserialization = true)]
     public IReadOnlyList<CodeLens> CodeLens(CodeLensParams parameters)
     {
         var document = documents.Get(parameters.TextDocument.Uri);
-        if (document is null || !document.IsPython)
+        if (document is null || !document.IsPython || state.InputLimit.Exceeds(document.Text, out _))
         {
             return [];
         }

@@ -21,6 +21,10 @@ internal sealed class GenerateHandler(GenerationService generation, ClientNotifi
         {
             throw RpcErrors.BadInput("The prompt is empty: say what the program should do.", keep);
         }
+        var limit = state.InputLimit;
+        RequestInputs.Within(limit, prompt, "The prompt", keep);
+        RequestInputs.Within(limit, parameters.Context?.Selection ?? "", "The selection", keep);
+        RequestInputs.Within(limit, parameters.Context?.ActiveFile?.Text ?? "", "The active file", keep);
         var settings = state.Settings;
         var endpoint = settings.ResolveEndpoint(Environment.GetEnvironmentVariable);
         if (ChatModelClient.Validate(endpoint) is { } invalid)
@@ -41,7 +45,16 @@ internal sealed class GenerateHandler(GenerationService generation, ClientNotifi
         progress.Begin("Generating Python");
         try
         {
-            var result = await generation.GenerateAsync(request, progress, cancellationToken).ConfigureAwait(false);
+            GenerateResult result;
+            try
+            {
+                result = await generation.GenerateAsync(request, progress, cancellationToken).ConfigureAwait(false);
+            }
+            catch (LocalRpcException busy) when (busy.ErrorCode == AgentCodeErrorCodes.Busy)
+            {
+                // A trial run found the run queue full: keep the prompt, like every other failure.
+                throw RpcErrors.Busy(busy.Message, keep);
+            }
             progress.End(result.Final.Ok ? "Done" : result.Error?.Message ?? "Failed");
             return result;
         }

@@ -1,5 +1,5 @@
-// Answers initialize with the server's capabilities (full text sync, code lenses) and takes the settings from
-// initializationOptions.
+// Answers initialize with the capabilities the server serves, and no others (incremental text sync of open and
+// closed documents, code lenses without resolve), and takes the settings from initializationOptions.
 using System.Reflection;
 using AgentCode.Server.Lsp;
 using AgentCode.Server.Protocol;
@@ -10,8 +10,8 @@ namespace AgentCode.Server.Handlers;
 /// <summary>Handles <c>initialize</c> and <c>initialized</c>.</summary>
 internal sealed class InitializeHandler(ServerState state)
 {
-    /// <summary>Full text sync: every change carries the whole document.</summary>
-    private const int FullSync = 1;
+    /// <summary>TextDocumentSyncKind.Incremental: a change carries a range and its new text (or the whole text).</summary>
+    private const int IncrementalSync = 2;
 
     /// <summary>Returns the capabilities.</summary>
     [JsonRpcMethod(LspMethods.Initialize, UseSingleObjectParameterDeserialization = true)]
@@ -20,7 +20,7 @@ internal sealed class InitializeHandler(ServerState state)
         state.UpdateSettings(parameters.InitializationOptions);
         var version = typeof(InitializeHandler).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
         return new InitializeResult(
-            new ServerCapabilities(new TextDocumentSyncOptions(OpenClose: true, Change: FullSync, Save: false), new CodeLensOptions(ResolveProvider: false)),
+            new ServerCapabilities(new TextDocumentSyncOptions(OpenClose: true, Change: IncrementalSync, Save: false), new CodeLensOptions(ResolveProvider: false)),
             new ServerInfo("agentcode", version.Split('+')[0]));
     }
 

@@ -1,25 +1,31 @@
-// Validation shared by the custom requests: resolving code from params or an open document, and checking that
-// data files exist before anything runs.
+// Validation shared by the custom requests: resolving code from params or an open document within the input size
+// limit, and checking that data files exist before anything runs.
 using AgentCode.Server.Lsp;
+using AgentCode.Server.Settings;
 
 namespace AgentCode.Server.Handlers;
 
 /// <summary>Turns request inputs into values, or a BadInput RPC error.</summary>
 internal static class RequestInputs
 {
-    /// <summary>The code given, or the text of the open document.</summary>
-    public static string Code(string? code, string? uri, DocumentStore documents)
+    /// <summary>The code given, or the text of the open document; within <paramref name="limit"/>.</summary>
+    public static string Code(string? code, string? uri, DocumentStore documents, InputLimit limit)
     {
         if (code is not null)
         {
-            return code;
+            return Within(limit, code, "The code");
         }
         if (uri is null)
         {
             throw RpcErrors.BadInput("Give 'code' or the 'uri' of an open document.");
         }
-        return documents.Get(uri)?.Text ?? throw RpcErrors.BadInput($"The document {uri} is not open: open it, or send its text as 'code'.");
+        var text = documents.Get(uri)?.Text ?? throw RpcErrors.BadInput($"The document {uri} is not open: open it, or send its text as 'code'.");
+        return Within(limit, text, "The document");
     }
+
+    /// <summary>The text when it is within the limit, else a BadInput error saying so.</summary>
+    public static string Within(InputLimit limit, string text, string what, object? errorData = null) =>
+        limit.Refusal(text, what) is { } refusal ? throw RpcErrors.BadInput(refusal, errorData) : text;
 
     /// <summary>Full paths of the data files; every one must exist.</summary>
     public static IReadOnlyList<string> DataFiles(IReadOnlyList<string>? paths, object? errorData = null)

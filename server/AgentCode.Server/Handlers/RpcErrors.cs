@@ -14,6 +14,9 @@ internal static class RpcErrors
     /// <summary>The request is missing something or names something that is not there.</summary>
     public static LocalRpcException BadInput(string message, object? data = null) => Create(AgentCodeErrorCodes.BadInput, message, data);
 
+    /// <summary>The run queue is full.</summary>
+    public static LocalRpcException Busy(string message, object? data = null) => Create(AgentCodeErrorCodes.Busy, message, data);
+
     /// <summary>The sandbox cannot start.</summary>
     public static LocalRpcException SandboxUnavailable(string message) => Create(AgentCodeErrorCodes.SandboxUnavailable, message, null);
 

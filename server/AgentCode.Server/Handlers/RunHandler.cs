@@ -14,7 +14,7 @@ internal sealed class RunHandler(IPythonSandbox sandbox, DocumentStore documents
     [JsonRpcMethod(AgentCodeMethods.Run, UseSingleObjectParameterDeserialization = true)]
     public async Task<RunResultInfo> RunAsync(RunParams parameters, CancellationToken cancellationToken)
     {
-        var code = RequestInputs.Code(parameters.Code, parameters.Uri, documents);
+        var code = RequestInputs.Code(parameters.Code, parameters.Uri, documents, state.InputLimit);
         var data = RequestInputs.DataFiles(parameters.Data);
         var l = parameters.Limits;
         var limits = state.Settings.ResolveLimits(l?.TimeoutSeconds, l?.MemoryMb, l?.OutputKb);

@@ -1,4 +1,5 @@
-// Full text sync of Python documents: keeps the document store current and schedules diagnostics.
+// Incremental text sync of documents: keeps the document store current and schedules diagnostics of Python
+// documents, or publishes at once why a document over the input size limit is not checked.
 using AgentCode.Server.Lsp;
 using AgentCode.Server.Protocol;
 using StreamJsonRpc;
@@ -21,7 +22,7 @@ internal sealed class TextSyncHandler(DocumentStore documents, DiagnosticsPublis
         }
     }
 
-    /// <summary>Replaces the text (the last change wins under full sync) and checks again.</summary>
+    /// <summary>Applies the changes in order (ranged or whole-text) and checks again.</summary>
     [JsonRpcMethod(LspMethods.DidChange, UseSingleObjectParameterDeserialization = true)]
     public void DidChange(DidChangeTextDocumentParams parameters)
     {
@@ -29,7 +30,7 @@ internal sealed class TextSyncHandler(DocumentStore documents, DiagnosticsPublis
         {
             return;
         }
-        var document = documents.Update(parameters.TextDocument.Uri, parameters.TextDocument.Version, changes[^1].Text);
+        var document = documents.Apply(parameters.TextDocument.Uri, parameters.TextDocument.Version, changes);
         if (document is not null && document.IsPython)
         {
             diagnostics.Schedule(document);

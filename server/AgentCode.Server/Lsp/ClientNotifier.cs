@@ -6,13 +6,14 @@ using StreamJsonRpc;
 namespace AgentCode.Server.Lsp;
 
 /// <summary>Server-to-client notifications.</summary>
-internal sealed class ClientNotifier(JsonRpc rpc, Action<string> log)
+internal sealed class ClientNotifier(JsonRpc rpc, Lifecycle lifecycle, Action<string> log)
 {
-    /// <summary>Sends a notification with a params object.</summary>
+    /// <summary>Sends a notification with a params object, once the initialize response is out (LSP rule).</summary>
     public async Task NotifyAsync(string method, object parameters)
     {
         try
         {
+            await lifecycle.InitializeAnswered.ConfigureAwait(false);
             await rpc.NotifyWithParameterObjectAsync(method, parameters).ConfigureAwait(false);
         }
         catch (Exception e) when (e is ConnectionLostException or ObjectDisposedException or IOException)

@@ -1,5 +1,6 @@
 // Publishes checker results for open Python documents. Each change restarts a short debounce; a newer change
-// cancels the check of the older text, so only the latest text's diagnostics reach the client.
+// cancels the check of the older text, so only the latest text's diagnostics reach the client. A document over the
+// input size limit is not checked: one diagnostic saying so is published at once, without the debounce.
 using AgentCode.Sandbox;
 using AgentCode.Server.Protocol;
 
@@ -10,6 +11,9 @@ internal sealed class DiagnosticsPublisher(IPythonChecker checker, ClientNotifie
 {
     /// <summary>Quiet time after the last change before checking.</summary>
     public static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>Diagnostic code of the notice that a document is over the input size limit and was not checked.</summary>
+    public const string TooLargeCode = "too-large";
 
     private readonly Lock _gate = new();
     // Publishing is serialized, so a check that finished just before a close cannot publish after the clear.
@@ -57,9 +61,18 @@ internal sealed class DiagnosticsPublisher(IPythonChecker checker, ClientNotifie
         var token = cts.Token;
         try
         {
-            await Task.Delay(Debounce, token).ConfigureAwait(false);
-            var result = await checker.CheckAsync(document.Text, token).ConfigureAwait(false);
-            var diagnostics = ProtocolMapping.ToDiagnostics(result, state.Settings.DisabledRules);
+            IReadOnlyList<Diagnostic> diagnostics;
+            if (state.InputLimit.Refusal(document.Text, "This file") is { } refusal)
+            {
+                var start = new Position(0, 0);
+                diagnostics = [new Diagnostic(new LspRange(start, start), DiagnosticSeverity.Warning, TooLargeCode, ProtocolMapping.DiagnosticSource, refusal)];
+            }
+            else
+            {
+                await Task.Delay(Debounce, token).ConfigureAwait(false);
+                var result = await checker.CheckAsync(document.Text, token).ConfigureAwait(false);
+                diagnostics = ProtocolMapping.ToDiagnostics(result, state.Settings.DisabledRules);
+            }
             await _publish.WaitAsync(token).ConfigureAwait(false);
             try
             {

@@ -1,5 +1,5 @@
-// Wires the language server: the tolerant Content-Length framing over stdin/stdout, StreamJsonRpc with the
-// System.Text.Json formatter in LSP's camelCase, and every handler. Logs go to stderr; stdout is the protocol.
+// Wires the language server: the tolerant Content-Length framing and the lifecycle over stdin/stdout, StreamJsonRpc
+// with the System.Text.Json formatter in LSP's camelCase (strict about required params), and every handler. Logs go to stderr; stdout is the protocol.
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using AgentCode.Server.Handlers;
@@ -18,6 +18,16 @@ internal static class LanguageServer
     };
 
     /// <summary>
+    /// The wire options for incoming params: like <see cref="CreateJsonOptions"/>, but a missing required field or a
+    /// null where the record does not allow one is an error (InvalidParams) rather than a null inside a handler.
+    /// </summary>
+    public static JsonSerializerOptions CreateWireOptions() => new(CreateJsonOptions())
+    {
+        RespectRequiredConstructorParameters = true,
+        RespectNullableAnnotations = true,
+    };
+
+    /// <summary>
     /// Serves one session until <c>exit</c> or the end of <paramref name="input"/>; returns the process exit
     /// code: 0 after shutdown and exit, 1 otherwise.
     /// </summary>
@@ -33,17 +43,17 @@ internal static class LanguageServer
         }
 
         var jsonOptions = CreateJsonOptions();
-        var formatter = new SystemTextJsonFormatter { JsonSerializerOptions = jsonOptions };
-        var handler = new LspMessageHandler(output, input, formatter, Log);
-        using var rpc = new JsonRpc(handler);
-        rpc.ExceptionStrategy = ExceptionProcessing.CommonErrorData;
+        var formatter = new SystemTextJsonFormatter { JsonSerializerOptions = CreateWireOptions() };
+        var lifecycle = new Lifecycle();
+        var handler = new LspMessageHandler(output, input, formatter, lifecycle, Log);
+        using var rpc = new LspJsonRpc(handler, Log);
         // Handlers start one at a time in arrival order, so didOpen/didChange/codeLens see a consistent text;
         // async handlers leave this context at their first await (ConfigureAwait(false)) and run concurrently.
         rpc.SynchronizationContext = new NonConcurrentSynchronizationContext(sticky: false);
 
-        var state = new ServerState(jsonOptions);
+        var state = new ServerState(jsonOptions, settings => services.Runs.Configure(settings.ConcurrentRuns, settings.QueuedRuns));
         var documents = new DocumentStore();
-        var notifier = new ClientNotifier(rpc, Log);
+        var notifier = new ClientNotifier(rpc, lifecycle, Log);
         using var diagnostics = new DiagnosticsPublisher(services.Checker, notifier, state, Log);
         var targetOptions = new JsonRpcTargetOptions { AllowNonPublicInvocation = false };
         object[] handlers =
@@ -52,7 +62,7 @@ internal static class LanguageServer
             new ShutdownHandler(state),
             new ConfigurationHandler(state),
             new TextSyncHandler(documents, diagnostics),
-            new CodeLensHandler(documents),
+            new CodeLensHandler(documents, state),
             new CheckHandler(services.Checker, documents, state),
             new RunHandler(services.Sandbox, documents, state),
             new GenerateHandler(services.Generation, notifier, state),

@@ -5,7 +5,7 @@ using AgentCode.Server.Settings;
 namespace AgentCode.Server.Lsp;
 
 /// <summary>Lifecycle and settings of one LSP session.</summary>
-internal sealed class ServerState(JsonSerializerOptions jsonOptions)
+internal sealed class ServerState(JsonSerializerOptions jsonOptions, Action<AgentCodeSettings>? onSettings = null)
 {
     private volatile AgentCodeSettings _settings = AgentCodeSettings.Empty;
     private volatile bool _shutdownRequested;
@@ -21,7 +21,14 @@ internal sealed class ServerState(JsonSerializerOptions jsonOptions)
     public Task<int> Exit => _exit.Task;
 
     /// <summary>Replaces the settings from a JSON payload (ignored when malformed).</summary>
-    public void UpdateSettings(JsonElement? json) => _settings = AgentCodeSettings.FromJson(json, jsonOptions);
+    public void UpdateSettings(JsonElement? json)
+    {
+        _settings = AgentCodeSettings.FromJson(json, jsonOptions);
+        onSettings?.Invoke(_settings);
+    }
+
+    /// <summary>The input size limit in force.</summary>
+    public InputLimit InputLimit => Settings.ResolveInputLimit(Environment.GetEnvironmentVariable);
 
     /// <summary>True after <c>initialized</c>.</summary>
     public bool Initialized { get; private set; }

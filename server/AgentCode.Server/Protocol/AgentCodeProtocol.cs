@@ -19,21 +19,29 @@ public static class AgentCodeMethods
     public const string RunCellCommand = "agentcode.runCell";
 }
 
-/// <summary>Stable JSON-RPC error codes of expected failures (implementation-defined server range).</summary>
+/// <summary>
+/// Stable JSON-RPC error codes of expected failures: the standard codes where one fits, else the
+/// implementation-defined server range (-32099 to -32000) outside the codes LSP gives a meaning (-32002, -32001).
+/// </summary>
 public static class AgentCodeErrorCodes
 {
     /// <summary>Settings are missing or wrong (no API key, malformed base URL).</summary>
     public const int Configuration = -32001;
-    /// <summary>The request named something that is not there (no code and no open document, missing data file).</summary>
-    public const int BadInput = -32002;
+    /// <summary>
+    /// JSON-RPC InvalidParams: the request named something that is not there (no code and no open document, missing
+    /// data file), its params do not fit the method, or its program is over the input size limit.
+    /// </summary>
+    public const int BadInput = -32602;
     /// <summary>The sandbox could not start (python.wasm missing or unloadable).</summary>
     public const int SandboxUnavailable = -32003;
+    /// <summary>The run queue is full: too many runs are waiting; try again when some have finished.</summary>
+    public const int Busy = -32004;
     /// <summary>Standard LSP code for a request the client cancelled.</summary>
     public const int RequestCancelled = -32800;
 }
 
 /// <summary>Params of <c>agentcode/check</c>: the code, or the URI of an open document.</summary>
-public sealed record CheckParams(string? Code, string? Uri);
+public sealed record CheckParams(string? Code = null, string? Uri = null);
 
 /// <summary>A syntax error.</summary>
 public sealed record SyntaxErrorInfo(string Message, LspRange Range);
@@ -48,14 +56,14 @@ public sealed record FindingInfo(string RuleId, string Severity, LspRange Range,
 public sealed record CheckResultInfo(IReadOnlyList<SyntaxErrorInfo> SyntaxErrors, IReadOnlyList<FindingInfo> Findings, bool Blocking);
 
 /// <summary>Limits for one run; each field falls back to the <c>agentcode.sandbox</c> settings.</summary>
-public sealed record RunLimitsParams(double? TimeoutSeconds, int? MemoryMb, int? OutputKb);
+public sealed record RunLimitsParams(double? TimeoutSeconds = null, int? MemoryMb = null, int? OutputKb = null);
 
 /// <summary>Params of <c>agentcode/run</c>.</summary>
 /// <param name="Code">Source to run; when absent, the text of the open document <paramref name="Uri"/>.</param>
 /// <param name="Uri">An open document to run when <paramref name="Code"/> is absent.</param>
 /// <param name="Data">Host paths of files mounted read-only at <c>/data/NAME</c>.</param>
 /// <param name="Limits">Optional limits.</param>
-public sealed record RunParams(string? Code, string? Uri, IReadOnlyList<string>? Data, RunLimitsParams? Limits);
+public sealed record RunParams(string? Code = null, string? Uri = null, IReadOnlyList<string>? Data = null, RunLimitsParams? Limits = null);
 
 /// <summary>A Python exception raised by the program.</summary>
 public sealed record PythonErrorInfo(string Type, string Message, string Traceback, int? Line);
@@ -88,7 +96,7 @@ public sealed record ActiveFile(string Uri, string Text);
 /// <param name="Selection">Selected text in the editor.</param>
 /// <param name="ActiveFile">The active editor's document.</param>
 /// <param name="DataFiles">Host paths of data files; their schemas go into the prompt and they are mounted for the trial run.</param>
-public sealed record GenerateContext(string? Selection, ActiveFile? ActiveFile, IReadOnlyList<string>? DataFiles);
+public sealed record GenerateContext(string? Selection = null, ActiveFile? ActiveFile = null, IReadOnlyList<string>? DataFiles = null);
 
 /// <summary>Params of <c>agentcode/generate</c>.</summary>
 /// <param name="Prompt">What the user asked for.</param>
@@ -97,11 +105,11 @@ public sealed record GenerateContext(string? Selection, ActiveFile? ActiveFile, 
 /// <param name="WorkDoneToken">When present, <c>$/progress</c> begin/report/end are sent with it.</param>
 /// <param name="PartialResultToken">When present, streamed tokens and finished attempts are sent with it.</param>
 public sealed record GenerateParams(
-    string Prompt,
-    GenerateContext? Context,
-    int? MaxAttempts,
-    JsonElement? WorkDoneToken,
-    JsonElement? PartialResultToken);
+    string? Prompt = null,
+    GenerateContext? Context = null,
+    int? MaxAttempts = null,
+    JsonElement? WorkDoneToken = null,
+    JsonElement? PartialResultToken = null);
 
 /// <summary>Why an attempt or the whole generation failed. <c>kind</c> is stable; <c>message</c> is for people.</summary>
 public sealed record GenerationErrorInfo(string Kind, string Message);

@@ -47,7 +47,7 @@ public sealed record TextDocumentIdentifier(string Uri);
 public sealed record TextDocumentItem(string Uri, string LanguageId, int Version, string Text);
 
 /// <summary>A document and the version after a change.</summary>
-public sealed record VersionedTextDocumentIdentifier(string Uri, int? Version);
+public sealed record VersionedTextDocumentIdentifier(string Uri, int? Version = null);
 
 /// <summary>One change; with full sync the text replaces the whole document.</summary>
 public sealed record TextDocumentContentChangeEvent(string Text, LspRange? Range = null);
@@ -100,7 +100,7 @@ public sealed record Diagnostic(LspRange Range, DiagnosticSeverity Severity, str
 public sealed record PublishDiagnosticsParams(string Uri, int? Version, IReadOnlyList<Diagnostic> Diagnostics);
 
 /// <summary>Params of <c>initialize</c> (the fields the server reads).</summary>
-public sealed record InitializeParams(int? ProcessId, JsonElement? InitializationOptions, JsonElement? Capabilities);
+public sealed record InitializeParams(int? ProcessId = null, JsonElement? InitializationOptions = null, JsonElement? Capabilities = null);
 
 /// <summary>Text sync options: open/close and full-text changes.</summary>
 public sealed record TextDocumentSyncOptions(bool OpenClose, int Change, bool? Save);
@@ -118,7 +118,7 @@ public sealed record ServerInfo(string Name, string Version);
 public sealed record InitializeResult(ServerCapabilities Capabilities, ServerInfo ServerInfo);
 
 /// <summary>Params of <c>workspace/didChangeConfiguration</c>: <c>{settings: {agentcode: {...}}}</c>.</summary>
-public sealed record DidChangeConfigurationParams(JsonElement? Settings);
+public sealed record DidChangeConfigurationParams(JsonElement? Settings = null);
 
 /// <summary>Params of <c>$/progress</c>: a token (string or number) and a value.</summary>
 /// <param name="Token">The workDoneToken or partialResultToken the client sent.</param>

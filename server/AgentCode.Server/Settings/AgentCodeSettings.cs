@@ -29,8 +29,20 @@ public sealed record LlmSettings(
 /// <summary><c>agentcode.generate</c>.</summary>
 public sealed record GenerateSettings(int? MaxAttempts);
 
-/// <summary><c>agentcode.sandbox</c>: limits of each run.</summary>
-public sealed record SandboxSettings(double? TimeoutSeconds, int? MemoryMb, int? OutputKb);
+/// <summary><c>agentcode.sandbox</c>: limits of each run, the input size limit and the run queue.</summary>
+/// <param name="TimeoutSeconds">Wall-clock limit of each run, counted from when it starts executing.</param>
+/// <param name="MemoryMb">Memory cap of each run.</param>
+/// <param name="OutputKb">Cap on stdout and on stderr of each run.</param>
+/// <param name="MaxInputKb">Largest program or document checked or run (default 1024).</param>
+/// <param name="ConcurrentRuns">Runs executing at once (default: the number of cores).</param>
+/// <param name="QueuedRuns">Runs that may wait for a free slot before new ones are refused as busy (default 32).</param>
+public sealed record SandboxSettings(
+    double? TimeoutSeconds = null,
+    int? MemoryMb = null,
+    int? OutputKb = null,
+    int? MaxInputKb = null,
+    int? ConcurrentRuns = null,
+    int? QueuedRuns = null);
 
 /// <summary><c>agentcode.policy</c>.</summary>
 public sealed record PolicySettings(IReadOnlyList<string>? DisabledRules);
@@ -84,6 +96,15 @@ public sealed record AgentCodeSettings(LlmSettings? Llm, GenerateSettings? Gener
             StderrBytes = o is > 0 ? o.Value * 1024 : d.StderrBytes,
         };
     }
+
+    /// <summary>The input size limit: <c>sandbox.maxInputKb</c>, then <c>AGENTCODE_MAX_INPUT_KB</c>, then 1 MiB.</summary>
+    public InputLimit ResolveInputLimit(Func<string, string?> env) => InputLimit.Resolve(Sandbox?.MaxInputKb, env);
+
+    /// <summary>Runs executing at once: <c>sandbox.concurrentRuns</c> when positive, else the number of cores.</summary>
+    public int ConcurrentRuns => Sandbox?.ConcurrentRuns is > 0 ? Sandbox.ConcurrentRuns.Value : Environment.ProcessorCount;
+
+    /// <summary>Runs that may wait for a slot: <c>sandbox.queuedRuns</c> when not negative, else 32.</summary>
+    public int QueuedRuns => Sandbox?.QueuedRuns is >= 0 ? Sandbox.QueuedRuns.Value : 32;
 
     /// <summary>Rule ids the user switched off.</summary>
     public IReadOnlySet<string> DisabledRules => new HashSet<string>(Policy?.DisabledRules ?? [], StringComparer.OrdinalIgnoreCase);

@@ -104,6 +104,19 @@ public sealed class LspTestClient : IAsyncDisposable
         return (id, tcs.Task);
     }
 
+    /// <summary>
+    /// Sends raw bytes made for a fresh request id (for messages the typed helpers cannot produce) and returns the
+    /// pending response to that id.
+    /// </summary>
+    public async Task<Task<JsonElement>> SendRawRequestAsync(Func<long, byte[]> bytesForId)
+    {
+        var id = Interlocked.Increment(ref _nextId);
+        var tcs = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending[id] = tcs;
+        await SendRawAsync(bytesForId(id));
+        return tcs.Task;
+    }
+
     /// <summary>The result of a response message, or its error as an exception.</summary>
     public async Task<JsonElement> ResultOf(Task<JsonElement> response, TimeSpan? deadline = null)
     {
