@@ -73,7 +73,8 @@ internal static class LanguageServer
         }
         rpc.Disconnected += (_, e) => Log($"Connection closed: {e.Reason} {e.Description} {e.Exception}");
         rpc.StartListening();
-        Log("Language server started.");
+        // Nothing is written to stderr on a normal start: VS Code's language client shows the server's stderr at error
+        // level, so it carries problems only; the extension logs "Server ready" itself.
 
         var finished = await Task.WhenAny(state.Exit, rpc.Completion).ConfigureAwait(false);
         if (finished == state.Exit)
