@@ -85,12 +85,15 @@ public static class OutputContract
         return copy;
     }
 
-    /// <summary>The one JSON document runner.py reads from stdin: nonce, contract and program.</summary>
-    internal static string RunnerInput(string nonce, string code, RunLimits limits) =>
+    /// <summary>
+    /// The one JSON document runner.py reads from stdin: nonce, contract (its compiled code when there is one, else
+    /// its source) and program.
+    /// </summary>
+    internal static string RunnerInput(string nonce, string code, RunLimits limits, string? contractCode) =>
         new JsonObject
         {
             ["nonce"] = nonce,
-            ["contractSource"] = PythonSource,
+            [contractCode is null ? "contractSource" : "contractCode"] = contractCode ?? PythonSource,
             ["contract"] = ForLimits(limits),
             ["code"] = code,
         }.ToJsonString(new JsonSerializerOptions { WriteIndented = false });

@@ -24,8 +24,10 @@ internal sealed class PythonRuntime : IDisposable
 
     private readonly Timer _ticker;
 
-    private PythonRuntime(Engine engine, Module module, Linker linker, bool loadedFromCache)
+    private PythonRuntime(Engine engine, Module module, Linker linker, bool loadedFromCache, string key, string? cacheDirectory)
     {
+        Key = key;
+        CacheDirectory = cacheDirectory;
         Engine = engine;
         Module = module;
         Linker = linker;
@@ -38,6 +40,12 @@ internal sealed class PythonRuntime : IDisposable
     public Module Module { get; }
 
     public Linker Linker { get; }
+
+    /// <summary>Identifies the interpreter build and engine settings; names every file this runtime caches.</summary>
+    public string Key { get; }
+
+    /// <summary>Where compiled artefacts are cached, or null when caching is off.</summary>
+    public string? CacheDirectory { get; }
 
     /// <summary>True when the module came from the disk cache rather than a fresh compilation.</summary>
     public bool LoadedFromCache { get; }
@@ -70,12 +78,13 @@ internal sealed class PythonRuntime : IDisposable
         var engine = new Engine(config);
         try
         {
-            var (module, fromCache) = LoadModule(engine, options);
+            var key = CacheKey(options.PythonWasmPath);
+            var (module, fromCache) = LoadModule(engine, options, key);
             var linker = new Linker(engine);
             linker.DefineWasi();
             linker.AllowShadowing = true;
             GuestClock.Define(linker);
-            return new PythonRuntime(engine, module, linker, fromCache);
+            return new PythonRuntime(engine, module, linker, fromCache, key, options.CacheDirectory);
         }
         catch
         {
@@ -84,12 +93,12 @@ internal sealed class PythonRuntime : IDisposable
         }
     }
 
-    private static (Module Module, bool FromCache) LoadModule(Engine engine, SandboxOptions options)
+    private static (Module Module, bool FromCache) LoadModule(Engine engine, SandboxOptions options, string key)
     {
         string? cachePath = null;
         if (options.CacheDirectory is { } dir)
         {
-            cachePath = Path.Combine(dir, $"python-{CacheKey(options.PythonWasmPath)}.cwasm");
+            cachePath = Path.Combine(dir, $"python-{key}.cwasm");
             if (File.Exists(cachePath))
             {
                 try
@@ -141,18 +150,32 @@ internal sealed class PythonRuntime : IDisposable
 
     private static void TryWriteCache(Module module, string cachePath)
     {
-        // Written to a temporary name and renamed so concurrent processes never read a half-written file.
+        try
+        {
+            WriteCacheFile(cachePath, module.Serialize());
+        }
+        catch (WasmtimeException ex)
+        {
+            Trace.TraceWarning($"agentcode: could not serialize the module for the cache: {ex.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Writes a cache file through a temporary name and a rename, so concurrent processes never read half a file.
+    /// The cache is an optimisation: a read-only home directory only costs the work again next time.
+    /// </summary>
+    internal static void WriteCacheFile(string cachePath, byte[] bytes)
+    {
         var temp = $"{cachePath}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(cachePath)!);
-            File.WriteAllBytes(temp, module.Serialize());
+            File.WriteAllBytes(temp, bytes);
             File.Move(temp, cachePath, overwrite: true);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or WasmtimeException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            // The cache is an optimisation: a read-only home directory only costs a compilation per process.
-            Trace.TraceWarning($"agentcode: could not write the module cache '{cachePath}': {ex.Message}");
+            Trace.TraceWarning($"agentcode: could not write the cache file '{cachePath}': {ex.Message}");
             TryDelete(temp);
         }
     }

@@ -14,6 +14,7 @@ public sealed class PythonSandbox : IPythonSandbox, IDisposable
     private const string ResultMarker = "\u001eAGENTCODE-RESULT ";
 
     private readonly Lazy<PythonRuntime> _runtime;
+    private readonly Lazy<string?> _contractCode;
     private readonly string _runnerSource = PythonResources.Load("runner.py");
     private readonly SemaphoreSlim _workerGate = new(1, 1);
     private CheckWorker? _worker;
@@ -23,6 +24,7 @@ public sealed class PythonSandbox : IPythonSandbox, IDisposable
     {
         Options = options;
         _runtime = new Lazy<PythonRuntime>(() => PythonRuntime.Load(options), LazyThreadSafetyMode.ExecutionAndPublication);
+        _contractCode = new Lazy<string?>(() => ContractBytecode.Load(this, Runtime), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>The options this sandbox was built with.</summary>
@@ -106,7 +108,7 @@ public sealed class PythonSandbox : IPythonSandbox, IDisposable
         GuestOutcome outcome;
         try
         {
-            outcome = Execute(InterpreterArgs(_runnerSource), OutputContract.RunnerInput(nonce, request.Code, request.Limits), request.Data, request.Limits, ResultReserve(request.Limits), cancellationToken, withOutputDir: true);
+            outcome = Execute(InterpreterArgs(_runnerSource), OutputContract.RunnerInput(nonce, request.Code, request.Limits, _contractCode.Value), request.Data, request.Limits, ResultReserve(request.Limits), cancellationToken, withOutputDir: true);
         }
         catch (Exception ex) when (ex is FileNotFoundException or ArgumentException or IOException or UnauthorizedAccessException)
         {

@@ -265,3 +265,32 @@ public sealed class OutputContractTests(SandboxFixture fixture) : IDisposable
         Assert.Contains("/output", card, StringComparison.Ordinal);
     }
 }
+
+public sealed class ContractBytecodeTests : IDisposable
+{
+    private readonly DirectoryInfo _cache = Directory.CreateTempSubdirectory("agentcode-cache-");
+
+    public void Dispose() => _cache.Delete(recursive: true);
+
+    private PythonSandbox NewSandbox() => PythonSandbox.Create(SandboxOptions.FromEnvironment() with { CacheDirectory = _cache.FullName });
+
+    [Fact]
+    public async Task TheContractIsCompiledOnceIntoTheCacheAndACorruptCachedCopyIsReplaced()
+    {
+        using (var first = NewSandbox())
+        {
+            var ok = await first.RunAsync(new RunRequest("display('x')", [], SandboxFixture.Quick), CancellationToken.None);
+            Assert.Equal("x", Assert.Single(ok.Outputs).Text?.Trim('\''));
+        }
+
+        var cached = Assert.Single(_cache.GetFiles("contract-*.marshal.b64"));
+        await File.WriteAllTextAsync(cached.FullName, "not base64 at all!");
+
+        using var second = NewSandbox();
+        var result = await second.RunAsync(new RunRequest("display('y')", [], SandboxFixture.Quick), CancellationToken.None);
+
+        Assert.Equal(RunStatus.Ok, result.Status);
+        Assert.Equal("'y'", Assert.Single(result.Outputs).Text);
+        Assert.NotEqual("not base64 at all!", await File.ReadAllTextAsync(cached.FullName));
+    }
+}

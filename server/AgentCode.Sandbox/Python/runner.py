@@ -1,6 +1,6 @@
 # Runs the user's program inside the sandbox and reports how it ended. Everything arrives on stdin as one JSON
-# document: the per-run nonce, the output contract (contract/agentcode_contract.py and contract.json, shared with
-# the panel) and the program. stdin is then emptied, so nothing the program can read (argv, stdin, environment)
+# document: the per-run nonce, the output contract (contract/agentcode_contract.py, as source or as code the host
+# had compiled once, and contract.json, shared with the panel) and the program. stdin is then emptied, so nothing the program can read (argv, stdin, environment)
 # holds the nonce. The program runs as module __main__ from a file named main.py, so tracebacks point at its own
 # lines, through the contract's execute() (a trailing expression is displayed, as in the panel). The outcome,
 # with the outputs the contract collected from display() and /output, is one JSON record written to stderr after
@@ -15,7 +15,14 @@ def _load():
 
     envelope = json.loads(sys.stdin.buffer.read().decode("utf-8"))
     contract = type(sys)("agentcode_contract")
-    exec(compile(envelope["contractSource"], "agentcode_contract.py", "exec"), contract.__dict__)
+    if "contractCode" in envelope:  # compiled once by the host (ContractBytecode.cs), unmarshalled here
+        import binascii
+        import marshal
+
+        code = marshal.loads(binascii.a2b_base64(envelope["contractCode"]))
+    else:
+        code = compile(envelope["contractSource"], "agentcode_contract.py", "exec")
+    exec(code, contract.__dict__)
     contract.configure(envelope["contract"])
     contract.install()
     sys.modules["agentcode_contract"] = contract
