@@ -234,6 +234,7 @@ test("A bar chart of total sales per region is drawn in the panel, saved as SVG 
     const { cell } = await generateWithSales(page, prompt);
     assert.equal(openai.requests.length, requestsBefore + 1, "the first reply passed the trial run: no repair request");
     assert.ok(openai.requests.at(-1).body.includes("/data/sales.csv"), "the model was told about the data file");
+    assert.match(openai.requests.at(-1).body, /Vega-Lite/, "the model was told the chart route");
     assert.match(await cell.locator("pre.stdout").innerText(), /^3 regions$/m);
     assert.equal(await drawnBars(cell), 3, "one bar per region");
     const svgText = await cell.locator(".chart-view svg").first().evaluate((svg) => svg.textContent ?? "");
@@ -305,7 +306,8 @@ test("An invalid chart spec is sent back to the model with the schema's sentence
 
     assert.equal(await drawnBars(cell), 3, "the repaired chart has one bar per region");
     assert.match(await cell.locator("pre.code").innerText(), /^from IPython\.display import display$/m, "the panel shows the repaired code");
-    await cell.locator("figure.output-chart").scrollIntoViewIfNeeded();
+    // The repaired cell from its prompt down (its code with the import, then the chart).
+    await cell.locator(".prompt").scrollIntoViewIfNeeded();
     t.diagnostic(`screenshot: ${await screenshot("repaired-chart-in-panel")}`);
     const records = await recordsWhen("the run record to hold the repaired generation", (rs) => rs.some((r) => r.event === "generate" && r.prompt === prompt));
     assert.equal(records.find((r) => r.event === "generate" && r.prompt === prompt).outputs?.status, "ok");
