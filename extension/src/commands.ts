@@ -36,7 +36,7 @@ const exportNotebook: Factory = (ctx) => async () => {
   });
   if (uri === undefined) return;
   await vscode.workspace.fs.writeFile(uri, Buffer.from(notebookJson(cells), "utf8"));
-  const choice = await vscode.window.showInformationMessage(`AgentCode: exported ${cells.length} cells to ${vscode.workspace.asRelativePath(uri)}.`, "Open");
+  const choice = await vscode.window.showInformationMessage(`AgentCode: exported ${cells.length} cell${cells.length === 1 ? "" : "s"} to ${vscode.workspace.asRelativePath(uri)}.`, "Open");
   if (choice === "Open") await vscode.commands.executeCommand("vscode.open", uri);
 };
 

@@ -22,7 +22,7 @@ import {
 } from "./lsp_ext";
 import { fixPrompt } from "./messages";
 import { ServerUnavailable } from "./server";
-import { panelFindings, type SessionCell, type Target } from "./session";
+import { panelFindings, summaryOfServerRun, type SessionCell, type Target } from "./session";
 import { isTrusted, restrictedExplanation } from "./trust";
 import { extensionOptions } from "./config";
 import { errorMessage } from "./errors";
@@ -238,10 +238,12 @@ async function done(ctx: Ctx, input: GenerateInput, result: GenerateResult, orig
           result: null,
           decision: null,
         };
+  // The server's trial run of the code the record names (none when its check blocked it): status, streams, outputs.
+  const trialRun = lastWithCode?.run;
   await ctx.record(
     "generate",
     cell ?? { id: ctx.session.nextId(), prompt: input.displayPrompt ?? input.prompt, model: result.model, code: "", findings: [] },
-    null,
+    trialRun === undefined ? null : summaryOfServerRun(trialRun),
     null,
     result.error?.kind ?? null,
     origin,

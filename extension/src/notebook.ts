@@ -2,9 +2,11 @@
  * Export of the session as a Jupyter notebook (nbformat 4.5): per cell a markdown cell with the prompt and a
  * code cell with the code and its outputs: stdout/stderr as stream outputs, each output of the output contract
  * (charts, images, HTML, Markdown, JSON, text, /output files) as display_data with its MIME bundle, so JupyterLab
- * draws the same chart, and a failure as an error output. Pure, no `vscode`; the command asks where to save.
+ * draws the same chart, a passed output cap as a stderr line, and a failure as an error output. Pure, no `vscode`;
+ * the command asks where to save.
  */
 import { type Output, outputType } from "../../webview-pyodide/src/protocol";
+import { outputKindName, outputLabel } from "./output_names";
 import type { SessionCell } from "./session";
 
 type MultilineString = string[];
@@ -12,14 +14,9 @@ type MultilineString = string[];
 export type NotebookOutput =
   | { readonly output_type: "stream"; readonly name: "stdout" | "stderr"; readonly text: MultilineString }
   | {
-      readonly output_type: "execute_result";
-      readonly execution_count: number;
-      readonly data: { readonly "text/plain": MultilineString };
-      readonly metadata: Record<string, never>;
-    }
-  | {
       readonly output_type: "display_data";
-      readonly data: Readonly<Record<string, MultilineString | string | unknown>>;
+      /** MIME type -> value: multiline text, base64 (PNG) or a JSON value (Vega-Lite, JSON). */
+      readonly data: Readonly<Record<string, unknown>>;
       readonly metadata: Record<string, unknown>;
     }
   | { readonly output_type: "error"; readonly ename: string; readonly evalue: string; readonly traceback: string[] };
@@ -69,26 +66,35 @@ function errorOutput(error: string): NotebookOutput {
   };
 }
 
-/** One output as display_data: its MIME type with nbformat's encoding of it, plus a text/plain fallback. */
-export function displayData(output: Output): NotebookOutput {
-  const type = outputType(output.mime);
-  const label = output.name === undefined ? output.mime : `/output/${output.name}`;
-  const metadata = output.name === undefined ? {} : { agentcode: { name: output.name } };
-  if (type === undefined || type.kind === "file") {
-    return { output_type: "display_data", data: { "text/plain": [`[file ${label}, kept in the AgentCode panel]`] }, metadata };
+/** A JSON output's value (nbformat stores JSON MIME types as JSON, not text), or undefined when it does not parse. */
+function jsonValue(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
   }
-  let value: MultilineString | string | unknown;
+}
+
+/**
+ * The output at `index` of its run as display_data: its MIME type with nbformat's encoding (a JSON value for
+ * Vega-Lite and JSON, base64 for PNG, multiline text for the rest) plus a text/plain fallback naming it as the panel
+ * does, and the /output file name in metadata.agentcode.name. A file outside the contract's types, or JSON that does
+ * not parse, becomes a text/plain note only, since a notebook reader could not draw it.
+ */
+export function displayData(output: Output, index: number): NotebookOutput {
+  const type = outputType(output.mime);
+  const label = outputLabel(output, index);
+  const metadata = output.name === undefined ? {} : { agentcode: { name: output.name } };
+  const note = (text: string): NotebookOutput => ({ output_type: "display_data", data: { "text/plain": lines(text) }, metadata });
+  if (type === undefined || type.kind === "file") return note(`[file ${label} (${output.mime}), kept in the AgentCode panel]`);
+  let value: unknown;
   if (type.encoding === "base64") value = output.base64 ?? "";
   else if (type.encoding === "json") {
-    try {
-      value = JSON.parse(output.text ?? "null");
-    } catch {
-      value = output.text ?? "";
-    }
+    value = jsonValue(output.text ?? "");
+    if (value === undefined) return note(output.text ?? "");
   } else value = lines(output.text ?? "");
-  const data: Record<string, MultilineString | string | unknown> = { [output.mime]: value };
-  if (output.mime !== "text/plain") data["text/plain"] = [type.kind === "vega-lite" ? `<Vega-Lite chart: ${label}>` : `<${label}>`];
-  return { output_type: "display_data", data, metadata };
+  if (output.mime === "text/plain") return { output_type: "display_data", data: { "text/plain": value }, metadata };
+  return { output_type: "display_data", data: { [output.mime]: value, "text/plain": [`<${outputKindName(output)} ${label}>`] }, metadata };
 }
 
 export function toNotebook(cells: readonly SessionCell[]): Notebook {
@@ -110,7 +116,8 @@ export function toNotebook(cells: readonly SessionCell[]): Notebook {
       executionCount = count;
       if (r.stdout !== "") outputs.push({ output_type: "stream", name: "stdout", text: lines(r.stdout) });
       if (r.stderr !== "") outputs.push({ output_type: "stream", name: "stderr", text: lines(r.stderr) });
-      for (const output of r.outputs) outputs.push(displayData(output));
+      r.outputs.forEach((output, index) => outputs.push(displayData(output, index)));
+      if (r.outputLimit !== undefined && r.outputLimit !== null) outputs.push({ output_type: "stream", name: "stderr", text: lines(`${r.outputLimit}\n`) });
       if (r.error !== null) outputs.push(errorOutput(r.error));
     }
     out.push({

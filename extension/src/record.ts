@@ -1,7 +1,9 @@
 /**
  * The run record: one JSON object per line in `.agentcode/runs.jsonl` of the first workspace folder, for every
  * generation, run and decision (time, event, prompt, model, the endpoint origin of a generation but never its
- * key, sha256 of the code, findings, outputs summary, decision). Appending never loses earlier lines. Node only (fs, crypto), no `vscode`, so it is unit-tested.
+ * key, sha256 of the code, findings, outputs summary with each output's name, MIME type and SHA-256, decision). A
+ * generation's outputs are those of its server trial run. Appending never loses earlier lines. Node only (fs,
+ * crypto), no `vscode`, so it is unit-tested.
  */
 import { createHash } from "node:crypto";
 import * as fs from "node:fs/promises";
@@ -31,6 +33,8 @@ export interface RunRecord {
     readonly stdout: string;
     readonly stderr: string;
     readonly error: string | null;
+    /** The sentence naming the output cap that was passed (status output-limit), else null. */
+    readonly outputLimit: string | null;
     /** Each output's file name under /output (null when displayed), MIME type and SHA-256 of its bytes. */
     readonly items: readonly { readonly name: string | null; readonly mime: string; readonly sha256: string }[];
     readonly elapsedMs: number;
@@ -65,7 +69,10 @@ export function sha256(text: string): string {
   return createHash("sha256").update(text, "utf8").digest("hex");
 }
 
-/** The SHA-256 of an output's bytes: the decoded base64, or the UTF-8 of its text. */
+/**
+ * The SHA-256 of an output's bytes: the decoded base64, or the UTF-8 of its text. For a file under /output that is
+ * the file's own hash (what `agentcode run --output-dir` writes); for a displayed chart, that of its JSON text.
+ */
 export function outputSha256(output: Output): string {
   const hash = createHash("sha256");
   if (output.base64 !== undefined) hash.update(Buffer.from(output.base64, "base64"));
@@ -92,6 +99,7 @@ export function makeRecord(input: RecordInput): RunRecord {
             stdout: clip(o.stdout),
             stderr: clip(o.stderr),
             error: o.error === null ? null : clip(o.error),
+            outputLimit: o.outputLimit ?? null,
             items: o.outputs.map((output) => ({ name: output.name ?? null, mime: output.mime, sha256: outputSha256(output) })),
             elapsedMs: Math.round(o.elapsedMs),
           },

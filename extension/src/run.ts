@@ -1,8 +1,9 @@
 /**
  * Run File / Run Selection / Run Cell in the server's sandbox (`agentcode/run`) and Check File
  * (`agentcode/check`): cancellable progress, the full output in the "AgentCode" channel, a one-line notification
- * summary with "Open in Panel" (re-runs the code in the Pyodide panel) and "Show Output". Runs ask first in an
- * untrusted workspace.
+ * summary naming the run's outputs, with "Open in Panel" (re-runs the code in the Pyodide panel, which draws its
+ * charts and images; offered first when the run produced any) and "Show Output". Runs ask first in an untrusted
+ * workspace.
  */
 import * as vscode from "vscode";
 import type { Ctx } from "./ctx";
@@ -11,6 +12,7 @@ import { methods, type CheckResultInfo, type RunCellArgs, type RunParams, type R
 import { panelFindings, summaryOfServerRun, type SessionCell } from "./session";
 import { confirmRunWhenUntrusted } from "./trust";
 import { runSummaryLine, formatRunOutput } from "./run_format";
+import { hasVisualOutputs } from "./output_names";
 import { errorMessage } from "./errors";
 
 interface RunSource {
@@ -65,7 +67,9 @@ async function runSource(ctx: Ctx, src: RunSource): Promise<void> {
   ctx.session.add(cell);
   await ctx.record("run", cell, cell.result, null);
   const show = result.status === "ok" ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
-  const choice = await show(`AgentCode: ${runSummaryLine(src.label, result)}`, "Show Output", "Open in Panel");
+  // Charts and images cannot be shown in the output channel: the panel comes first then.
+  const actions = hasVisualOutputs(result.outputs) ? ["Open in Panel", "Show Output"] : ["Show Output", "Open in Panel"];
+  const choice = await show(`AgentCode: ${runSummaryLine(src.label, result)}`, ...actions);
   if (choice === "Show Output") ctx.output.show(true);
   if (choice === "Open in Panel") ctx.panel.addCell(cell, true);
 }

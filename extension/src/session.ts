@@ -67,14 +67,17 @@ export function panelFindings(check: CheckResultInfo | undefined): Finding[] {
   return [...syntax, ...policy];
 }
 
-/** A server run result summarised like a panel run, so records and notebooks treat both alike. */
+/**
+ * A server run result summarised like a panel run, so records and notebooks treat both alike: a passed output cap
+ * is the `outputLimit` sentence (not an error, as in the panel), and the outputs are kept in order.
+ */
 export function summaryOfServerRun(run: RunResultInfo): OutputsSummary {
   const error =
     run.error !== undefined
       ? run.error.traceback !== ""
         ? run.error.traceback
         : `${run.error.type}: ${run.error.message}`
-      : run.status !== "ok"
+      : run.status !== "ok" && run.status !== "output-limit"
         ? (run.message ?? run.status)
         : null;
   return {
@@ -82,7 +85,7 @@ export function summaryOfServerRun(run: RunResultInfo): OutputsSummary {
     stdout: run.stdout,
     stderr: run.stderr,
     error,
-    outputLimit: run.status === "output-limit" ? (run.message ?? null) : null,
+    outputLimit: run.status === "output-limit" ? (run.message ?? "The run passed an output cap.") : null,
     outputs: run.outputs,
     elapsedMs: run.elapsedMs,
   };

@@ -16,7 +16,7 @@ if [ -z "${AGENTCODE_VSIX:-}" ]; then
   vsix="$(ls -t "$repo"/extension/*.vsix 2>/dev/null | head -n 1 || true)"
   stale=""
   if [ -n "$vsix" ]; then
-    stale="$(find "$repo/extension/src" "$repo/extension/package.json" "$repo/webview-pyodide/src" "$repo/server" \
+    stale="$(find "$repo/extension/src" "$repo/extension/package.json" "$repo/webview-pyodide/src" "$repo/server" "$repo/contract" \
       \( -name bin -o -name obj -o -name node_modules \) -prune -o -type f -newer "$vsix" -print 2>/dev/null | head -n 1)"
   fi
   if [ -z "$vsix" ] || [ -n "$stale" ]; then

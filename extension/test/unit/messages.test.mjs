@@ -11,7 +11,7 @@ function session() {
   return s;
 }
 
-const summary = { status: "ok", stdout: "1\n", stderr: "", repr: null, error: null, images: 0, html: false, elapsedMs: 3 };
+const summary = { status: "ok", stdout: "1\n", stderr: "", error: null, outputLimit: null, outputs: [], elapsedMs: 3 };
 
 test("Accept from the panel carries the code the user saw and the session's cell", () => {
   const a = decide({ type: "cell/accept", id: "c1", code: "print(2)" }, session());
@@ -54,6 +54,25 @@ test("ready, page errors, reject and results are recognised", () => {
   const r = decide({ type: "cell/result", id: "c1", summary }, s);
   assert.equal(r.kind, "result");
   assert.equal(r.summary.stdout, "1\n");
+});
+
+test("a result with a chart and an /output file keeps its outputs in order; outputs outside the contract are refused", () => {
+  const s = session();
+  const outputs = [
+    { mime: "application/vnd.vegalite.v5+json", text: '{"mark": "bar"}' },
+    { mime: "image/svg+xml", text: "<svg/>", name: "bars.svg" },
+  ];
+  const r = decide({ type: "cell/result", id: "c1", summary: { ...summary, outputs } }, s);
+  assert.equal(r.kind, "result");
+  assert.deepEqual(r.summary.outputs, outputs);
+  for (const bad of [
+    { mime: "application/javascript", text: "alert(1)" },
+    { mime: "image/png", text: "not base64 but text" },
+    { mime: "text/html", text: "<b>x</b>", name: "../escape.html" },
+  ]) {
+    const a = decide({ type: "cell/result", id: "c1", summary: { ...summary, outputs: [bad] } }, s);
+    assert.equal(a.kind, "ignore", `not ignored: ${JSON.stringify(bad)}`);
+  }
 });
 
 test("the fix prompt keeps the original request, the feedback and the previous code", () => {

@@ -1,8 +1,17 @@
 // Export Session as Notebook: the session's cells become a valid nbformat 4.5 notebook (checked against the
-// schema's required keys and allowed output types), with stream, execute_result, display_data and error outputs.
+// schema's required keys and allowed output types), with stream, display_data (each output's MIME bundle, so
+// JupyterLab draws the same chart) and error outputs.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { lines, notebookJson, toNotebook } from "./out/notebook.mjs";
+import { displayData, lines, notebookJson, toNotebook } from "./out/notebook.mjs";
+
+const spec = {
+  $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+  data: { values: [{ region: "North", total: 12 }, { region: "South", total: 7 }] },
+  mark: "bar",
+  encoding: { x: { field: "region", type: "nominal" }, y: { field: "total", type: "quantitative" } },
+};
+const chart = { mime: "application/vnd.vegalite.v6+json", text: JSON.stringify(spec) };
 
 function cell(over) {
   return {
@@ -47,12 +56,13 @@ function assertValidNotebook(nb) {
           assert.ok(o.name === "stdout" || o.name === "stderr");
           assert.ok(multiline(o.text));
           break;
-        case "execute_result":
-          assert.ok(Number.isInteger(o.execution_count));
-          assert.ok(multiline(o.data["text/plain"]));
-          break;
         case "display_data":
-          assert.ok(multiline(o.data["text/plain"]));
+          assert.ok(multiline(o.data["text/plain"]), "every bundle has a text/plain fallback");
+          for (const [mime, value] of Object.entries(o.data)) {
+            // nbformat: JSON types are JSON values, every other type a multiline string (or one string for base64).
+            if (/^application\/(.*\+)?json$/.test(mime)) assert.equal(typeof value, "object", mime);
+            else assert.ok(typeof value === "string" || multiline(value), mime);
+          }
           assert.equal(typeof o.metadata, "object");
           break;
         case "error":
@@ -75,7 +85,10 @@ test("lines keep their newlines the way nbformat stores multiline strings", () =
 
 test("a session with a run, a failure and an unrun cell exports as a valid notebook", () => {
   const cells = [
-    cell({ result: { status: "ok", stdout: "total 12\n", stderr: "warn\n", repr: "1", error: null, images: 2, html: false, elapsedMs: 5 }, decision: "accept" }),
+    cell({
+      result: { status: "ok", stdout: "total 12\n", stderr: "warn\n", error: null, outputLimit: null, outputs: [{ mime: "text/plain", text: "1" }, chart], elapsedMs: 5 },
+      decision: "accept",
+    }),
     cell({
       id: "c2",
       prompt: "Divide",
@@ -84,10 +97,9 @@ test("a session with a run, a failure and an unrun cell exports as a valid noteb
         status: "error",
         stdout: "",
         stderr: "",
-        repr: null,
         error: 'Traceback (most recent call last):\n  File "<cell>", line 1\nZeroDivisionError: division by zero\n',
-        images: 0,
-        html: false,
+        outputLimit: null,
+        outputs: [],
         elapsedMs: 1,
       },
       decision: "reject",
@@ -100,7 +112,7 @@ test("a session with a run, a failure and an unrun cell exports as a valid noteb
   assert.deepEqual(nb.cells[0].source, ["**Prompt** (accepted): Print the total"]);
   const first = nb.cells[1];
   assert.deepEqual(first.source, ['print("total", 12)\n', "x = 1\n"]);
-  assert.deepEqual(first.outputs.map((o) => o.output_type), ["stream", "stream", "execute_result", "display_data"]);
+  assert.deepEqual(first.outputs.map((o) => o.output_type), ["stream", "stream", "display_data", "display_data"]);
   assert.deepEqual(first.outputs[0], { output_type: "stream", name: "stdout", text: ["total 12\n"] });
   const err = nb.cells[3].outputs.at(-1);
   assert.deepEqual([err.output_type, err.ename, err.evalue], ["error", "ZeroDivisionError", "division by zero"]);
@@ -113,4 +125,65 @@ test("an empty session is an empty but valid notebook", () => {
   const nb = toNotebook([]);
   assertValidNotebook(nb);
   assert.deepEqual(nb.cells, []);
+});
+
+test("a Vega-Lite chart is exported as a JSON object under its own MIME type, v6 and v5 alike", () => {
+  for (const mime of ["application/vnd.vegalite.v6+json", "application/vnd.vegalite.v5+json"]) {
+    const out = displayData({ mime, text: JSON.stringify(spec) }, 0);
+    assert.equal(out.output_type, "display_data");
+    assert.deepEqual(out.data[mime], spec, "the spec itself, not its text");
+    assert.deepEqual(out.data["text/plain"], ["<Vega-Lite chart chart-1>"]);
+    assert.deepEqual(out.metadata, {});
+  }
+});
+
+test("a PNG is exported as base64 and SVG, HTML and Markdown as multiline text", () => {
+  const png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+  assert.equal(displayData({ mime: "image/png", base64: png }, 0).data["image/png"], png);
+  const svg = '<svg xmlns="http://www.w3.org/2000/svg">\n<rect width="4" height="4"/>\n</svg>';
+  assert.deepEqual(displayData({ mime: "image/svg+xml", text: svg }, 1).data["image/svg+xml"], ['<svg xmlns="http://www.w3.org/2000/svg">\n', '<rect width="4" height="4"/>\n', "</svg>"]);
+  assert.deepEqual(displayData({ mime: "text/html", text: "<b>a</b>\n<i>b</i>\n" }, 2).data["text/html"], ["<b>a</b>\n", "<i>b</i>\n"]);
+  const md = displayData({ mime: "text/markdown", text: "# Totals\n\n- North: 12" }, 3);
+  assert.deepEqual(md.data["text/markdown"], ["# Totals\n", "\n", "- North: 12"]);
+  assert.deepEqual(md.data["text/plain"], ["<Markdown output-4>"], "the fallback names the output as the panel does");
+});
+
+test("a file written under /output keeps its name in the metadata and the fallback", () => {
+  const out = displayData({ mime: "image/svg+xml", text: "<svg/>", name: "figures/bars.svg" }, 2);
+  assert.deepEqual(out.metadata, { agentcode: { name: "figures/bars.svg" } });
+  assert.deepEqual(out.data["text/plain"], ["<SVG image /output/figures/bars.svg>"]);
+  const chartFile = displayData({ ...chart, name: "sales.vl.json" }, 0);
+  assert.deepEqual(chartFile.data["application/vnd.vegalite.v6+json"], spec);
+  assert.deepEqual(chartFile.metadata, { agentcode: { name: "sales.vl.json" } });
+});
+
+test("text/plain is exported as itself, and what a reader could not draw becomes a text/plain note", () => {
+  assert.deepEqual(displayData({ mime: "text/plain", text: "a\nb" }, 0).data, { "text/plain": ["a\n", "b"] });
+  const binary = displayData({ mime: "application/octet-stream", base64: "AAEC", name: "model.bin" }, 1);
+  assert.deepEqual(binary.data, { "text/plain": ["[file /output/model.bin (application/octet-stream), kept in the AgentCode panel]"] });
+  assert.deepEqual(binary.metadata, { agentcode: { name: "model.bin" } });
+  assert.deepEqual(displayData({ mime: "application/json", text: "{not json" }, 2).data, { "text/plain": ["{not json"] });
+});
+
+test("the exported notebook holds the chart's MIME bundle, and a passed output cap as a stderr line", () => {
+  const nb = JSON.parse(
+    notebookJson([
+      cell({
+        result: {
+          status: "output-limit",
+          stdout: "",
+          stderr: "",
+          error: null,
+          outputLimit: "The program wrote more than 64 files under /output.",
+          outputs: [chart],
+          elapsedMs: 9,
+        },
+      }),
+    ]),
+  );
+  assertValidNotebook(nb);
+  const outputs = nb.cells[1].outputs;
+  assert.deepEqual(outputs[0].data["application/vnd.vegalite.v6+json"], spec);
+  assert.deepEqual(outputs[1], { output_type: "stream", name: "stderr", text: ["The program wrote more than 64 files under /output.\n"] });
+  assert.equal(nb.cells[1].metadata.agentcode.status, "output-limit");
 });

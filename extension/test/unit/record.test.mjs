@@ -1,14 +1,33 @@
 // The run record: one JSON object per line in .agentcode/runs.jsonl with time, event, prompt, model, the code's
-// sha256, findings, an outputs summary and the decision; appending keeps earlier lines.
+// sha256, findings, an outputs summary (each output's name, MIME type and sha256) and the decision; appending
+// keeps earlier lines.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
-import { appendRecord, makeRecord, recordLine } from "./out/record.mjs";
+import { appendRecord, makeRecord, outputSha256, recordLine } from "./out/record.mjs";
 
-const summary = { status: "ok", stdout: "total 12\n", stderr: "", repr: null, error: null, images: 1, html: false, elapsedMs: 12.6 };
+const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+const spec = '{"mark": "bar", "data": {"values": [{"region": "Süd", "total": 7}]}}';
+const summary = {
+  status: "ok",
+  stdout: "total 12\n",
+  stderr: "",
+  error: null,
+  outputLimit: null,
+  outputs: [
+    { mime: "application/vnd.vegalite.v6+json", text: spec },
+    { mime: "image/png", base64: png.toString("base64"), name: "plots/bars.png" },
+  ],
+  elapsedMs: 12.6,
+};
+const hex = (bytes) => createHash("sha256").update(bytes).digest("hex");
+const items = [
+  { name: null, mime: "application/vnd.vegalite.v6+json", sha256: hex(Buffer.from(spec, "utf8")) },
+  { name: "plots/bars.png", mime: "image/png", sha256: hex(png) },
+];
 
 test("a decision record names the prompt, model, code hash, findings, outputs and decision", () => {
   const r = makeRecord({
@@ -31,7 +50,7 @@ test("a decision record names the prompt, model, code hash, findings, outputs an
     endpoint: null,
     codeSha256: createHash("sha256").update("print(12)\n").digest("hex"),
     findings: [{ ruleId: "AC103", severity: "warning", line: 2 }],
-    outputs: { status: "ok", stdout: "total 12\n", stderr: "", error: null, images: 1, elapsedMs: 13 },
+    outputs: { status: "ok", stdout: "total 12\n", stderr: "", error: null, outputLimit: null, items, elapsedMs: 13 },
     decision: "accept",
     error: null,
   });
@@ -81,6 +100,31 @@ test("saving a figure is recorded as a save-figure decision of its cell", () => 
   const r = makeRecord({ event: "decision", cell: "c2", prompt: "Plot it", model: null, code: "x = 1\n", findings: [], outputs: summary, decision: "save-figure" });
   assert.equal(r.event, "decision");
   assert.equal(r.decision, "save-figure");
-  assert.equal(r.outputs.images, 1);
+  assert.deepEqual(r.outputs.items, items);
   assert.equal(JSON.parse(recordLine(r)).decision, "save-figure");
+});
+
+test("each output is listed with its name, MIME type and the sha256 of its decoded bytes", () => {
+  const r = makeRecord({ event: "run", cell: "c5", prompt: "Chart", model: null, code: "x", findings: [], outputs: summary, decision: null });
+  assert.deepEqual(r.outputs.items, items);
+  // The PNG's hash is that of its bytes, not of its base64 text; the chart's that of its UTF-8 text.
+  assert.notEqual(r.outputs.items[1].sha256, hex(Buffer.from(summary.outputs[1].base64, "utf8")));
+  assert.equal(r.outputs.items[1].sha256, outputSha256({ mime: "image/png", base64: png.toString("base64") }));
+  assert.ok(!JSON.stringify(r).includes(summary.outputs[1].base64), "the record holds hashes, not the outputs themselves");
+});
+
+test("a run that passed an output cap records the status and the sentence", () => {
+  const sentence = "The program wrote more than 32 MiB under /output.";
+  const r = makeRecord({
+    event: "run",
+    cell: "c6",
+    prompt: "p",
+    model: null,
+    code: "x",
+    findings: [],
+    outputs: { ...summary, status: "output-limit", outputLimit: sentence },
+    decision: null,
+  });
+  assert.equal(r.outputs.status, "output-limit");
+  assert.equal(r.outputs.outputLimit, sentence);
 });
