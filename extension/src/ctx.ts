@@ -10,6 +10,7 @@ import { PanelHost } from "./panel";
 import { appendRecord, makeRecord, type RecordDecision, type RecordEvent } from "./record";
 import { ServerHost } from "./server";
 import { Session, type SessionCell } from "./session";
+import { SnapshotStore } from "./snapshot_store";
 import { StatusItem } from "./status";
 import { errorMessage } from "./errors";
 
@@ -31,8 +32,15 @@ export class Ctx implements vscode.Disposable {
     this.status = new StatusItem();
     this.endpoints = new EndpointAccess(extension, this.output);
     this.server = new ServerHost(extension, this.output, this.status, this.endpoints);
-    this.panel = new PanelHost(this);
+    // The panel's Python snapshot lives in global storage, shared by every window (a local folder only).
+    const storage = extension.globalStorageUri;
+    this.panel = new PanelHost(this, storage.scheme === "file" ? new SnapshotStore(vscode.Uri.joinPath(storage, "snapshots").fsPath) : undefined);
     this.disposables.push(this.output, this.status, this.server, this.panel);
+  }
+
+  /** The `agentcode.*` settings of this window. */
+  config(): vscode.WorkspaceConfiguration {
+    return vscode.workspace.getConfiguration("agentcode");
   }
 
   push(d: vscode.Disposable): void {

@@ -26,6 +26,9 @@ export type PanelAction =
     }
   /** A figure the user asked to save whose bytes are not what the page claims: the user is told, nothing is written. */
   | { readonly kind: "figure-refused"; readonly name: string; readonly reason: string }
+  /** The page's memory snapshot, made before any cell ran, to keep for later sessions under `key`. */
+  | { readonly kind: "snapshot-save"; readonly key: string; readonly bytes: Uint8Array }
+  | { readonly kind: "snapshot-rejected"; readonly key: string; readonly reason: string }
   | { readonly kind: "ignore"; readonly reason: string };
 
 /** Largest code a cell/accept may carry: the panel protocol's bound, which parsePageMessage enforces. */
@@ -51,6 +54,10 @@ export function decide(raw: unknown, session: Session): PanelAction {
     }
     case "cell/result":
       return { kind: "result", id: m.id, summary: m.summary, cell: session.get(m.id) };
+    case "snapshot/save":
+      return { kind: "snapshot-save", key: m.key, bytes: new Uint8Array(m.bytes) };
+    case "snapshot/rejected":
+      return { kind: "snapshot-rejected", key: m.key, reason: m.reason };
     case "cell/saveFigure": {
       const figure = checkFigure(m.name, m.mime, m.base64);
       if (!figure.ok) return { kind: "figure-refused", name: m.name, reason: figure.reason };

@@ -2,7 +2,9 @@
  * Hosts the review panel (viewType `agentcode.sandbox`, title "AgentCode Sandbox"): the webview-pyodide bundle
  * from `media/webview/` (the only local resource root), HTML with a nonce CSP, a serializer so the panel comes
  * back after a reload, and a queue so nothing is posted before the page says `webview/ready`. Every message from
- * the page goes through `decide` (validated with parsePageMessage) before anything happens.
+ * the page goes through `decide` (validated with parsePageMessage) before anything happens. Python's memory
+ * snapshot is kept between sessions (snapshot_store.ts): a checked one is offered to the page, which then starts
+ * Python from it; a page offers a new one only before any cell ran, and only then is it stored.
  */
 import * as vscode from "vscode";
 import type { HostMessage } from "../../webview-pyodide/src/protocol";
@@ -13,6 +15,7 @@ import { decide, type PanelAction } from "./messages";
 import { savedMessage } from "./figures";
 import { panelHtml } from "./panel_html";
 import { saveFigure } from "./save_figure";
+import { type SnapshotStore, type StoredSnapshot, snapshotKey } from "./snapshot_store";
 import type { SessionCell } from "./session";
 import { errorMessage } from "./errors";
 
@@ -29,15 +32,33 @@ export class PanelHost implements vscode.Disposable {
   private ready = false;
   private queue: HostMessage[] = [];
   private readonly disposables: vscode.Disposable[] = [];
+  /** Set once a cell of the current page reported a result: the page may no longer offer a snapshot. */
+  private cellsRan = false;
+  private key: Promise<string> | undefined;
 
-  constructor(private readonly ctx: Ctx) {}
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly snapshots: SnapshotStore | undefined,
+  ) {}
 
   private get root(): vscode.Uri {
     return vscode.Uri.joinPath(this.ctx.extension.extensionUri, "media", "webview");
   }
 
   private options(): vscode.WebviewOptions {
-    return { enableScripts: true, localResourceRoots: [this.root] };
+    const roots = [this.root];
+    if (this.snapshots !== undefined) roots.push(vscode.Uri.file(this.snapshots.dir));
+    return { enableScripts: true, localResourceRoots: roots };
+  }
+
+  /** The key of snapshots made with this extension's Pyodide files and panel bundle (hashed once per session). */
+  private snapshotKey(): Promise<string> {
+    this.key ??= (async () => {
+      const files = ["worker.js", "pyodide/pyodide.asm.wasm", "pyodide/python_stdlib.zip", "pyodide/pyodide-lock.json"];
+      const parts = await Promise.all(files.map(async (f) => vscode.workspace.fs.readFile(vscode.Uri.joinPath(this.root, f))));
+      return snapshotKey(parts);
+    })();
+    return this.key;
   }
 
   /** Restores the panel after a window reload (registered at activation). */
@@ -68,20 +89,8 @@ export class PanelHost implements vscode.Disposable {
     this.panel?.dispose();
     this.panel = panel;
     this.ready = false;
-    panel.iconPath = vscode.Uri.joinPath(this.ctx.extension.extensionUri, "media", "icon.png");
-    panel.webview.options = this.options();
-    const uri = (p: string): string => panel.webview.asWebviewUri(vscode.Uri.joinPath(this.root, p)).toString();
-    try {
-      panel.webview.html = panelHtml(panel.webview.cspSource, {
-        scriptUri: uri("panel.js"),
-        styleUri: uri("panel.css"),
-        assetsBaseUri: uri(""),
-      });
-    } catch (e) {
-      const message = errorMessage(e);
-      this.ctx.output.error(`The panel could not be rendered: ${message}`);
-      void vscode.window.showErrorMessage("AgentCode: the sandbox panel could not be shown. See 'AgentCode: Show Log'.");
-    }
+    this.cellsRan = false;
+    void this.render(panel);
     const subs = [
       panel.webview.onDidReceiveMessage((raw: unknown) => void this.handle(raw)),
       panel.onDidDispose(() => {
@@ -93,6 +102,38 @@ export class PanelHost implements vscode.Disposable {
         for (const s of subs) s.dispose();
       }),
     ];
+  }
+
+  /** The page's HTML, with the saved snapshot when there is a checked one. */
+  private async render(panel: vscode.WebviewPanel): Promise<void> {
+    panel.iconPath = vscode.Uri.joinPath(this.ctx.extension.extensionUri, "media", "icon.png");
+    panel.webview.options = this.options();
+    const uri = (p: string): string => panel.webview.asWebviewUri(vscode.Uri.joinPath(this.root, p)).toString();
+    let key: string | undefined;
+    let saved: StoredSnapshot | undefined;
+    if (this.snapshots !== undefined && this.ctx.config().get<boolean>("panel.persistSnapshot", true)) {
+      try {
+        key = await this.snapshotKey();
+        saved = await this.snapshots.checked(key);
+      } catch (e) {
+        this.ctx.output.warn(`The saved Python snapshot could not be checked: ${errorMessage(e)}`);
+      }
+    }
+    if (this.panel !== panel) return; // replaced while the snapshot was checked
+    try {
+      panel.webview.html = panelHtml(panel.webview.cspSource, {
+        scriptUri: uri("panel.js"),
+        styleUri: uri("panel.css"),
+        assetsBaseUri: uri(""),
+        snapshotKey: key,
+        persistedSnapshot:
+          saved === undefined ? undefined : { url: panel.webview.asWebviewUri(vscode.Uri.file(saved.file)).toString(), bytes: saved.bytes, sha256: saved.sha256 },
+      });
+    } catch (e) {
+      const message = errorMessage(e);
+      this.ctx.output.error(`The panel could not be rendered: ${message}`);
+      void vscode.window.showErrorMessage("AgentCode: the sandbox panel could not be shown. See 'AgentCode: Show Log'.");
+    }
   }
 
   /** Posts to the page now when it is ready, else after `webview/ready`. */
@@ -142,7 +183,22 @@ export class PanelHost implements vscode.Disposable {
       case "ignore":
         this.ctx.output.warn(`Ignored a panel message: ${action.reason}`);
         return;
+      case "snapshot-save": {
+        // Only a page whose cells have not run may offer one (its first worker makes it before `ready`).
+        if (this.snapshots === undefined || this.cellsRan || action.key !== (await this.snapshotKey())) {
+          this.ctx.output.warn("Ignored a Python snapshot offered after a cell ran or for another panel version.");
+          return;
+        }
+        const stored = await this.snapshots.save(action.key, action.bytes);
+        this.ctx.output.info(`Saved the panel's Python snapshot (${Math.round(stored.bytes / 1024 / 1024)} MiB) for later sessions.`);
+        return;
+      }
+      case "snapshot-rejected":
+        this.ctx.output.warn(`Panel: ${action.reason} It is rebuilt.`);
+        if (this.snapshots !== undefined && action.key === (await this.snapshotKey())) await this.snapshots.discard(action.key);
+        return;
       case "result": {
+        this.cellsRan = true;
         const cell = action.cell;
         if (cell !== undefined) cell.result = action.summary;
         await this.ctx.record("run", recordedCell(action.id, cell), action.summary, null);

@@ -4,7 +4,7 @@
  * html.ts validates before it goes into the policy. Pure, unit-tested.
  */
 import { randomBytes } from "node:crypto";
-import { isCspSourceList, renderPanelHtml } from "../../webview-pyodide/src/html";
+import { type PersistedSnapshot, isCspSourceList, renderPanelHtml } from "../../webview-pyodide/src/html";
 
 export { isCspSourceList };
 
@@ -12,6 +12,10 @@ export interface PanelUris {
   readonly scriptUri: string;
   readonly styleUri: string;
   readonly assetsBaseUri: string;
+  /** Where the page should offer a snapshot it makes; none: it offers none. */
+  readonly snapshotKey?: string;
+  /** A checked snapshot from an earlier session. */
+  readonly persistedSnapshot?: PersistedSnapshot;
 }
 
 export function newNonce(): string {
@@ -26,6 +30,8 @@ export function panelHtml(cspSource: string, uris: PanelUris, nonce: string = ne
     scriptUri: uris.scriptUri,
     styleUri: uris.styleUri,
     assetsBaseUri: uris.assetsBaseUri,
+    snapshotKey: uris.snapshotKey,
+    persistedSnapshot: uris.persistedSnapshot,
     loadTimeoutMs: 180_000,
     title: "AgentCode Sandbox",
   });

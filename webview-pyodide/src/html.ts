@@ -17,6 +17,20 @@ export interface PanelHtmlOptions {
   /** Restart workers from a memory snapshot of the first one (default true; false boots each from scratch). */
   readonly memorySnapshot?: boolean;
   readonly title?: string;
+  /**
+   * A memory snapshot saved by an earlier page (the host checked its size and hash): the page fetches it, checks it
+   * again, and starts Python from it instead of booting cold.
+   */
+  readonly persistedSnapshot?: PersistedSnapshot;
+  /** The key under which the host stores a snapshot this page makes (none: the page never offers one). */
+  readonly snapshotKey?: string;
+}
+
+/** Where a saved snapshot is and what it must be: its URL (a webview resource), size in bytes and SHA-256 (hex). */
+export interface PersistedSnapshot {
+  readonly url: string;
+  readonly bytes: number;
+  readonly sha256: string;
 }
 
 function escapeAttr(text: string): string {
@@ -55,6 +69,12 @@ export function renderPanelHtml(options: PanelHtmlOptions): string {
   const csp = panelCsp(options.cspSource, options.nonce);
   const base = options.assetsBaseUri.replace(/\/+$/, "");
   const timeout = String(Math.max(1000, Math.floor(options.loadTimeoutMs ?? 120_000)));
+  const saved = options.persistedSnapshot;
+  const snapshotAttrs =
+    (saved === undefined
+      ? ""
+      : ` data-snapshot-url="${escapeAttr(saved.url)}" data-snapshot-bytes="${Math.floor(saved.bytes)}" data-snapshot-sha256="${escapeAttr(saved.sha256)}"`) +
+    (options.snapshotKey === undefined ? "" : ` data-snapshot-key="${escapeAttr(options.snapshotKey)}"`);
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -64,7 +84,7 @@ export function renderPanelHtml(options: PanelHtmlOptions): string {
 <link rel="stylesheet" href="${escapeAttr(options.styleUri)}">
 <title>${escapeAttr(options.title ?? "AgentCode")}</title>
 </head>
-<body data-assets="${escapeAttr(base)}" data-load-timeout-ms="${timeout}" data-memory-snapshot="${options.memorySnapshot === false ? "off" : "on"}">
+<body data-assets="${escapeAttr(base)}" data-load-timeout-ms="${timeout}" data-memory-snapshot="${options.memorySnapshot === false ? "off" : "on"}"${snapshotAttrs}>
 <div id="status" role="status">Starting Python…</div>
 <main id="cells"></main>
 <script nonce="${escapeAttr(options.nonce)}" type="module" src="${escapeAttr(options.scriptUri)}"></script>

@@ -27,6 +27,11 @@ const statusEl = document.getElementById("status") as HTMLElement;
 const assetsBase = document.body.dataset.assets ?? "";
 const loadTimeoutMs = Number(document.body.dataset.loadTimeoutMs ?? "120000");
 const memorySnapshot = document.body.dataset.memorySnapshot !== "off";
+const snapshotKey = document.body.dataset.snapshotKey;
+const persistedSnapshot =
+  document.body.dataset.snapshotUrl !== undefined
+    ? { url: document.body.dataset.snapshotUrl, bytes: Number(document.body.dataset.snapshotBytes), sha256: document.body.dataset.snapshotSha256 ?? "" }
+    : undefined;
 
 const cells: CellState[] = restoreCells(vscode.getState());
 const elements = new Map<string, HTMLElement>();
@@ -105,7 +110,14 @@ function renderStatus(): void {
   for (const cell of cells) render(cell);
 }
 
-const runtime = new PythonRuntime(assetsBase, { loadTimeoutMs, memorySnapshot }, {
+const runtime = new PythonRuntime(assetsBase, { loadTimeoutMs, memorySnapshot, persistedSnapshot }, {
+  // The first worker's snapshot is taken before any cell runs, so what the host keeps holds no user data.
+  onSnapshotMade(bytes) {
+    if (snapshotKey !== undefined) post({ type: "snapshot/save", key: snapshotKey, bytes });
+  },
+  onPersistedSnapshotRejected(reason) {
+    if (snapshotKey !== undefined) post({ type: "snapshot/rejected", key: snapshotKey, reason });
+  },
   onError: reportError,
   onStateChange(state) {
     pythonState = state;

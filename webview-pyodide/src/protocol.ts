@@ -194,8 +194,26 @@ export const HostMessageSchema = v.variant("type", [
 ]);
 export type HostMessage = v.InferOutput<typeof HostMessageSchema>;
 
+/** Largest memory snapshot the page offers the host, in bytes (Pyodide's heap after start is far smaller). */
+export const maxSnapshotBytes = 512 * 1024 * 1024;
+const snapshotKey = v.pipe(v.string(), v.regex(/^[A-Za-z0-9._-]{1,200}$/, "snapshot key must be letters, digits, '.', '_' or '-'"));
+
 /** Page -> host. */
 export const PageMessageSchema = v.variant("type", [
+  /**
+   * The interpreter's memory snapshot, made by the page's first worker before any cell ran, for the host to keep for
+   * later sessions under `key` (the key the host gave the page).
+   */
+  v.object({
+    type: v.literal("snapshot/save"),
+    key: snapshotKey,
+    bytes: v.pipe(
+      v.instance(ArrayBuffer),
+      v.check((b) => b.byteLength > 0 && b.byteLength <= maxSnapshotBytes, `snapshot must be 1 to ${maxSnapshotBytes} bytes`),
+    ),
+  }),
+  /** The saved snapshot the host offered could not be used (size, hash, or Python could not start from it). */
+  v.object({ type: v.literal("snapshot/rejected"), key: snapshotKey, reason: text(maxText, "reason") }),
   v.object({ type: v.literal("webview/ready") }),
   v.object({ type: v.literal("webview/error"), message: text(maxText, "message") }),
   v.object({ type: v.literal("cell/accept"), id, code: text(maxCodeLength, "code") }),

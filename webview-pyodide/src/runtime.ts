@@ -4,10 +4,13 @@
  * enforces the load timeout, and keeps a pre-warmed spare so that Stop (terminate the running worker) is
  * followed by a ready one. The spare starts warming as soon as the active worker is ready, and again after
  * every swap. The first worker makes a memory snapshot of the started interpreter; later workers restore it
- * instead of booting Python. Worker messages are validated and matched to the current run; anything else is
- * dropped.
+ * instead of booting Python. A snapshot saved by an earlier page (persistedSnapshot) is fetched with the other
+ * files, checked by size and SHA-256, and used for the first worker too; one that fails a check, or that Python
+ * cannot start from, is reported (onPersistedSnapshotRejected) and a fresh one is made and offered
+ * (onSnapshotMade). Worker messages are validated and matched to the current run; anything else is dropped.
  */
 
+import { type PersistedSnapshot } from "./html";
 import { type DataFile } from "./protocol";
 import {
   type PageToWorker,
@@ -35,12 +38,24 @@ export interface RuntimeEvents {
   onError(message: string): void;
   onStateChange(state: WorkerState): void;
   onSpareChange?(state: SpareState): void;
+  /** A snapshot was made before any cell ran (offered to the host to keep for later pages). */
+  onSnapshotMade?(bytes: ArrayBuffer): void;
+  /** The saved snapshot given in the options was not used, and why. */
+  onPersistedSnapshotRejected?(reason: string): void;
 }
 
 export interface RuntimeOptions {
   readonly loadTimeoutMs: number;
   /** Restore later workers from the first worker's memory snapshot (default true). */
   readonly memorySnapshot?: boolean;
+  /** A snapshot saved by an earlier page, to start the first worker from. */
+  readonly persistedSnapshot?: PersistedSnapshot;
+}
+
+/** The lower-case hex SHA-256 of some bytes. */
+async function sha256Hex(bytes: ArrayBuffer): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 interface PendingRun {
@@ -173,6 +188,8 @@ export class PythonRuntime {
   private resources: Resources | undefined;
   private snapshot: ArrayBuffer | null = null;
   private snapshotRequested = false;
+  /** True while the first worker starts from a snapshot saved by an earlier page. */
+  private fromPersisted = false;
   private nextRunId = 1;
   private readonly listener: SlotListener;
 
@@ -184,6 +201,7 @@ export class PythonRuntime {
     this.listener = {
       changed: (slot) => {
         if (slot === this.active) {
+          if (this.fromPersisted && slot.state.kind === "ready") this.persistedUsed(slot.state.fromSnapshot);
           this.events.onStateChange(slot.state);
           if (slot.state.kind === "ready") this.warmSpare();
         } else if (slot === this.spare) this.spareChanged();
@@ -196,7 +214,9 @@ export class PythonRuntime {
         } else if (slot === this.spare) this.spareChanged();
       },
       snapshot: (bytes) => {
-        this.snapshot ??= bytes;
+        if (this.snapshot !== null) return;
+        this.snapshot = bytes;
+        this.events.onSnapshotMade?.(bytes);
       },
       violation: (message) => this.events.onError(message),
     };
@@ -210,7 +230,13 @@ export class PythonRuntime {
 
   private async doStart(): Promise<WorkerState> {
     try {
-      this.resources = await this.loadResources();
+      const [resources, saved] = await Promise.all([this.loadResources(), this.loadPersistedSnapshot()]);
+      this.resources = resources;
+      if (saved !== null) {
+        this.snapshot = saved;
+        this.snapshotRequested = true;
+        this.fromPersisted = true;
+      }
     } catch (error) {
       const message =
         error instanceof Error && error.name === "TimeoutError"
@@ -296,6 +322,37 @@ export class PythonRuntime {
       },
       this.listener,
     );
+  }
+
+  /**
+   * The saved snapshot's bytes when it is there and has the size and SHA-256 the host recorded; null (and the
+   * host told why) otherwise, so a stale or corrupt snapshot is never trusted.
+   */
+  private async loadPersistedSnapshot(): Promise<ArrayBuffer | null> {
+    const saved = this.options.persistedSnapshot;
+    if (saved === undefined || this.options.memorySnapshot === false) return null;
+    let reason: string;
+    try {
+      const response = await fetch(saved.url, { signal: AbortSignal.timeout(this.options.loadTimeoutMs) });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const bytes = await response.arrayBuffer();
+      if (bytes.byteLength !== saved.bytes) reason = `its size is ${bytes.byteLength} bytes, not ${saved.bytes}`;
+      else if ((await sha256Hex(bytes)) !== saved.sha256.toLowerCase()) reason = "its SHA-256 does not match";
+      else return bytes;
+    } catch (error) {
+      reason = `it could not be read (${error instanceof Error ? error.message : String(error)})`;
+    }
+    this.events.onPersistedSnapshotRejected?.(`The saved Python snapshot was not used: ${reason}.`);
+    return null;
+  }
+
+  /** After the first worker started: a saved snapshot Python could not start from is dropped and made anew. */
+  private persistedUsed(fromSnapshot: boolean): void {
+    this.fromPersisted = false;
+    if (fromSnapshot) return;
+    this.snapshot = null;
+    this.snapshotRequested = false; // the spare makes a fresh one
+    this.events.onPersistedSnapshotRejected?.("The saved Python snapshot was not used: Python could not start from it.");
   }
 
   /** The page fetches the worker bundle and Pyodide's files once for all workers. */

@@ -9,7 +9,7 @@ import { readFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { build } from "esbuild";
 import { chromium } from "playwright-core";
 
@@ -40,7 +40,15 @@ window.acquireVsCodeApi = () => {
   if (acquired) throw new Error("acquireVsCodeApi called twice");
   acquired = true;
   return {
-    postMessage: (m) => { window.__hostMessages.push(JSON.parse(JSON.stringify(m))); },
+    postMessage: (m) => {
+      // A snapshot's bytes do not survive JSON: kept aside, and the message recorded with their length.
+      if (m && m.type === "snapshot/save") {
+        (window.__snapshots ??= []).push(m.bytes);
+        window.__hostMessages.push({ type: m.type, key: m.key, byteLength: m.bytes.byteLength });
+        return;
+      }
+      window.__hostMessages.push(JSON.parse(JSON.stringify(m)));
+    },
     getState: () => { const s = sessionStorage.getItem(KEY); return s === null ? undefined : JSON.parse(s); },
     setState: (s) => { sessionStorage.setItem(KEY, JSON.stringify(s)); return s; },
   };
@@ -50,12 +58,16 @@ window.__sendToPanel = (m) => window.postMessage(m, "*");
 
 /**
  * Starts the harness server. Options: loadTimeoutMs. Query parameters of the page: `timeout` (load timeout, ms),
- * `assets` (another assets base, e.g. the never-answering `/stall`), `snapshot=off` (no memory snapshot).
+ * `assets` (another assets base, e.g. the never-answering `/stall`), `snapshot=off` (no memory snapshot),
+ * `snapshotKey` (the page offers its snapshot under this key), `saved` (a snapshot put with putSnapshot).
  */
 export async function startHarness(options = {}) {
   const renderPanelHtml = await loadRenderer();
   let origin = "";
   const requests = [];
+  // Snapshots "saved by an earlier page", as the host would keep them: served under /saved/NAME.
+  const saved = new Map();
+  const savedBytes = new Map();
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? "/", origin);
@@ -67,10 +79,19 @@ export async function startHarness(options = {}) {
           cspSource: origin, nonce, scriptUri: `${origin}/dist/panel.js`, styleUri: `${origin}/dist/panel.css`,
           assetsBaseUri: url.searchParams.get("assets") ?? `${origin}/dist`, loadTimeoutMs: timeout,
           memorySnapshot: url.searchParams.get("snapshot") !== "off",
+          snapshotKey: url.searchParams.get("snapshotKey") ?? undefined,
+          persistedSnapshot: url.searchParams.has("saved") ? saved.get(url.searchParams.get("saved")) : undefined,
         });
         html = html.replace("<script ", `<script nonce="${nonce}">${shim}</script>\n<script `);
         res.writeHead(200, { "content-type": types[".html"], "cache-control": "no-store" });
         res.end(html);
+        return;
+      }
+      if (url.pathname.startsWith("/saved/")) {
+        const body = savedBytes.get(url.pathname.slice("/saved/".length));
+        if (body === undefined) { res.writeHead(404).end(); return; }
+        res.writeHead(200, { "content-type": "application/octet-stream" });
+        res.end(body);
         return;
       }
       // /stall/ serves worker.js but never answers for Pyodide's files: load-timeout tests.
@@ -95,6 +116,18 @@ export async function startHarness(options = {}) {
     url: `${origin}/`,
     /** Paths of every request the server received, in order. */
     requests,
+    /**
+     * Serves `bytes` as a saved snapshot under `name`; `claims` overrides the size or SHA-256 the page is told.
+     * Open the page with `?saved=NAME` to offer it.
+     */
+    putSnapshot(name, bytes, claims = {}) {
+      savedBytes.set(name, Buffer.from(bytes));
+      saved.set(name, {
+        url: `${origin}/saved/${name}`,
+        bytes: claims.bytes ?? bytes.length,
+        sha256: claims.sha256 ?? createHash("sha256").update(bytes).digest("hex"),
+      });
+    },
     close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }

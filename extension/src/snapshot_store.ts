@@ -1,0 +1,85 @@
+/**
+ * Keeps the panel's Pyodide memory snapshot between sessions, in the extension's global storage: one file per key
+ * (the key names the Pyodide files and the panel bundle the snapshot was made with, so any upgrade selects a new
+ * one) with a JSON sidecar recording its size and SHA-256. A snapshot is offered to a page only after both are
+ * checked against the file; one that fails is deleted, so a stale or corrupt snapshot is rebuilt, never trusted.
+ * Node only (fs, crypto), no `vscode`, so it is unit-tested.
+ */
+import { createHash } from "node:crypto";
+import * as fs from "node:fs/promises";
+import * as path from "node:path";
+
+/** A checked snapshot: its file, size in bytes and SHA-256 (hex). */
+export interface StoredSnapshot {
+  readonly file: string;
+  readonly bytes: number;
+  readonly sha256: string;
+}
+
+interface Sidecar {
+  readonly key: string;
+  readonly bytes: number;
+  readonly sha256: string;
+}
+
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+/** The key of a snapshot: a hash of everything it depends on (Pyodide's files, the panel's worker bundle). */
+export function snapshotKey(parts: readonly Uint8Array[]): string {
+  const hash = createHash("sha256");
+  for (const part of parts) hash.update(sha256Hex(part));
+  return `pyodide-${hash.digest("hex").slice(0, 32)}`;
+}
+
+export class SnapshotStore {
+  constructor(readonly dir: string) {}
+
+  private file(key: string): string {
+    return path.join(this.dir, `${key}.snapshot`);
+  }
+
+  private sidecar(key: string): string {
+    return path.join(this.dir, `${key}.json`);
+  }
+
+  /** The snapshot stored under `key` when its size and SHA-256 match its sidecar; otherwise it is deleted. */
+  async checked(key: string): Promise<StoredSnapshot | undefined> {
+    let meta: Sidecar;
+    let bytes: Buffer;
+    try {
+      meta = JSON.parse(await fs.readFile(this.sidecar(key), "utf8")) as Sidecar;
+      bytes = await fs.readFile(this.file(key));
+    } catch {
+      await this.discard(key);
+      return undefined;
+    }
+    if (meta.key !== key || meta.bytes !== bytes.length || meta.sha256 !== sha256Hex(bytes)) {
+      await this.discard(key);
+      return undefined;
+    }
+    return { file: this.file(key), bytes: meta.bytes, sha256: meta.sha256 };
+  }
+
+  /** Stores a snapshot under `key` (through temporary names, so a crash never leaves half a file) and removes older keys'. */
+  async save(key: string, bytes: Uint8Array): Promise<StoredSnapshot> {
+    await fs.mkdir(this.dir, { recursive: true });
+    const meta: Sidecar = { key, bytes: bytes.length, sha256: sha256Hex(bytes) };
+    const suffix = `.${process.pid}.${Date.now()}.tmp`;
+    await fs.writeFile(this.file(key) + suffix, bytes);
+    await fs.rename(this.file(key) + suffix, this.file(key));
+    await fs.writeFile(this.sidecar(key) + suffix, JSON.stringify(meta));
+    await fs.rename(this.sidecar(key) + suffix, this.sidecar(key));
+    for (const name of await fs.readdir(this.dir)) {
+      if (!name.startsWith(`${key}.`) && (name.endsWith(".snapshot") || name.endsWith(".json"))) await fs.rm(path.join(this.dir, name), { force: true });
+    }
+    return { file: this.file(key), bytes: meta.bytes, sha256: meta.sha256 };
+  }
+
+  /** Deletes what is stored under `key`. */
+  async discard(key: string): Promise<void> {
+    await fs.rm(this.file(key), { force: true });
+    await fs.rm(this.sidecar(key), { force: true });
+  }
+}
