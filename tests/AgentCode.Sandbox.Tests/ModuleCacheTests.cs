@@ -11,8 +11,8 @@ public sealed class ModuleCacheTests(SandboxFixture fixture)
     [Fact]
     public async Task ACorruptCacheFileIsRecompiledAndReplaced()
     {
-        var shared = fixture.Sandbox.Options.CacheDirectory!;
-        var name = Path.GetFileName(Directory.GetFiles(shared, "python-*.cwasm").OrderByDescending(File.GetLastWriteTimeUtc).First());
+        // The file this runtime's key names (the shared cache may hold other builds' files too).
+        var name = $"python-{fixture.Sandbox.Runtime.Key}.cwasm";
         var dir = Directory.CreateTempSubdirectory("agentcode-cache-");
         try
         {
