@@ -195,6 +195,9 @@ export async function generate(ctx: Ctx, input: GenerateInput): Promise<void> {
   ctx.rememberPrompt(shown);
   ctx.pendingPrompt = input.displayPrompt === undefined ? input.prompt : undefined;
   ctx.output.info(`Generate: ${shown}`);
+  // The panel (and so Python) starts now, while the model writes, so the code runs as soon as it arrives; the
+  // editor keeps the focus.
+  ctx.panel.show(true);
   const outcome = await request(ctx, input);
   const retry = async (): Promise<void> => {
     if (input.displayPrompt === undefined) await generateCommand(ctx);
