@@ -1,4 +1,3 @@
-// @ts-nocheck
 // Test harness that plays the VS Code webview host: an HTTP server on 127.0.0.1 (random port) serving
 // dist/ and a page rendered by renderPanelHtml (cspSource = the harness origin), with an acquireVsCodeApi
 // shim that records posted messages in window.__hostMessages, keeps setState in sessionStorage (so it

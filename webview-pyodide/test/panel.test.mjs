@@ -1,4 +1,3 @@
-// @ts-nocheck
 // The panel bundle in real headless Chromium: outputs, tracebacks, host messages from clicks.
 import { test } from "node:test";
 import assert from "node:assert/strict";
