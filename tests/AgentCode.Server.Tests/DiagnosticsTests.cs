@@ -68,11 +68,12 @@ public sealed class DiagnosticsTests
             .Select(p => (Version: p.GetProperty("version").GetInt32(), Count: p.GetProperty("diagnostics").GetArrayLength()))
             .ToList();
         Assert.NotEmpty(published);
-        for (var i = 0; i < published.Count; i++)
+        var previous = 0;
+        foreach (var (version, count) in published)
         {
-            var (version, count) = published[i];
-            Assert.True(i == 0 || version >= published[i - 1].Version, $"version {version} published after version {published[i - 1].Version}");
+            Assert.True(version >= previous, $"version {version} published after version {previous}");
             Assert.True(version < 6 ? count > 0 : count == 0, $"version {version} published {count} diagnostics");
+            previous = version;
         }
 
         Assert.Equal(6, published[^1].Version);
