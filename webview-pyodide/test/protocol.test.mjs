@@ -111,7 +111,7 @@ test("every documented message, severity and run status is accepted, and each re
   for (const severity of ["error", "warning", "info"]) {
     assert.equal(protocol.parseHostMessage({ ...cell, findings: [{ ruleId: "R", severity, message: "m", line: 0 }] }).ok, true, severity);
   }
-  const summary = { status: "ok", stdout: "", stderr: "", repr: null, error: null, images: 0, html: false, elapsedMs: 1 };
+  const summary = { status: "ok", stdout: "", stderr: "", repr: null, error: null, images: 0, html: false, elapsedMs: 1, outputs: [] };
   for (const status of ["ok", "error", "stopped", "failed"]) {
     assert.equal(protocol.parsePageMessage({ type: "cell/result", id: "a", summary: { ...summary, status } }).ok, true, status);
   }
