@@ -152,7 +152,9 @@ public sealed class PythonSandbox : IPythonSandbox, IDisposable
                 "The program recursed too deeply and overflowed the sandbox's stack.");
         }
 
-        if (record is { Type: "MemoryError" } || (outcome.End == GuestEnd.Trapped && outcome.NearMemoryCap))
+        // Only the host's own observation decides 'memory': the guest's memory reached the cap. A MemoryError the
+        // program raised itself, or one CPython raised for a size it refuses without allocating, is an error.
+        if (outcome.NearMemoryCap && (record is { Type: "MemoryError" } || outcome.End == GuestEnd.Trapped))
         {
             return With(RunStatus.Memory, record?.ToError(), $"The program ran out of memory (limit {limits.MemoryBytes / (1024 * 1024)} MiB).");
         }

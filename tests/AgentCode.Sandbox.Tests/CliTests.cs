@@ -176,12 +176,26 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
-    public async Task RunStopsAnInfiniteLoopAtTheTimeout()
+    public async Task RunStopsAnInfiniteLoopAtTheOneSecondTimeoutWithinHalfASecond()
     {
         var r = await Agentcode("while True:\n    pass\n", "run", "-", "--timeout", "1", "--format", "json");
         Assert.Equal(1, r.Code);
         using var doc = JsonDocument.Parse(r.Stdout);
         Assert.Equal("timeout", doc.RootElement.GetProperty("status").GetString());
+        // The default is 10 s: an ignored --timeout shows here.
+        Assert.InRange(doc.RootElement.GetProperty("elapsedMs").GetDouble(), 1000, 1500);
+    }
+
+    [Fact]
+    public async Task RunStopsAProgramAtTheMemoryCapGivenWithMemory()
+    {
+        // 128 MiB fits the default cap of 256 MiB; an ignored --memory 64 lets the program finish.
+        var r = await Agentcode(LimitTests.Allocate(128), "run", "-", "--memory", "64", "--format", "json");
+        Assert.Equal(1, r.Code);
+        using var doc = JsonDocument.Parse(r.Stdout);
+        Assert.Equal("memory", doc.RootElement.GetProperty("status").GetString());
+        Assert.Equal("The program ran out of memory (limit 64 MiB).", doc.RootElement.GetProperty("message").GetString());
+        Assert.InRange(LimitTests.LastMiB(doc.RootElement.GetProperty("stdout").GetString()!), 32, 63);
     }
 
     [Fact]

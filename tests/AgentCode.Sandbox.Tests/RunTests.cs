@@ -1,5 +1,6 @@
 // Behaviour of ordinary runs: output, errors with tracebacks limited to the user's frames, exit codes, data
-// files under /data, deadlines, cancellation and concurrent runs.
+// files under /data, deadlines, cancellation and concurrent runs. Tests that rely on the host stopping a program
+// have a timeout, so a sandbox that cannot stop it fails them instead of hanging the suite.
 using System.Diagnostics;
 using AgentCode.Sandbox;
 using Xunit;
@@ -97,7 +98,7 @@ public sealed class RunTests(SandboxFixture fixture) : IDisposable
         Assert.Equal(2, result.Stdout.Split("refused").Length - 1);
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task CancellationStopsARunPromptly()
     {
         using var cts = new CancellationTokenSource();
@@ -110,7 +111,7 @@ public sealed class RunTests(SandboxFixture fixture) : IDisposable
         Assert.True(clock.Elapsed < TimeSpan.FromMinutes(1), $"took {clock.Elapsed}");
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task ATimedOutRunKeepsTheOutputWrittenBeforeTheDeadline()
     {
         var result = await fixture.RunAsync("print('started', flush=True)\nwhile True:\n    pass\n", RunLimits.Default with { Timeout = TimeSpan.FromSeconds(2) });
@@ -118,7 +119,7 @@ public sealed class RunTests(SandboxFixture fixture) : IDisposable
         Assert.Equal("started\n", result.Stdout);
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task ShortSleepsEndAndTheProgramContinues()
     {
         var result = await fixture.RunAsync(

@@ -77,10 +77,22 @@ public sealed class CheckAndRunTests
     [Fact]
     public async Task SandboxLimitsComeFromTheSettings()
     {
-        await using var client = await LspTestClient.StartInitializedAsync(new { sandbox = new { timeoutSeconds = 1 } });
-        var result = await client.RequestAsync("agentcode/run", new { code = "while True:\n    pass\n" });
-        Assert.Equal("timeout", result.GetProperty("status").GetString());
-        Assert.False(string.IsNullOrEmpty(result.GetProperty("message").GetString()));
+        await using var client = await LspTestClient.StartInitializedAsync(new { sandbox = new { timeoutSeconds = 1, memoryMb = 64 } });
+
+        // The default deadline is 10 s: an ignored timeoutSeconds shows in the elapsed time.
+        var loop = await client.RequestAsync("agentcode/run", new { code = "while True:\n    pass\n" });
+        Assert.Equal("timeout", loop.GetProperty("status").GetString());
+        Assert.Equal("The program was stopped after 1 s (the time limit).", loop.GetProperty("message").GetString());
+        Assert.InRange(loop.GetProperty("elapsedMs").GetDouble(), 1000, 1500);
+
+        // 128 MiB fits the default cap of 256 MiB: an ignored memoryMb lets the program finish. The request's own
+        // deadline replaces the 1 s of the settings, and the memory cap still comes from them.
+        var allocate = "chunks = []\nfor mib in range(1, 129):\n    chunks.append(bytearray(1 << 20))\n    print(mib, flush=True)\nprint('done')\n";
+        var bomb = await client.RequestAsync("agentcode/run", new { code = allocate, limits = new { timeoutSeconds = 120 } });
+        Assert.Equal("memory", bomb.GetProperty("status").GetString());
+        Assert.Equal("The program ran out of memory (limit 64 MiB).", bomb.GetProperty("message").GetString());
+        var held = bomb.GetProperty("stdout").GetString()!.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).Last();
+        Assert.InRange(held, 32, 63);
     }
 
     [Fact]

@@ -57,14 +57,26 @@ public sealed class DiagnosticsTests
         }
         var last = await client.WaitForNotificationAsync("textDocument/publishDiagnostics", p => For(p, uri, 6));
         Assert.Equal(0, last.GetProperty("diagnostics").GetArrayLength());
-        // A stale check never overwrites the latest text's diagnostics: nothing older arrives after version 6,
-        // even once the server has answered a later request.
+        // A stale check never overwrites newer diagnostics: every notification, not only the last, carries a
+        // version no older than the one before it and the diagnostics of that version's own text (versions 1-5
+        // are syntax errors, 6 is clean), also once the server has answered a later request.
         await client.RequestAsync("textDocument/codeLens", new { textDocument = new { uri } });
-        var versions = client.Notifications
+        var published = client.Notifications
             .Where(n => n.GetProperty("method").GetString() == "textDocument/publishDiagnostics")
-            .Select(n => n.GetProperty("params").GetProperty("version").GetInt32())
+            .Select(n => n.GetProperty("params"))
+            .Where(p => p.GetProperty("uri").GetString() == uri)
+            .Select(p => (Version: p.GetProperty("version").GetInt32(), Count: p.GetProperty("diagnostics").GetArrayLength()))
             .ToList();
-        Assert.Equal(6, versions[^1]);
+        Assert.NotEmpty(published);
+        var previous = 0;
+        foreach (var (version, count) in published)
+        {
+            Assert.True(version >= previous, $"version {version} published after version {previous}");
+            Assert.True(version < 6 ? count > 0 : count == 0, $"version {version} published {count} diagnostics");
+            previous = version;
+        }
+
+        Assert.Equal(6, published[^1].Version);
 
         await client.NotifyAsync("textDocument/didClose", new { textDocument = new { uri } });
         await client.WaitForNotificationAsync("textDocument/publishDiagnostics",

@@ -70,11 +70,14 @@ public sealed class GenerateFaultTests
     [Fact]
     public async Task RateLimitingIsRetriedAfterRetryAfterAndThenSucceeds()
     {
-        using var server = new ScriptedOpenAiServer().Enqueue(ScriptedReply.Status(429, retryAfter: "1"), ScriptedReply.Code("print('hello')"));
+        using var server = new ScriptedOpenAiServer().Enqueue(ScriptedReply.Status(429, retryAfter: "2"), ScriptedReply.Code("print('hello')"));
         await using var client = await LspTestClient.StartInitializedAsync(GenerateTests.Settings(server));
         var result = await Generate(client);
         Assert.True(result.GetProperty("final").GetProperty("ok").GetBoolean());
         Assert.Equal(2, server.Requests.Count);
+        // The retry waited the 2 s the server asked for; the fallback back-off would have retried after 0.5 s.
+        var wait = server.Requests[1].ArrivedAt - server.Requests[0].ArrivedAt;
+        Assert.InRange(wait, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(7));
     }
 
     [Fact]

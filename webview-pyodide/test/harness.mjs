@@ -68,10 +68,19 @@ export async function startHarness(options = {}) {
   // Snapshots "saved by an earlier page", as the host would keep them: served under /saved/NAME.
   const saved = new Map();
   const savedBytes = new Map();
+  const requesters = [];
+  // A fetch by the page document carries the page's URL as its Referer. A fetch by a worker started from a Blob
+  // URL carries none (a blob: referrer is stripped), and one by a worker loaded from a URL carries that URL.
+  const requester = (referer) => {
+    if (referer === undefined) return "no referrer (a blob worker or a navigation)";
+    const from = new URL(referer);
+    return from.origin === origin && from.pathname === "/" ? "page" : `not the page (${from.pathname})`;
+  };
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? "/", origin);
       requests.push(url.pathname);
+      requesters.push({ path: url.pathname, by: requester(req.headers.referer) });
       if (url.pathname === "/" || url.pathname === "/index.html") {
         const nonce = randomBytes(16).toString("base64");
         const timeout = Number(url.searchParams.get("timeout") ?? options.loadTimeoutMs ?? bootDeadlineMs);
@@ -128,6 +137,8 @@ export async function startHarness(options = {}) {
         sha256: claims.sha256 ?? createHash("sha256").update(bytes).digest("hex"),
       });
     },
+    /** Every request in order as {path, by}: by is "page" when the page document made it, else who did. */
+    requesters,
     close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }

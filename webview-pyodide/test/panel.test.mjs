@@ -16,8 +16,12 @@ test("the page tells the host it is ready and reports no errors while starting",
 test("the page fetches each Pyodide file once and the workers fetch nothing themselves", async () => {
   // In VS Code the webview's service worker answers only the page, never a worker: the page must fetch for them.
   await suite.page.waitForFunction(() => document.querySelector("#status")?.dataset.state === "ready");
-  const pyodideRequests = suite.harness.requests.filter((path) => path.startsWith("/dist/pyodide/"));
-  assert.deepEqual([...pyodideRequests].sort(), ["/dist/pyodide/pyodide-lock.json", "/dist/pyodide/pyodide.asm.wasm", "/dist/pyodide/python_stdlib.zip"]);
+  const assets = suite.harness.requesters.filter(({ path }) => path.startsWith("/dist/"));
+  const pyodideRequests = assets.map(({ path }) => path).filter((path) => path.startsWith("/dist/pyodide/"));
+  assert.deepEqual(pyodideRequests.sort(), ["/dist/pyodide/pyodide-lock.json", "/dist/pyodide/pyodide.asm.wasm", "/dist/pyodide/python_stdlib.zip"]);
+  // Every file, the worker's own bundle included, was requested by the page document, none by a worker.
+  assert.ok(assets.some(({ path }) => path === "/dist/worker.js"));
+  assert.deepEqual(assets.filter(({ by }) => by !== "page"), []);
 });
 
 test("printed output is streamed into the cell, partial lines included", async () => {

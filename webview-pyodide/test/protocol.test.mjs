@@ -102,6 +102,48 @@ test("any name the code wrote to /output becomes a safe figure name", () => {
   }
 });
 
+test("every documented message, severity and run status is accepted, and each refusal names its field", () => {
+  for (const m of [{ type: "cell/run", id: "a" }, { type: "cell/stop", id: "a" }]) assert.deepEqual(protocol.parseHostMessage(m), { ok: true, value: m });
+  for (const m of [{ type: "webview/ready" }, { type: "webview/error", message: "boom" }, { type: "cell/reject", id: "a" }]) {
+    assert.deepEqual(protocol.parsePageMessage(m), { ok: true, value: m });
+  }
+  const cell = { type: "cell/add", id: "a", prompt: "", code: "", findings: [], dataFiles: [] };
+  for (const severity of ["error", "warning", "info"]) {
+    assert.equal(protocol.parseHostMessage({ ...cell, findings: [{ ruleId: "R", severity, message: "m", line: 0 }] }).ok, true, severity);
+  }
+  const summary = { status: "ok", stdout: "", stderr: "", repr: null, error: null, images: 0, html: false, elapsedMs: 1, outputs: [] };
+  for (const status of ["ok", "error", "stopped", "failed"]) {
+    assert.equal(protocol.parsePageMessage({ type: "cell/result", id: "a", summary: { ...summary, status } }).ok, true, status);
+  }
+  assert.deepEqual(protocol.parseHostMessage({ type: "cell/run", id: "" }), { ok: false, error: "cell/run: id: id is empty" });
+  assert.deepEqual(protocol.parseHostMessage({ type: "cell/run", id: "x".repeat(201) }), { ok: false, error: "cell/run: id: id is longer than 200 characters" });
+  assert.deepEqual(protocol.parsePageMessage({ type: "webview/error", message: "x".repeat(20_001) }), { ok: false, error: "webview/error: message: message is longer than 20000 characters" });
+});
+
+test("a data file name is a plain name: not '.', '..', empty, a path or longer than 255 characters", () => {
+  const cell = { type: "cell/add", id: "a", prompt: "", code: "", findings: [] };
+  for (const [name, error] of [
+    [".", "data file name must be a plain file name"], ["..", "data file name must be a plain file name"], ["a/b", "data file name must be a plain file name"],
+    ["", "data file name is empty"], ["x".repeat(256), "data file name is longer than 255 characters"],
+  ]) {
+    assert.deepEqual(protocol.parseHostMessage({ ...cell, dataFiles: [{ name, base64: "" }] }), { ok: false, error: `cell/add: dataFiles.0.name: ${error}` }, name);
+  }
+  assert.equal(protocol.parseHostMessage({ ...cell, dataFiles: [{ name: "..a", base64: "" }] }).ok, true);
+  assert.deepEqual(protocol.parseHostMessage({ ...cell, dataFiles: [{ name: "a", base64: "not base64!" }] }), { ok: false, error: "cell/add: dataFiles.0.base64: data file is not base64" });
+});
+
+test("a figure up to 24 MiB and a name up to the length limit are accepted, one byte or character more is not", () => {
+  assert.equal(protocol.maxFigureBytes, 24 * 1024 * 1024);
+  const figure = { type: "cell/saveFigure", id: "a", name: "big.png", mime: "image/png" };
+  assert.equal(protocol.parsePageMessage({ ...figure, base64: "A".repeat(Math.ceil(protocol.maxFigureBytes / 3) * 4) }).ok, true);
+  const longest = "x".repeat(protocol.maxFigureNameLength - 4) + ".png";
+  assert.equal(protocol.isSafeFigureName(longest, "image/png"), true);
+  assert.equal(protocol.isSafeFigureName("x" + longest, "image/png"), false);
+  assert.equal(protocol.figureExtension("image/svg+xml"), ".svg");
+  assert.equal(protocol.safeFigureName("plot...", "image/png"), "plot.png");
+  assert.equal(protocol.safeFigureName("__plot", "image/png"), "plot.png");
+});
+
 test("worker messages that do not match the worker protocol are rejected", () => {
   assert.equal(workerProtocol.parseWorkerMessage({ type: "cell/accept", id: "v", code: "evil" }).ok, false);
   assert.equal(workerProtocol.parseWorkerMessage({ type: "done", runId: 1, result: {} }).ok, false);

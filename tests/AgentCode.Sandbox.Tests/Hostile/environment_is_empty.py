@@ -1,7 +1,6 @@
 # expect: ok
-# No host environment variables reach the guest.
+# No host environment variable reaches the guest, although the host running it has API keys set.
 import os
-leaked = [k for k in os.environ if k in ("PATH", "HOME", "USER", "AGENTCODE_CANARY", "OPENAI_API_KEY")]
-if leaked:
-    print("ESCAPED", leaked)
+if os.environ:
+    print("ESCAPED", dict(os.environ))
 print("environ size", len(os.environ))

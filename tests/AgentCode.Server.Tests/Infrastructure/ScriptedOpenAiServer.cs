@@ -9,8 +9,8 @@ using System.Text.Json;
 
 namespace AgentCode.Server.Tests.Infrastructure;
 
-/// <summary>One request the server received.</summary>
-public sealed record RecordedRequest(string Method, string Path, string Query, IReadOnlyDictionary<string, string> Headers, string Body)
+/// <summary>One request the server received, and when it arrived (time since the server started).</summary>
+public sealed record RecordedRequest(string Method, string Path, string Query, IReadOnlyDictionary<string, string> Headers, string Body, TimeSpan ArrivedAt)
 {
     /// <summary>The request body as JSON.</summary>
     public JsonElement Json => JsonDocument.Parse(Body).RootElement;
@@ -56,6 +56,7 @@ public sealed class ScriptedOpenAiServer : IDisposable
     private readonly HttpListener _listener;
     private readonly ConcurrentQueue<ScriptedReply> _script = new();
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
@@ -151,6 +152,7 @@ public sealed class ScriptedOpenAiServer : IDisposable
 
     private async Task HandleAsync(HttpListenerContext context)
     {
+        var arrivedAt = _clock.Elapsed;
         var response = context.Response;
         try
         {
@@ -162,7 +164,7 @@ public sealed class ScriptedOpenAiServer : IDisposable
             }
             var headers = request.Headers.AllKeys.Where(k => k is not null)
                 .ToDictionary(k => k!, k => request.Headers[k] ?? "", StringComparer.OrdinalIgnoreCase);
-            _requests.Enqueue(new RecordedRequest(request.HttpMethod, request.Url!.AbsolutePath, request.Url.Query, headers, body));
+            _requests.Enqueue(new RecordedRequest(request.HttpMethod, request.Url!.AbsolutePath, request.Url.Query, headers, body, arrivedAt));
 
             if (!_script.TryDequeue(out var reply))
             {
