@@ -110,7 +110,10 @@ test("an agent's agentcode_runPython call is confirmed with the capability summa
     assert.match(text, /no network/);
     assert.match(text, /from the agent/, "the dialog shows the code");
     await page.screenshot({ path: path.join(shots, "tool-confirmation.png") });
-    await dialog.locator(".dialog-buttons a.monaco-button").first().click();
+    // The confirm dialog's buttons are the primary one ("Yes") and Cancel, in an order that depends on the platform.
+    const buttons = dialog.locator(".dialog-buttons .monaco-button");
+    t.diagnostic(`dialog buttons: ${JSON.stringify(await buttons.allInnerTexts())}`);
+    await buttons.filter({ hasNotText: /^\s*Cancel\s*$/ }).first().click();
 
     const finished = 'section.cell[data-run="ok"], section.cell[data-run="error"], section.cell[data-run="failed"]';
     const panel = await pollUntil(
