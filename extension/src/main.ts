@@ -1,11 +1,13 @@
 /**
- * Entry point: activation creates the context, registers the commands, the panel serializer and the settings
- * watcher, then starts the language server. Nothing else happens here.
+ * Entry point: activation creates the context, registers the commands, the panel serializer, the agent tool, the
+ * MCP server definition and the settings watcher, then starts the language server. Nothing else happens here.
  */
 import * as vscode from "vscode";
+import { registerAgentTool } from "./agent_tool";
 import { registerCommands } from "./commands";
 import { restartSettings } from "./config";
 import { Ctx } from "./ctx";
+import { registerMcpProvider } from "./mcp_provider";
 
 let current: Ctx | undefined;
 
@@ -15,6 +17,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(ctx);
   registerCommands(ctx);
   ctx.push(ctx.panel.registerSerializer());
+  ctx.push(registerAgentTool(ctx));
+  registerMcpProvider(ctx);
   ctx.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration("agentcode")) return;

@@ -7,7 +7,7 @@
  * Python from it; a page offers a new one only before any cell ran, and only then is it stored.
  */
 import * as vscode from "vscode";
-import type { HostMessage } from "../../webview-pyodide/src/protocol";
+import type { HostMessage, OutputsSummary } from "../../webview-pyodide/src/protocol";
 import { acceptCode } from "./accept";
 import type { Ctx } from "./ctx";
 import { fixCell } from "./generate";
@@ -31,6 +31,8 @@ export class PanelHost implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private ready = false;
   private queue: HostMessage[] = [];
+  /** Callers waiting for a cell's next result (the language-model tool), by cell id. */
+  private readonly waiting = new Map<string, { resolve: (s: OutputsSummary) => void; reject: (e: Error) => void }>();
   private readonly disposables: vscode.Disposable[] = [];
   /** Set once a cell of the current page reported a result: the page may no longer offer a snapshot. */
   private cellsRan = false;
@@ -98,6 +100,8 @@ export class PanelHost implements vscode.Disposable {
           this.panel = undefined;
           this.ready = false;
           this.queue = [];
+          for (const w of this.waiting.values()) w.reject(new Error("The AgentCode Sandbox panel was closed before the run finished."));
+          this.waiting.clear();
         }
         for (const s of subs) s.dispose();
       }),
@@ -153,6 +157,28 @@ export class PanelHost implements vscode.Disposable {
     if (run) this.post({ type: "cell/run", id: cell.id });
   }
 
+  /**
+   * Adds a cell, runs it and resolves with its result. Cancelling stops the run in the panel (the page answers
+   * with a `stopped` result).
+   */
+  runCell(cell: SessionCell, token: vscode.CancellationToken): Promise<OutputsSummary> {
+    return new Promise<OutputsSummary>((resolve, reject) => {
+      const sub = token.onCancellationRequested(() => this.post({ type: "cell/stop", id: cell.id }));
+      this.waiting.get(cell.id)?.reject(new Error("The cell was run again."));
+      this.waiting.set(cell.id, {
+        resolve: (s) => {
+          sub.dispose();
+          resolve(s);
+        },
+        reject: (e) => {
+          sub.dispose();
+          reject(e);
+        },
+      });
+      this.addCell(cell, true);
+    });
+  }
+
   private flush(): void {
     const pending = this.queue;
     this.queue = [];
@@ -201,6 +227,8 @@ export class PanelHost implements vscode.Disposable {
         this.cellsRan = true;
         const cell = action.cell;
         if (cell !== undefined) cell.result = action.summary;
+        this.waiting.get(action.id)?.resolve(action.summary);
+        this.waiting.delete(action.id);
         await this.ctx.record("run", recordedCell(action.id, cell), action.summary, null);
         return;
       }

@@ -24,7 +24,7 @@ import type { StatusItem } from "./status";
 import { errorMessage } from "./errors";
 
 /** Reads user and remote-machine settings only, never workspace ones: for the executables the host runs. */
-function machineReader(config: vscode.WorkspaceConfiguration): SettingsReader {
+export function machineReader(config: vscode.WorkspaceConfiguration): SettingsReader {
   return { get: <T>(key: string) => config.inspect<T>(key)?.globalValue };
 }
 

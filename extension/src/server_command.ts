@@ -1,5 +1,5 @@
 /**
- * Decides how to start the language server: the bundled `server/agentcode.dll` under `dotnet`, or
+ * Decides how to start the language server (and the MCP server, `agentcode mcp`): the bundled `server/agentcode.dll` under `dotnet`, or
  * `agentcode.server.path` (a .dll run with dotnet, or a native executable), and checks beforehand that the
  * files and the .NET runtime are there, so a missing piece becomes one sentence in the status bar rather than a
  * crash loop. Node only (fs, child_process), no `vscode`, so it is unit-tested.
@@ -19,8 +19,27 @@ export type Resolved = { readonly ok: true; readonly value: ServerCommand } | { 
 
 const lspArgs = ["lsp", "--stdio"];
 
-/** The command line for the server, or why there is none. */
-export function resolveServerCommand(extensionPath: string, serverPath: string | undefined, dotnetPath: string): Resolved {
+/**
+ * The `agentcode mcp` arguments for VS Code's MCP server definition: the workspace folders as the data
+ * allow-list when `allowData` (a trusted workspace), and the run record in the first one's
+ * `.agentcode/runs.jsonl`, as the extension's own record.
+ */
+export function mcpArgs(folders: readonly string[], allowData: boolean): string[] {
+  const first = folders[0];
+  return [
+    "mcp",
+    ...(allowData ? folders.flatMap((f) => ["--allow-data", f]) : []),
+    ...(first === undefined ? ["--no-record"] : ["--record", path.join(first, ".agentcode", "runs.jsonl")]),
+  ];
+}
+
+/** The command line for the server (the language server, or `commandArgs`), or why there is none. */
+export function resolveServerCommand(
+  extensionPath: string,
+  serverPath: string | undefined,
+  dotnetPath: string,
+  commandArgs: readonly string[] = lspArgs,
+): Resolved {
   const target = serverPath ?? path.join(extensionPath, "server", "agentcode.dll");
   if (!fs.existsSync(target)) {
     return serverPath === undefined
@@ -28,9 +47,9 @@ export function resolveServerCommand(extensionPath: string, serverPath: string |
       : { ok: false, message: `agentcode.server.path names a file that does not exist: ${target}.` };
   }
   if (target.toLowerCase().endsWith(".dll")) {
-    return { ok: true, value: { command: dotnetPath, args: [target, ...lspArgs], needsDotnet: true } };
+    return { ok: true, value: { command: dotnetPath, args: [target, ...commandArgs], needsDotnet: true } };
   }
-  return { ok: true, value: { command: target, args: lspArgs, needsDotnet: false } };
+  return { ok: true, value: { command: target, args: commandArgs, needsDotnet: false } };
 }
 
 /** Checks that `dotnet` runs and has a .NET 10 (or newer) runtime; the message says what to do otherwise. */

@@ -1,5 +1,5 @@
-// Entry point of the agentcode executable: one command table for the command-line tool and the language
-// server. Each command lives in its own file under Cli/ and is a factory returning a System.CommandLine Command.
+// Entry point of the agentcode executable: one command table for the command-line tool, the language server and
+// the MCP server. Each command lives in its own file under Cli/ and is a factory returning a System.CommandLine Command.
 using System.CommandLine;
 using AgentCode.Server.Cli;
 
@@ -9,6 +9,7 @@ var root = new RootCommand("AgentCode: check, run and generate Python in a WebAs
     RunCommand.Create(),
     GenerateCommand.Create(),
     LspCommand.Create(),
+    McpCommand.Create(),
 };
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)
