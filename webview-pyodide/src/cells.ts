@@ -45,6 +45,21 @@ export interface CellActions {
   feedback(cell: CellState, text: string): void;
 }
 
+/**
+ * The drawn outputs of each run, by the run's outputs list: a cell re-renders on every state change (Python
+ * ready, a decision), and its charts and images are kept instead of drawn again.
+ */
+const drawnOutputs = new WeakMap<readonly Output[], HTMLElement>();
+
+function outputsView(cell: CellState, actions: CellActions): HTMLElement {
+  let view = drawnOutputs.get(cell.outputs);
+  if (view === undefined) {
+    view = renderOutputs(cell.outputs, cell.dataFiles, (figure) => actions.saveFigure(cell, figure));
+    drawnOutputs.set(cell.outputs, view);
+  }
+  return view;
+}
+
 export function newCell(init: Pick<CellState, "id" | "prompt" | "code" | "findings" | "dataFiles">): CellState {
   return { ...init, run: { kind: "idle" }, stdout: "", stderr: "", error: null, outputs: [], outputLimit: null, decision: "none", feedback: "" };
 }
@@ -144,7 +159,7 @@ export function renderCell(cell: CellState, actions: CellActions, pythonReady: b
   root.append(el("pre", "stdout", cell.stdout), el("pre", "stderr", cell.stderr));
   if (cell.error !== null) root.append(el("pre", "traceback", cell.error));
   if (cell.outputLimit !== null) root.append(el("div", "output-limit", cell.outputLimit));
-  if (cell.outputs.length > 0) root.append(renderOutputs(cell.outputs, cell.dataFiles, (figure) => actions.saveFigure(cell, figure)));
+  if (cell.outputs.length > 0) root.append(outputsView(cell, actions));
   if (cell.decision !== "none") root.append(el("div", "decision", cell.decision === "fix-requested" ? "Fix requested" : cell.decision === "accepted" ? "Accepted" : "Rejected"));
   return root;
 }

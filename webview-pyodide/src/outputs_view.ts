@@ -1,18 +1,14 @@
 /**
  * Draws a cell's outputs (the output contract: what the code displayed, then the files it wrote under /output),
- * each by its kind: text and JSON as text; Markdown through markdown-it with raw HTML off; HTML only inside an
+ * each by its kind: text and JSON as text; Markdown through markdown.ts (markdown-it, raw HTML off); HTML only inside an
  * opaque-origin sandboxed iframe (no scripts, no same-origin); PNG and SVG as data: images (an SVG in an <img>
  * runs no script); Vega-Lite charts through charts.ts. Images and charts get Save buttons.
  */
 
-import MarkdownIt from "markdown-it";
 import { drawChart } from "./charts";
 import { button, el, utf8Base64 } from "./dom";
+import { renderMarkdown } from "./markdown";
 import { type DataFile, type Figure, type FigureMime, type Output, outputType, safeFigureName } from "./protocol";
-
-// Raw HTML is off (it is escaped), links are checked by markdown-it's own validator (no javascript: or data:
-// pages), and the page's CSP stops any image from loading off the panel.
-const markdown = new MarkdownIt({ html: false, linkify: false, typographer: false });
 
 function textOf(output: Output): string {
   return output.text ?? "";
@@ -67,7 +63,7 @@ function renderOne(output: Output, index: number, dataFiles: readonly DataFile[]
     }
     case "markdown": {
       const body = el("div", "output-markdown-body");
-      body.innerHTML = markdown.render(textOf(output));
+      body.innerHTML = renderMarkdown(textOf(output));
       wrapper.append(body);
       break;
     }
@@ -78,7 +74,8 @@ function renderOne(output: Output, index: number, dataFiles: readonly DataFile[]
       wrapper.append(el("pre", "output-text-body", textOf(output)));
       break;
     default: {
-      const bytes = Math.floor(((output.base64 ?? "").length * 3) / 4);
+      const base64 = output.base64 ?? "";
+      const bytes = Math.floor((base64.length * 3) / 4) - (base64.endsWith("==") ? 2 : base64.endsWith("=") ? 1 : 0);
       wrapper.append(el("div", "output-file-body", `${label} (${bytes} bytes, ${output.mime})`));
     }
   }

@@ -215,5 +215,18 @@ export async function runInPanel(page, code, { dataFiles = [], timeout = 120000 
   // Run is enabled once Python is ready, which after a Stop may be a worker still booting: wait generously.
   await cell.locator('button[data-action="run"]:not([disabled])').click({ timeout: bootDeadlineMs });
   await page.waitForSelector(`section.cell[data-cell-id="${id}"]:is([data-run="ok"],[data-run="error"],[data-run="output-limit"],[data-run="stopped"],[data-run="failed"])`, { timeout });
-  return { id, cell, text: (sel) => cell.locator(sel).textContent() };
+  return {
+    id,
+    cell,
+    text: (sel) => cell.locator(sel).textContent(),
+    /** The summary of the run's `cell/result` message (status, streams, error, outputs, outputLimit). */
+    summary: () => page.evaluate((cellId) => window.__hostMessages.find((m) => m.type === "cell/result" && m.id === cellId).summary, id),
+  };
+}
+
+/** Waits until every chart in the cell has finished drawing (drawn or failed); returns their `data-chart` states. */
+export async function chartsSettled(page, cellId, { timeout = 60000 } = {}) {
+  const selector = `section.cell[data-cell-id="${cellId}"] figure.output-chart`;
+  await page.waitForFunction((sel) => [...document.querySelectorAll(sel)].every((f) => f.dataset.chart !== "drawing"), selector, { timeout });
+  return page.locator(selector).evaluateAll((figures) => figures.map((f) => f.dataset.chart));
 }

@@ -28,10 +28,12 @@ test("printed output is streamed into the cell, partial lines included", async (
   const run = await runInPanel(suite.page, "import sys\nprint('hello', 6 * 7)\nsys.stdout.write('no newline')\nsys.stderr.write('warn\\n')\n'value'");
   assert.equal(await run.text("pre.stdout"), "hello 42\nno newline");
   assert.equal(await run.text("pre.stderr"), "warn\n");
-  assert.equal(await run.text("pre.repr"), "'value'");
+  // The trailing expression is displayed as in Jupyter: one text/plain output holding its repr.
+  assert.equal(await run.text(".output-text pre.output-text-body"), "'value'");
   const result = await suite.page.evaluate((id) => window.__hostMessages.find((m) => m.type === "cell/result" && m.id === id), run.id);
   assert.equal(result.summary.status, "ok");
   assert.equal(result.summary.stdout, "hello 42\nno newline");
+  assert.deepEqual(result.summary.outputs, [{ mime: "text/plain", text: "'value'" }]);
 });
 
 test("an exception shows a traceback of the cell's own frames, without Pyodide internals", async () => {
@@ -90,7 +92,7 @@ test("a spare worker warms once Python is ready, and again after every Stop, fro
     const next = await runInPanel(suite.page, `import sys\nprint('round', ${round})\nsys.stderr.write('err')\n6 * 7`);
     assert.equal(await next.text("pre.stdout"), `round ${round}\n`);
     assert.equal(await next.text("pre.stderr"), "err");
-    assert.equal(await next.text("pre.repr"), "42");
+    assert.equal(await next.text(".output-text pre.output-text-body"), "42");
   }
 });
 

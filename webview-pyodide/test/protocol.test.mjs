@@ -58,8 +58,11 @@ test("page messages are validated", () => {
   assert.equal(protocol.parsePageMessage({ type: "cell/accept", id: "a", code: "x" }).ok, true);
   assert.equal(protocol.parsePageMessage({ type: "cell/fix", id: "a" }).ok, false);
   assert.equal(protocol.parsePageMessage({ type: "cell/result", id: "a", summary: { status: "ok" } }).ok, false);
-  const summary = { status: "ok", stdout: "1\n", stderr: "", repr: null, error: null, images: 0, html: false, elapsedMs: 12 };
+  const summary = { status: "ok", stdout: "1\n", stderr: "", error: null, outputLimit: null, outputs: [{ mime: "text/plain", text: "2" }], elapsedMs: 12 };
   assert.deepEqual(protocol.parsePageMessage({ type: "cell/result", id: "a", summary }), { ok: true, value: { type: "cell/result", id: "a", summary } });
+  // The former result shape (repr, images, html) is not a summary any more: outputs replace it.
+  const old = { status: "ok", stdout: "1\n", stderr: "", repr: null, error: null, images: 0, html: false, elapsedMs: 12 };
+  assert.equal(protocol.parsePageMessage({ type: "cell/result", id: "a", summary: old }).ok, false);
 });
 
 test("a saved figure carries a plain file name of its own type, never a path", () => {
@@ -148,9 +151,12 @@ test("worker messages that do not match the worker protocol are rejected", () =>
   assert.equal(workerProtocol.parseWorkerMessage({ type: "cell/accept", id: "v", code: "evil" }).ok, false);
   assert.equal(workerProtocol.parseWorkerMessage({ type: "done", runId: 1, result: {} }).ok, false);
   assert.equal(workerProtocol.parseWorkerMessage({ type: "stream", runId: 1, stream: "stdout", text: "a" }).ok, true);
-  const image = { name: "a.gif", mime: "image/gif", base64: "" };
-  const result = { status: "ok", repr: null, html: null, error: null, images: [image], elapsedMs: 1 };
-  assert.equal(workerProtocol.parseWorkerMessage({ type: "done", runId: 1, result }).ok, false);
+  const result = { status: "ok", error: null, outputs: [{ mime: "image/png", base64: "iVBORw0KGgo=", name: "a.png" }], outputLimit: null, elapsedMs: 1 };
+  assert.equal(workerProtocol.parseWorkerMessage({ type: "done", runId: 1, result }).ok, true);
+  for (const output of [{ mime: "image/gif", base64: "", name: "a.gif" }, { mime: "image/png", text: "not base64" }, { mime: "text/plain", base64: "YQ==" },
+    { mime: "text/html", text: "x", name: "../escape.html" }, { mime: "text/html", text: "x", name: "/abs.html" }]) {
+    assert.equal(workerProtocol.parseWorkerMessage({ type: "done", runId: 1, result: { ...result, outputs: [output] } }).ok, false, JSON.stringify(output));
+  }
 });
 
 test("the worker's init needs the Pyodide files as Blobs, an absolute index URL and a snapshot or null", () => {
