@@ -40,7 +40,8 @@ function renderImage(output: Output, label: string, save: (figure: Figure) => vo
   return figure;
 }
 
-function renderOne(output: Output, index: number, dataFiles: readonly DataFile[], save: (figure: Figure) => void): HTMLElement {
+/** `index` counts all outputs, `chartIndex` the charts among them (a displayed chart is named chart-N after it). */
+function renderOne(output: Output, index: number, chartIndex: number, dataFiles: readonly DataFile[], save: (figure: Figure) => void): HTMLElement {
   const type = outputType(output.mime);
   const wrapper = el("div", `output output-${type?.kind ?? "unknown"}`);
   wrapper.dataset.mime = output.mime;
@@ -48,7 +49,7 @@ function renderOne(output: Output, index: number, dataFiles: readonly DataFile[]
   const label = output.name ?? `output-${index + 1}`;
   switch (type?.kind) {
     case "vega-lite":
-      wrapper.append(drawChart(textOf(output), dataFiles, output.name ?? `chart-${index + 1}`, save));
+      wrapper.append(drawChart(textOf(output), dataFiles, output.name ?? `chart-${chartIndex}`, save));
       break;
     case "image":
       wrapper.append(renderImage(output, label, save));
@@ -88,6 +89,10 @@ function renderOne(output: Output, index: number, dataFiles: readonly DataFile[]
 /** The element holding all of a cell's outputs, in order. */
 export function renderOutputs(outputs: readonly Output[], dataFiles: readonly DataFile[], save: (figure: Figure) => void): HTMLElement {
   const root = el("div", "outputs");
-  outputs.forEach((output, index) => root.append(renderOne(output, index, dataFiles, save)));
+  let charts = 0;
+  outputs.forEach((output, index) => {
+    if (outputType(output.mime)?.kind === "vega-lite") charts++;
+    root.append(renderOne(output, index, charts, dataFiles, save));
+  });
   return root;
 }
