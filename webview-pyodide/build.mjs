@@ -1,7 +1,9 @@
-// Builds the panel bundle into dist/: panel.js (page), worker.js (Pyodide worker, ESM, with Pyodide's own
-// JavaScript bundled in), panel.css, and the Pyodide data files the page fetches and hands to the worker, copied
-// from the pinned npm package into dist/pyodide/ (served locally, never a CDN; nothing is downloaded).
+// Builds the panel bundle into dist/: panel.js (the page, minified, with the chart code split into dist/chunks/;
+// options in build_options.mjs), worker.js (Pyodide worker, ESM, with Pyodide's own JavaScript bundled in),
+// panel.css, and the Pyodide data files the page fetches and hands to the worker, copied from the pinned npm package
+// into dist/pyodide/ (served locally, never a CDN; nothing is downloaded).
 import { build } from "esbuild";
+import { common, panelOptions } from "./build_options.mjs";
 import { copyFileSync, mkdirSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -16,8 +18,7 @@ const pyodideFiles = ["pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.jso
 
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(join(dist, "pyodide"), { recursive: true });
-const common = { bundle: true, format: "esm", target: "es2022", platform: "browser", logLevel: "warning", loader: { ".py": "text" } };
-await build({ ...common, entryPoints: [join(here, "src/panel.ts")], outfile: join(dist, "panel.js") });
+await build(panelOptions(dist));
 await build({ ...common, entryPoints: [join(here, "src/worker.ts")], outfile: join(dist, "worker.js"), external: ["node:*", "ws"] });
 await build({ bundle: true, logLevel: "warning", entryPoints: [join(here, "src/panel.css")], outfile: join(dist, "panel.css") });
 for (const file of pyodideFiles) copyFileSync(join(pyodideDir, file), join(dist, "pyodide", file));

@@ -9,7 +9,7 @@
 import * as vega from "vega";
 import embed, { type VisualizationSpec } from "vega-embed";
 import { expressionInterpreter } from "vega-interpreter";
-import { button, el, utf8Base64 } from "./dom";
+import { button, el, failChart, utf8Base64 } from "./dom";
 import { dsvReader } from "./dsv";
 import { type DataFile, type Figure, outputContract, safeFigureName } from "./protocol";
 
@@ -136,25 +136,22 @@ function withoutEmbedOptions(spec: unknown): VisualizationSpec {
 }
 
 /**
- * The element of one chart: drawn asynchronously into it; `data-chart` is "drawing", then "drawn" or "failed" (with
- * the reason shown in the cell).
+ * Draws one chart into `root` (a figure made by outputs_view.ts, which loads this module on the first chart):
+ * `data-chart` goes from "drawing" to "drawn", or to "failed" with the reason shown in the cell.
  */
-export function drawChart(specText: string, dataFiles: readonly DataFile[], name: string, save: (figure: Figure) => void): HTMLElement {
-  const root = el("figure", "output-chart");
-  root.dataset.chart = "drawing";
+export function drawChart(root: HTMLElement, specText: string, dataFiles: readonly DataFile[], name: string, save: (figure: Figure) => void): void {
   const view = el("div", "chart-view");
   root.append(view);
   const fail = (message: string): void => {
-    root.dataset.chart = "failed";
     view.remove();
-    root.append(el("div", "chart-error", `The chart could not be drawn: ${message}`));
+    failChart(root, message);
   };
   let spec: VisualizationSpec;
   try {
     spec = withoutEmbedOptions(JSON.parse(specText));
   } catch (error) {
     fail(errorText(error));
-    return root;
+    return;
   }
   const problems: string[] = [];
   const theme = document.body.classList.contains("vscode-dark") || document.body.classList.contains("vscode-high-contrast") ? "dark" : "light";
@@ -197,5 +194,4 @@ export function drawChart(specText: string, dataFiles: readonly DataFile[], name
     },
     (error: unknown) => fail(errorText(error)),
   );
-  return root;
 }

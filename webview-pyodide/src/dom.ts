@@ -1,6 +1,7 @@
 /**
- * The two DOM helpers every view of the panel uses: an element with its class and text (always textContent, never
- * markup), a button that acts only on trusted (real user) clicks, and the base64 of text for saving it.
+ * The DOM helpers every view of the panel uses: an element with its class and text (always textContent, never
+ * markup), a button that acts only on trusted (real user) clicks, the base64 of text for saving it, and the failed
+ * state of a chart (shared by the chart code and the view that loads it).
  */
 
 export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
@@ -29,4 +30,10 @@ export function utf8Base64(text: string): string {
   let binary = "";
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(binary);
+}
+
+/** Marks a chart's figure as failed and shows why, as text. */
+export function failChart(root: HTMLElement, message: string): void {
+  root.dataset.chart = "failed";
+  root.append(el("div", "chart-error", `The chart could not be drawn: ${message}`));
 }

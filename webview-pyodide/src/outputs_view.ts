@@ -2,11 +2,11 @@
  * Draws a cell's outputs (the output contract: what the code displayed, then the files it wrote under /output),
  * each by its kind: text and JSON as text; Markdown through markdown.ts (markdown-it, raw HTML off); HTML only inside an
  * opaque-origin sandboxed iframe (no scripts, no same-origin); PNG and SVG as data: images (an SVG in an <img>
- * runs no script); Vega-Lite charts through charts.ts. Images and charts get Save buttons.
+ * runs no script); Vega-Lite charts through charts.ts, a separate chunk of the bundle loaded with the first chart
+ * (the chart libraries are most of the panel's JavaScript). Images and charts get Save buttons.
  */
 
-import { drawChart } from "./charts";
-import { button, el, utf8Base64 } from "./dom";
+import { button, el, failChart, utf8Base64 } from "./dom";
 import { renderMarkdown } from "./markdown";
 import { type DataFile, type Figure, type FigureMime, type Output, outputType, safeFigureName } from "./protocol";
 
@@ -26,6 +26,17 @@ function caption(name: string, ...buttons: HTMLButtonElement[]): HTMLElement {
   const node = el("figcaption", "output-figure-caption");
   node.append(el("span", "output-figure-name", name), ...buttons);
   return node;
+}
+
+/** A chart's figure, drawn once the chart code has loaded. */
+function chartFigure(specText: string, dataFiles: readonly DataFile[], name: string, save: (figure: Figure) => void): HTMLElement {
+  const root = el("figure", "output-chart");
+  root.dataset.chart = "drawing";
+  import("./charts").then(
+    (charts) => charts.drawChart(root, specText, dataFiles, name, save),
+    (error: unknown) => failChart(root, `the chart code did not load (${error instanceof Error ? error.message : String(error)}); reopen the panel.`),
+  );
+  return root;
 }
 
 function renderImage(output: Output, label: string, save: (figure: Figure) => void): HTMLElement {
@@ -49,7 +60,7 @@ function renderOne(output: Output, index: number, chartIndex: number, dataFiles:
   const label = output.name ?? `output-${index + 1}`;
   switch (type?.kind) {
     case "vega-lite":
-      wrapper.append(drawChart(textOf(output), dataFiles, output.name ?? `chart-${chartIndex}`, save));
+      wrapper.append(chartFigure(textOf(output), dataFiles, output.name ?? `chart-${chartIndex}`, save));
       break;
     case "image":
       wrapper.append(renderImage(output, label, save));

@@ -226,7 +226,8 @@ export async function runInPanel(page, code, { dataFiles = [], timeout = 120000 
 
 /** Waits until every chart in the cell has finished drawing (drawn or failed); returns their `data-chart` states. */
 export async function chartsSettled(page, cellId, { timeout = 60000 } = {}) {
-  const selector = `section.cell[data-cell-id="${cellId}"] figure.output-chart`;
-  await page.waitForFunction((sel) => [...document.querySelectorAll(sel)].every((f) => f.dataset.chart !== "drawing"), selector, { timeout });
-  return page.locator(selector).evaluateAll((figures) => figures.map((f) => f.dataset.chart));
+  const cell = `section.cell[data-cell-id="${cellId}"]`;
+  // A selector, not waitForFunction: Playwright's polling of a function needs eval, which the panel's CSP refuses.
+  await page.waitForSelector(`${cell}:not(:has(figure.output-chart[data-chart="drawing"]))`, { state: "attached", timeout });
+  return page.locator(`${cell} figure.output-chart`).evaluateAll((figures) => figures.map((f) => f.dataset.chart));
 }

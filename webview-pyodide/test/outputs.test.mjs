@@ -35,8 +35,12 @@ async function hostErrors(page) {
   return page.evaluate(() => window.__hostMessages.filter((m) => m.type === "webview/error").map((m) => m.message));
 }
 
+const chartChunkRequests = () => suite.harness.requests.filter((path) => /^\/dist\/chunks\/charts-[A-Z0-9]+\.js$/.test(path));
+
 test("a Vega-Lite v5 and a v6 program each draw an SVG chart with exactly 3 bar marks from 3 regions", async () => {
   const errorsBefore = (await hostErrors(suite.page)).length;
+  // The chart libraries are a chunk of their own, loaded with the first chart only.
+  assert.deepEqual(chartChunkRequests(), []);
   const code = [
     barChart("v5", regions),
     `display({"application/vnd.vegalite.v5+json": spec}, raw=True)`,
@@ -54,6 +58,7 @@ test("a Vega-Lite v5 and a v6 program each draw an SVG chart with exactly 3 bar 
   // Drawing a chart breaks no rule of the panel's policy (no inline style, no eval, no request).
   assert.deepEqual((await hostErrors(suite.page)).slice(errorsBefore), []);
   assert.equal((await run.summary()).outputs.length, 2);
+  assert.equal(chartChunkRequests().length, 1);
 });
 
 test("a chart with data.url \"/data/sales.csv\" draws from the cell's data file, one bar per region", async () => {
