@@ -2,10 +2,14 @@
 // run (click Run to result, median), and restart (Stop on a busy loop, then the next run's result) with the
 // spare worker warm and with it still cold, each with and without the memory snapshot; ready from a snapshot
 // saved by an earlier page against a cold page, and code-arrives -> first output on a page started early; all
-// against native python3 running the same snippet in the same run.
+// against native python3 running the same snippet in the same run. Then charts: Run to a Vega-Lite chart painted
+// (the first chart of a page, whose chart code is still cold, and the median of later ones) against a warm run of
+// the same program without the chart, and the bytes the chart and Markdown libraries add to the panel
+// (bundle_size.mjs).
 import { spawnSync } from "node:child_process";
 import { performance } from "node:perf_hooks";
-import { startHarness, launchBrowser, openPanel, runInPanel, startSpin, bootDeadlineMs } from "../test/harness.mjs";
+import { startHarness, launchBrowser, openPanel, runInPanel, startSpin, chartsSettled, bootDeadlineMs } from "../test/harness.mjs";
+import { bundleSizes, formatBundleSizes } from "./bundle_size.mjs";
 
 const snippet = "total = sum(i * i for i in range(200_000))\nprint(total)";
 const warmRuns = 5;
@@ -25,6 +29,41 @@ function nativeMs() {
     times.push(performance.now() - started);
   }
   return median(times);
+}
+
+const chartRuns = 5;
+/** A bar chart of 3 regions, displayed; `withChart` false displays nothing (the baseline). */
+function chartProgram(withChart) {
+  return [
+    "rows = [{'region': r, 'amount': a} for r, a in (('north', 120.5), ('south', 210.25), ('west', 75.0))]",
+    "spec = {'data': {'values': rows}, 'mark': 'bar', 'encoding': {'x': {'field': 'region', 'type': 'nominal'}, 'y': {'field': 'amount', 'type': 'quantitative'}}}",
+    withChart ? "display({'application/vnd.vegalite.v6+json': spec}, raw=True)" : "None",
+  ].join("\n");
+}
+
+/** Click Run -> the chart drawn and a frame painted after it; returns ms. */
+async function chartRun(page, withChart) {
+  const started = performance.now();
+  const run = await runInPanel(page, chartProgram(withChart));
+  if (withChart) {
+    const states = await chartsSettled(page, run.id);
+    if (states[0] !== "drawn") throw new Error(`the benchmark chart was not drawn: ${await run.cell.locator(".chart-error").textContent()}`);
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  }
+  return performance.now() - started;
+}
+
+async function measureCharts(browser, url) {
+  const page = await openPanel(browser.context, url);
+  const firstMs = await chartRun(page, true);
+  const chart = [];
+  const plain = [];
+  for (let i = 0; i < chartRuns; i++) {
+    chart.push(await chartRun(page, true));
+    plain.push(await chartRun(page, false));
+  }
+  await page.close();
+  return { firstMs, chartMs: median(chart), plainMs: median(plain) };
 }
 
 let spinCount = 0;
@@ -118,6 +157,7 @@ try {
   const plain = await measure(browser, `${harness.url}?snapshot=off`);
   const snap = await measure(browser, harness.url);
   const saved = await persisted(browser, harness);
+  const charts = await measureCharts(browser, harness.url);
   const native = nativeMs();
   const fmt = (ms) => `${ms.toFixed(0).padStart(6)} ms`;
   const ratio = (a, b) => (a / b).toFixed(2);
@@ -137,6 +177,12 @@ try {
     console.log(`ratio restart (spare warm) / native: ${ratio(snap.restartWarmMs, native)}`);
     console.log(`ratio restart (spare cold) / native: ${ratio(snap.restartColdMs, native)}`);
   }
+  console.log(`charts (with snapshot), medians of ${chartRuns}:`);
+  console.log(`first chart of the page (Run -> chart painted):       ${fmt(charts.firstMs)}`);
+  console.log(`Run -> chart painted:                                ${fmt(charts.chartMs)}`);
+  console.log(`the same program without the chart (Run -> result):  ${fmt(charts.plainMs)}`);
+  console.log(`ratio chart / without: ${ratio(charts.chartMs, charts.plainMs)}`);
+  console.log(formatBundleSizes(await bundleSizes()));
 } finally {
   await browser.close();
   await harness.close();

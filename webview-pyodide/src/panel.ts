@@ -230,6 +230,9 @@ runtime.start().then(
   (state) => {
     pythonState = state;
     renderStatus();
+    // The chart code is a chunk of its own so the page starts without it; it is fetched once Python is ready,
+    // so the first chart does not wait for it. A failure here shows again, in the cell, when a chart is drawn.
+    import("./charts").catch(() => undefined);
   },
   (error: unknown) => {
     pythonState = { kind: "failed", message: error instanceof Error ? error.message : String(error) };

@@ -2,6 +2,7 @@
 // instead of d3-dsv (which needs eval) and the Markdown renderer's rules (alignment classes, no remote images).
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { readFile, readdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -51,4 +52,16 @@ test("Markdown escapes raw HTML and drops javascript: links", () => {
   const html = markdown.renderMarkdown('<script>alert(1)</script>\n\n<img src=x onerror="alert(1)">\n\n[x](javascript:alert(1))');
   assert.doesNotMatch(html, /<script|<img|href="javascript/);
   assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
+});
+
+test("the page bundle starts without the chart libraries: they are a chunk of their own", async () => {
+  const dist = join(here, "..", "dist");
+  const page = await readFile(join(dist, "panel.js"), "utf8");
+  const chunks = await readdir(join(dist, "chunks"));
+  const charts = chunks.filter((name) => /^charts-[A-Z0-9]+\.js$/.test(name));
+  assert.equal(charts.length, 1, chunks.join(", "));
+  const chart = await readFile(join(dist, "chunks", charts[0]), "utf8");
+  assert.match(chart, /vega\.github\.io/);
+  assert.doesNotMatch(page, /vega\.github\.io/);
+  assert.ok(page.length < chart.length / 4, `panel.js is ${page.length} bytes, the chart chunk ${chart.length}`);
 });
