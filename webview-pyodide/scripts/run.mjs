@@ -1,9 +1,10 @@
 // `npm run webview:run -- FILE.py [--data F]...`: runs a Python file in the real panel bundle in headless
-// Chromium (the same harness the tests use) and prints the run's summary (the `cell/result` message) as JSON.
+// Chromium (the same harness the tests use) and prints the run's summary (the `cell/result` message) as JSON; how
+// each chart was drawn in the panel ("drawn", or the error the cell shows) goes to stderr.
 import { readFile, access } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startHarness, launchBrowser, openPanel, runInPanel } from "../test/harness.mjs";
+import { startHarness, launchBrowser, openPanel, runInPanel, chartsSettled } from "../test/harness.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -46,6 +47,9 @@ try {
   const run = await runInPanel(page, code, { dataFiles, timeout: 10 * 60 * 1000 });
   const result = await page.evaluate((id) => window.__hostMessages.find((m) => m.type === "cell/result" && m.id === id), run.id);
   process.stdout.write(`${JSON.stringify(result.summary, null, 2)}\n`);
+  const charts = await chartsSettled(page, run.id);
+  const errors = await run.cell.locator("figure.output-chart").evaluateAll((figures) => figures.map((f) => f.querySelector(".chart-error")?.textContent ?? ""));
+  charts.forEach((state, i) => process.stderr.write(`chart ${i + 1}: ${state === "drawn" ? "drawn" : errors[i]}\n`));
   process.exitCode = result.summary.status === "ok" ? 0 : 1;
 } finally {
   await browser.close();

@@ -28,8 +28,9 @@ export function networkRefusal(uri: string): string {
 
 /** The sentence for a chart that reads a /data file the cell does not have. */
 export function missingDataFile(uri: string, dataFiles: readonly DataFile[]): string {
-  const have = dataFiles.length === 0 ? "The cell has no data files" : `The cell has ${dataFiles.map((f) => `${dataPrefix}${f.name}`).join(", ")}`;
-  return `The chart reads '${uri}', which is not one of the cell's data files. ${have}; pick one of those, or put the rows in data.values.`;
+  const start = `The chart reads '${uri}', which is not one of the cell's data files.`;
+  if (dataFiles.length === 0) return `${start} The cell has no data files: run it with that file as data, or put the rows in data.values.`;
+  return `${start} The cell has ${dataFiles.map((f) => `${dataPrefix}${f.name}`).join(", ")}; pick one of those, or put the rows in data.values.`;
 }
 
 function dataFile(uri: string, dataFiles: readonly DataFile[]): DataFile | undefined {
