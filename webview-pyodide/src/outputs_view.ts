@@ -51,8 +51,9 @@ function renderImage(output: Output, label: string, save: (figure: Figure) => vo
   return figure;
 }
 
-/** `index` counts all outputs, `chartIndex` the charts among them (a displayed chart is named chart-N after it). */
-function renderOne(output: Output, index: number, chartIndex: number, dataFiles: readonly DataFile[], save: (figure: Figure) => void): HTMLElement {
+/** One output; a displayed one is named after its place in the run's list (chart-N, output-N), as the extension and
+ * `agentcode run --output-dir` name it. */
+function renderOne(output: Output, index: number, dataFiles: readonly DataFile[], save: (figure: Figure) => void): HTMLElement {
   const type = outputType(output.mime);
   const wrapper = el("div", `output output-${type?.kind ?? "unknown"}`);
   wrapper.dataset.mime = output.mime;
@@ -60,7 +61,7 @@ function renderOne(output: Output, index: number, chartIndex: number, dataFiles:
   const label = output.name ?? `output-${index + 1}`;
   switch (type?.kind) {
     case "vega-lite":
-      wrapper.append(chartFigure(textOf(output), dataFiles, output.name ?? `chart-${chartIndex}`, save));
+      wrapper.append(chartFigure(textOf(output), dataFiles, output.name ?? `chart-${index + 1}`, save));
       break;
     case "image":
       wrapper.append(renderImage(output, label, save));
@@ -100,10 +101,6 @@ function renderOne(output: Output, index: number, chartIndex: number, dataFiles:
 /** The element holding all of a cell's outputs, in order. */
 export function renderOutputs(outputs: readonly Output[], dataFiles: readonly DataFile[], save: (figure: Figure) => void): HTMLElement {
   const root = el("div", "outputs");
-  let charts = 0;
-  outputs.forEach((output, index) => {
-    if (outputType(output.mime)?.kind === "vega-lite") charts++;
-    root.append(renderOne(output, index, charts, dataFiles, save));
-  });
+  outputs.forEach((output, index) => root.append(renderOne(output, index, dataFiles, save)));
   return root;
 }
