@@ -1,5 +1,6 @@
 // Node-level checks of the typed boundaries: validators, the CSP of renderPanelHtml, and that
-// docs/webview.md names every panel message (the document is kept honest by this test).
+// docs/webview.md names every panel message and every test of its security table (the document is kept honest
+// by these tests).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
@@ -183,6 +184,9 @@ test("the panel CSP is strict: no unsafe-eval, wasm allowed, blob workers, nonce
   assert.match(csp, /worker-src blob:/);
   assert.match(csp, /connect-src https:\/\/x\.example(;|$)/);
   assert.doesNotMatch(csp, /'unsafe-eval'|'unsafe-inline'/);
+  // Charts draw without inline styles, and HTML outputs are srcdoc frames, which need no frame source.
+  assert.match(csp, /style-src https:\/\/x\.example;/);
+  assert.match(csp, /frame-src 'none'/);
   assert.match(page, /data-assets="https:\/\/x\.example\/dist"/);
   assert.throws(() => html.renderPanelHtml({ cspSource: "x; script-src *", nonce: "a", scriptUri: "", styleUri: "", assetsBaseUri: "" }));
 });
@@ -198,4 +202,16 @@ test("the CSP accepts code-server's source list and refuses one that would injec
 test("docs/webview.md names every panel message", async () => {
   const doc = await readFile(join(here, "..", "..", "docs", "webview.md"), "utf8");
   for (const type of [...protocol.hostMessageTypes, ...protocol.pageMessageTypes]) assert.ok(doc.includes(`\`${type}`), `docs/webview.md does not mention ${type}`);
+});
+
+test("every test docs/webview.md's security table names exists", async () => {
+  const doc = await readFile(join(here, "..", "..", "docs", "webview.md"), "utf8");
+  const table = doc.slice(doc.indexOf("## What displayed content can do"), doc.indexOf("## Tests"));
+  const rows = table.split("\n").filter((line) => line.startsWith("| ") && !line.startsWith("| Content") && !line.startsWith("| ---"));
+  assert.ok(rows.length >= 10, `only ${rows.length} rows`);
+  const sources = (await Promise.all(["escape", "outputs", "panel"].map((f) => readFile(join(here, `${f}.test.mjs`), "utf8")))).join("\n");
+  for (const row of rows) {
+    const name = row.split(" | ").at(-1).replace(/ \|$/, "").replace(/ \(`[a-z]+\.test\.mjs`\)$/, "");
+    assert.ok(sources.includes(`test(${JSON.stringify(name)}`), `no test named "${name}"`);
+  }
 });
