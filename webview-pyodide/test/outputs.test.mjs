@@ -257,7 +257,7 @@ _ = open('/output/sub/e.txt', 'w').write('nested text')
 test("more than 64 files under /output gives status output-limit with a sentence naming the file cap", async () => {
   const run = await runInPanel(suite.page, "for i in range(65):\n    open('/output/f%02d.txt' % i, 'w').write(str(i))");
   assert.equal(await run.cell.getAttribute("data-run"), "output-limit");
-  const sentence = "The program wrote 65 files under /output, more than the cap of 64 files.";
+  const sentence = "The program wrote 65 files under /output, more than the file cap of 64 files; the first ones are shown.";
   assert.equal(await run.text(".output-limit"), sentence);
   assert.match(await run.text(".run-status"), /^Output cap reached in /);
   const summary = await run.summary();
