@@ -70,11 +70,13 @@ export async function startHarness(options = {}) {
   const savedBytes = new Map();
   const requesters = [];
   // A fetch by the page document carries the page's URL as its Referer. A fetch by a worker started from a Blob
-  // URL carries none (a blob: referrer is stripped), and one by a worker loaded from a URL carries that URL.
+  // URL carries none (a blob: referrer is stripped), and one by a worker loaded from a URL carries that URL. The
+  // page's own modules import its chunks (dist/chunks/) with the importing module's URL as the Referer: the page too.
+  const pageModule = (path) => path === "/dist/panel.js" || /^\/dist\/chunks\/[\w-]+\.js$/.test(path);
   const requester = (referer) => {
     if (referer === undefined) return "no referrer (a blob worker or a navigation)";
     const from = new URL(referer);
-    return from.origin === origin && from.pathname === "/" ? "page" : `not the page (${from.pathname})`;
+    return from.origin === origin && (from.pathname === "/" || pageModule(from.pathname)) ? "page" : `not the page (${from.pathname})`;
   };
   const server = createServer(async (req, res) => {
     try {
