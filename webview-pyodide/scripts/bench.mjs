@@ -8,7 +8,7 @@
 // (bundle_size.mjs).
 import { spawnSync } from "node:child_process";
 import { performance } from "node:perf_hooks";
-import { startHarness, launchBrowser, openPanel, runInPanel, startSpin, chartsSettled, bootDeadlineMs } from "../test/harness.mjs";
+import { startHarness, launchBrowser, offeredSnapshot, openPanel, runInPanel, startSpin, chartsSettled, bootDeadlineMs } from "../test/harness.mjs";
 import { bundleSizes, formatBundleSizes } from "./bundle_size.mjs";
 
 const snippet = "total = sum(i * i for i in range(200_000))\nprint(total)";
@@ -102,18 +102,6 @@ async function measure(browser, url) {
   return { coldMs, warmMs: median(runTimes), restartWarmMs: median(warm), restartColdMs: median(cold) };
 }
 
-/** The snapshot a page offered to its host (as the harness recorded it). */
-async function offered(page) {
-  await page.waitForFunction(() => window.__hostMessages.some((m) => m.type === "snapshot/save"), null, { timeout: bootDeadlineMs });
-  const base64 = await page.evaluate(() => {
-    const bytes = new Uint8Array(window.__snapshots[0]);
-    let binary = "";
-    for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-    return btoa(binary);
-  });
-  return Buffer.from(base64, "base64");
-}
-
 /**
  * Page load -> Python ready with a snapshot saved by an earlier page, against a cold page in the same run; and the
  * time from the code arriving (cell/add + cell/run, as the extension posts them) to its first output on a page
@@ -121,7 +109,7 @@ async function offered(page) {
  */
 async function persisted(browser, harness) {
   const first = await openPanel(browser.context, `${harness.url}?snapshotKey=bench`);
-  harness.putSnapshot("bench", await offered(first));
+  harness.putSnapshot("bench", await offeredSnapshot(first));
   await first.close();
   const fromSaved = [];
   const cold = [];

@@ -233,3 +233,15 @@ export async function chartsSettled(page, cellId, { timeout = 60000 } = {}) {
   await page.waitForSelector(`${cell}:not(:has(figure.output-chart[data-chart="drawing"]))`, { state: "attached", timeout });
   return page.locator(`${cell} figure.output-chart`).evaluateAll((figures) => figures.map((f) => f.dataset.chart));
 }
+
+/** The bytes of the first snapshot the page offered its host (`snapshot/save`), once it has offered one. */
+export async function offeredSnapshot(page) {
+  await page.waitForFunction(() => window.__hostMessages.some((m) => m.type === "snapshot/save"), null, { timeout: bootDeadlineMs });
+  const base64 = await page.evaluate(() => {
+    const bytes = new Uint8Array(window.__snapshots[0]);
+    let binary = "";
+    for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    return btoa(binary);
+  });
+  return Buffer.from(base64, "base64");
+}

@@ -3,7 +3,7 @@
 // whose size or SHA-256 is wrong is refused, reported, and replaced by a fresh one.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { bootDeadlineMs, launchBrowser, openPanel, runInPanel, startHarness } from "./harness.mjs";
+import { launchBrowser, offeredSnapshot, openPanel, runInPanel, startHarness } from "./harness.mjs";
 
 let harness;
 let browser;
@@ -17,17 +17,6 @@ after(async () => {
 });
 
 const canary = ["AGENTCODE", "CANARY", "7f3a9c"].join("-");
-
-async function offeredSnapshot(page) {
-  await page.waitForFunction(() => window.__hostMessages.some((m) => m.type === "snapshot/save"), null, { timeout: bootDeadlineMs });
-  const base64 = await page.evaluate(() => {
-    const bytes = new Uint8Array(window.__snapshots[0]);
-    let binary = "";
-    for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-    return btoa(binary);
-  });
-  return Buffer.from(base64, "base64");
-}
 
 let firstSnapshot;
 
