@@ -153,7 +153,7 @@ export class PanelHost implements vscode.Disposable {
   /** Adds a cell to the panel and, when `run`, runs it there. */
   addCell(cell: SessionCell, run: boolean): void {
     this.show();
-    this.post({ type: "cell/add", id: cell.id, prompt: cell.prompt, code: cell.code, findings: cell.findings, dataFiles: cell.dataFiles });
+    this.post({ type: "cell/add", id: cell.id, prompt: cell.prompt, code: cell.code, findings: cell.findings, dataFiles: cell.dataFiles, attempts: cell.attempts, server: cell.server });
     if (run) this.post({ type: "cell/run", id: cell.id });
   }
 

@@ -61,6 +61,8 @@ async function runSource(ctx: Ctx, src: RunSource): Promise<void> {
     target: { kind: "editor", uri: src.uri.toString(), range: rangeOf(src.range) },
     dataPaths: [],
     dataFiles: [],
+    attempts: [],
+    server: "none",
     result: summaryOfServerRun(result),
     decision: null,
   };

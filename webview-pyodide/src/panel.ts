@@ -74,7 +74,7 @@ function flushState(): void {
 window.addEventListener("pagehide", flushState);
 
 function render(cell: CellState): void {
-  const fresh = renderCell(cell, actions, pythonState.kind === "ready");
+  const fresh = renderCell(cell, actions, pythonState.kind);
   const old = elements.get(cell.id);
   if (old === undefined) cellsRoot.append(fresh);
   else {
