@@ -18,6 +18,7 @@ import { saveFigure } from "./save_figure";
 import { type SnapshotStore, type StoredSnapshot, snapshotKey } from "./snapshot_store";
 import type { SessionCell } from "./session";
 import { errorMessage } from "./errors";
+import { extensionOptions } from "./config";
 
 export const panelViewType = "agentcode.sandbox";
 export const panelTitle = "AgentCode Sandbox";
@@ -132,7 +133,7 @@ export class PanelHost implements vscode.Disposable {
         snapshotKey: key,
         persistedSnapshot:
           saved === undefined ? undefined : { url: panel.webview.asWebviewUri(vscode.Uri.file(saved.file)).toString(), bytes: saved.bytes, sha256: saved.sha256 },
-      });
+      }, undefined, extensionOptions(vscode.workspace.getConfiguration("agentcode")));
     } catch (e) {
       const message = errorMessage(e);
       this.ctx.output.error(`The panel could not be rendered: ${message}`);
@@ -274,6 +275,12 @@ export class PanelHost implements vscode.Disposable {
         void vscode.window.showInformationMessage(savedMessage(vscode.workspace.asRelativePath(uri)), "Open").then((choice) => {
           if (choice === "Open") void vscode.commands.executeCommand("vscode.open", uri);
         });
+        return;
+      }
+      case "open-output": {
+        // An untitled document: nothing is written until the user saves it. Beside, so the panel stays visible.
+        const doc = await vscode.workspace.openTextDocument({ content: action.text, language: "log" });
+        await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true });
         return;
       }
       case "figure-refused":

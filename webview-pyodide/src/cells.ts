@@ -46,6 +46,8 @@ export interface CellState {
   outputs: Output[];
   /** The sentence naming the output cap the run passed, if it passed one. */
   outputLimit: string | null;
+  /** Lines of each stream hidden between its head and tail (the panel's output caps); absent in older state. */
+  hiddenLines?: { stdout: number; stderr: number };
   decision: Decision;
   feedback: string;
 }
@@ -58,6 +60,8 @@ export interface CellActions {
   fix(cell: CellState, feedback: string): void;
   /** Save one of the cell's images or charts into the workspace (the host asks where). */
   saveFigure(cell: CellState, figure: Figure): void;
+  /** Open the full text of a stream whose middle the cell hides, in an editor. */
+  openOutput(cell: CellState, stream: "stdout" | "stderr"): void;
   /** The feedback text changed (kept in the persisted state, so it survives a reload). */
   feedback(cell: CellState, text: string): void;
 }
@@ -87,6 +91,7 @@ export function clearOutputs(cell: CellState): void {
   cell.error = null;
   cell.outputs = [];
   cell.outputLimit = null;
+  cell.hiddenLines = { stdout: 0, stderr: 0 };
 }
 
 /** Keeps the tail of a long text (the end of output is what explains a failure), within the protocol bound. */
@@ -204,7 +209,11 @@ export function renderCell(cell: CellState, actions: CellActions, python: "loadi
   const status = el("div", "run-status", statusText(cell.run, pythonReady));
   status.setAttribute("aria-live", "polite");
   root.append(status);
-  root.append(el("pre", "stdout", cell.stdout), el("pre", "stderr", cell.stderr));
+  for (const stream of ["stdout", "stderr"] as const) {
+    root.append(el("pre", stream, cell[stream]));
+    const hidden = cell.hiddenLines?.[stream] ?? 0;
+    root.append(hiddenLinesNote(stream, hidden, () => actions.openOutput(cell, stream)));
+  }
   if (cell.error !== null) root.append(el("pre", "traceback", cell.error));
   if (cell.outputLimit !== null) root.append(el("div", "output-limit", cell.outputLimit));
   if (cell.outputs.length > 0) root.append(outputsView(cell, actions));
@@ -223,6 +232,29 @@ function acceptButton(cell: CellState, enabled: boolean, onClick: () => void): H
   const node = button("Accept anyway", "Accept the code into the editor, although it did not pass", "accept", enabled, onClick);
   node.classList.add("secondary");
   return node;
+}
+
+/** "N lines hidden" under a stream past its cap, with a button to open the full output in an editor. */
+function hiddenLinesNote(stream: "stdout" | "stderr", hidden: number, open: () => void): HTMLElement {
+  const note = el("div", "hidden-lines");
+  note.dataset.stream = stream;
+  note.hidden = hidden === 0;
+  note.append(
+    el("span", "hidden-count", `${hidden.toLocaleString("en-US")} lines of ${stream} hidden`),
+    button("Open full output", `Open the full ${stream} in an editor`, `open-${stream}`, true, open),
+  );
+  return note;
+}
+
+/** Shows a capped stream in place (head, the hidden-lines line, tail) and its "N lines hidden" note. */
+export function setStream(root: HTMLElement, stream: "stdout" | "stderr", text: string, hidden: number): void {
+  const pre = root.querySelector<HTMLElement>(`pre.${stream}`);
+  if (pre !== null) pre.textContent = text;
+  const note = root.querySelector<HTMLElement>(`div.hidden-lines[data-stream="${stream}"]`);
+  if (note === null) return;
+  note.hidden = hidden === 0;
+  const count = note.querySelector(".hidden-count");
+  if (count !== null) count.textContent = `${hidden.toLocaleString("en-US")} lines of ${stream} hidden`;
 }
 
 export function appendStream(root: HTMLElement, stream: "stdout" | "stderr", text: string): void {

@@ -23,6 +23,8 @@ export const maxSummaryText = 1_000_000;
 export const maxFigureBytes = 24 * 1024 * 1024;
 /** Largest figure file name, in characters. */
 export const maxFigureNameLength = 120;
+/** Largest full output of one stream the page sends for "Open full output", in characters. */
+export const maxFullOutputChars = 64 * 1024 * 1024;
 /** Largest free-form text (ids, messages, rule ids), in characters. */
 const maxText = 20_000;
 
@@ -259,6 +261,8 @@ export const PageMessageSchema = v.variant("type", [
   v.object({ type: v.literal("cell/reject"), id }),
   v.object({ type: v.literal("cell/fix"), id, feedback: text(maxFeedbackLength, "feedback") }),
   v.object({ type: v.literal("cell/result"), id, summary: OutputsSummarySchema }),
+  /** "Open full output": the whole stream of the cell's last run, to open in an editor (the cell shows head and tail). */
+  v.object({ type: v.literal("cell/openOutput"), id, stream: v.picklist(["stdout", "stderr"]), text: text(maxFullOutputChars, "full output") }),
   v.pipe(
     v.object({
       type: v.literal("cell/saveFigure"),

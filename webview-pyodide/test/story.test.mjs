@@ -117,3 +117,43 @@ test("Stop clicked while Python loads cancels the queued run, which never starts
     await page.close();
   }
 });
+
+test("a flood of output keeps the head and the tail, says how many lines are hidden, and opens the full output", async () => {
+  const run = await runInPanel(suite.page, "for i in range(20_000):\n    print(i)");
+  assert.equal(await run.cell.getAttribute("data-run"), "ok");
+  const shown = await run.text("pre.stdout");
+  // Default caps: 5,000 lines per stream, half kept at the head and half at the tail.
+  assert.ok(shown.startsWith("0\n1\n2\n"));
+  assert.ok(shown.endsWith("19998\n19999\n"));
+  assert.match(shown, /\n2499\n\[15000 lines hidden\]\n17500\n/);
+  assert.equal(await run.cell.locator('div.hidden-lines[data-stream="stdout"] .hidden-count').textContent(), "15,000 lines of stdout hidden");
+  assert.equal(await run.cell.locator('div.hidden-lines[data-stream="stderr"]').isHidden(), true);
+  const summary = await suite.page.evaluate((id) => window.__hostMessages.find((m) => m.type === "cell/result" && m.id === id).summary, run.id);
+  assert.equal(summary.stdout, shown);
+  await run.cell.getByRole("button", { name: "Open the full stdout in an editor" }).click();
+  const full = await suite.page.evaluate((id) => window.__hostMessages.find((m) => m.type === "cell/openOutput" && m.id === id), run.id);
+  assert.equal(full.stream, "stdout");
+  const lines = full.text.split("\n");
+  assert.equal(lines.length, 20_001);
+  assert.equal(lines[12_345], "12345");
+});
+
+test("the page stays responsive during an output flood: a click is handled within 200 ms", async () => {
+  const page = suite.page;
+  await page.evaluate(() => {
+    window.__clickDelays = [];
+    // event.timeStamp is when the input arrived; the handler runs when the page's main thread gets to it.
+    document.addEventListener("pointerdown", (event) => window.__clickDelays.push(performance.now() - event.timeStamp), true);
+  });
+  const id = "flood";
+  const cell = await addCell(page, { id, code: "for i in range(3_000_000):\n    print('line', i)" });
+  await cell.locator('button[data-action="run"]').click();
+  await page.waitForSelector(`section.cell[data-cell-id="${id}"] div.hidden-lines[data-stream="stdout"]:not([hidden])`, { timeout: bootDeadlineMs });
+  for (let i = 0; i < 5; i++) await cell.locator("textarea.feedback").click();
+  assert.equal(await cell.getAttribute("data-run"), "running", "the flood was still running during the clicks");
+  await cell.locator('button[data-action="stop"]').click();
+  await page.waitForSelector(`section.cell[data-cell-id="${id}"][data-run="stopped"]`);
+  const delays = await page.evaluate(() => window.__clickDelays);
+  assert.ok(delays.length >= 5);
+  assert.ok(Math.max(...delays) < 200, `click delays ${delays.map((d) => d.toFixed(0)).join(", ")} ms`);
+});
