@@ -237,6 +237,11 @@ export class PanelHost implements vscode.Disposable {
         const cell = action.cell;
         const prompt = cell?.prompt ?? "";
         const uri = await acceptCode(this.ctx, cell?.target ?? { kind: "new-file" }, prompt || "accepted code", action.code);
+        if (uri === undefined) {
+          // Dismissed or not applied: the cell is undecided again, so Accept can be clicked once more.
+          this.post({ type: "cell/acceptCancelled", id: action.id });
+          return;
+        }
         if (cell !== undefined) {
           cell.code = action.code;
           cell.decision = "accept";

@@ -255,6 +255,12 @@ function handleHost(message: HostMessage): void {
     case "cell/stop":
       runtime.stop();
       return;
+    case "cell/acceptCancelled":
+      if (cell !== undefined && cell.decision === "accepted") {
+        cell.decision = "none";
+        render(cell);
+      }
+      return;
   }
 }
 

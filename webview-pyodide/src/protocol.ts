@@ -232,6 +232,8 @@ export const HostMessageSchema = v.variant("type", [
   }),
   v.object({ type: v.literal("cell/run"), id }),
   v.object({ type: v.literal("cell/stop"), id }),
+  /** The user did not apply the accepted code (dismissed the choice or the preview): the cell is undecided again. */
+  v.object({ type: v.literal("cell/acceptCancelled"), id }),
 ]);
 export type HostMessage = v.InferOutput<typeof HostMessageSchema>;
 

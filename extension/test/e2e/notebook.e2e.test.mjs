@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { pollUntil, startCodeServer, stopPolling } from "./code_server.mjs";
 import { codeReply, startOpenAiServer } from "./openai_server.mjs";
 import { newestVsix } from "../../scripts/verify-vsix.mjs";
-import { answerInputBox, findWebviewFrame, launchBrowser, openFile, openWorkbench, runCommand } from "./workbench.mjs";
+import { acceptThroughPreview, answerInputBox, findWebviewFrame, launchBrowser, openFile, openWorkbench, runCommand } from "./workbench.mjs";
 
 const extensionDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const apiKey = "sk-e2e-notebook";
@@ -124,5 +124,37 @@ test("a generation whose first attempt fails shows both attempts in the cell, wi
     t.diagnostic(`screenshot: ${path.join(artifacts, "attempt-history.png")}`);
     assert.equal(openai.requests.length, 2, "the failed attempt went back to the model once");
     assert.match(openai.requests[1].body, /NameError/);
+  });
+});
+
+test("Accept goes through the diff preview, leaves the panel visible, and writes the file only after Apply", async (t) => {
+  await withArtifacts(t, async () => {
+    const page = browser.page;
+    const file = path.join(workspace, "analysis.py");
+    const panel = await findWebviewFrame(page, "section.cell details.attempts");
+    assert.ok(panel, "the panel from the previous test is open");
+    const cell = panel.locator("section.cell").filter({ has: panel.locator("details.attempts") }).first();
+    await cell.locator('button[data-action="accept"]').click();
+    await acceptThroughPreview(page, {
+      placement: "Insert at the cursor in analysis.py",
+      diffTitle: "analysis.py",
+      onDiff: async () => {
+        // While the question is open nothing is written, and the panel is still on screen beside the diff.
+        assert.equal(fs.readFileSync(file, "utf8"), "# analysis\n");
+        assert.ok(await page.locator('.tabs-container .tab.active[aria-label*="AgentCode Sandbox"]').count(), "the panel stays visible");
+        await page.screenshot({ path: path.join(artifacts, "accept-preview.png") });
+        t.diagnostic(`screenshot: ${path.join(artifacts, "accept-preview.png")}`);
+      },
+    });
+    const written = await pollUntil(
+      "analysis.py on disk to contain the accepted code",
+      async () => {
+        const text = fs.readFileSync(file, "utf8");
+        return text.includes(fixed) ? text : null;
+      },
+      { timeoutMs: 60_000 },
+    );
+    assert.match(written, /# analysis/);
+    assert.equal(await cell.getAttribute("data-decision"), "accepted");
   });
 });
