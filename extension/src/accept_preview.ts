@@ -22,10 +22,14 @@ export class PreviewDocuments implements vscode.TextDocumentContentProvider, vsc
     return this.texts.get(uri.toString()) ?? "";
   }
 
-  /** A fresh URI (named like the file it previews, so the diff editor's title and language fit) holding `text`. */
+  /**
+   * A fresh URI holding `text`, with the extension of the file it previews (so the language fits) but not its name
+   * (so Quick Open never offers it for the file's name).
+   */
   put(name: string, text: string): vscode.Uri {
     this.counter += 1;
-    const uri = vscode.Uri.from({ scheme: previewScheme, path: `/${this.counter}/${name}` });
+    const dot = name.lastIndexOf(".");
+    const uri = vscode.Uri.from({ scheme: previewScheme, path: `/${this.counter}/proposed${dot > 0 ? name.slice(dot) : ""}` });
     this.texts.set(uri.toString(), text);
     return uri;
   }
@@ -67,9 +71,13 @@ function columnOf(uri: vscode.Uri | undefined): vscode.ViewColumn {
   return editor?.viewColumn ?? vscode.ViewColumn.One;
 }
 
+/** The diff editor's title. It names no file, so Quick Open's history never offers a closed preview for a file name. */
+export const previewTitle = "AgentCode: proposed change";
+
 /**
- * Shows the diff of `original` (or an empty document for a new file) against `proposed` and asks to apply it.
- * Returns true when the user chose Apply. The diff editor is closed again either way.
+ * Shows the diff of `original` (or an empty document for a new file) against `proposed` and asks to apply it;
+ * `title` says what the change is ("Insert the code at line 2 of a.py"). Returns true when the user chose Apply. The
+ * diff editor is closed again either way.
  */
 export async function confirmWithPreview(
   previews: PreviewDocuments,
@@ -81,7 +89,7 @@ export async function confirmWithPreview(
   const left = original ?? previews.put(name, "");
   const right = previews.put(name, proposed);
   try {
-    await vscode.commands.executeCommand("vscode.diff", left, right, title, { viewColumn: columnOf(original), preview: true, preserveFocus: false });
+    await vscode.commands.executeCommand("vscode.diff", left, right, previewTitle, { viewColumn: columnOf(original), preview: true, preserveFocus: false });
     const choice = await vscode.window.showInformationMessage(
       `AgentCode: ${title}. Apply this change?`,
       { modal: true, detail: "The diff editor shows the change. Nothing is written until you choose Apply." },

@@ -158,7 +158,7 @@ test("Generate Python from the palette runs the code in the panel, and Accept wr
 
     await cell.locator('button[data-action="accept"]').click();
     // Accept asks where the code goes and shows the change in a diff editor; it is written after Apply.
-    await acceptThroughPreview(page, { placement: "Insert at the cursor in analysis.py", diffTitle: "analysis.py" });
+    await acceptThroughPreview(page, { placement: "Insert at the cursor in analysis.py", diffTitle: "AgentCode: proposed change" });
 
     const file = path.join(workspace, "analysis.py");
     const written = await pollUntil(

@@ -137,7 +137,7 @@ test("Accept goes through the diff preview, leaves the panel visible, and writes
     await cell.locator('button[data-action="accept"]').click();
     await acceptThroughPreview(page, {
       placement: "Insert at the cursor in analysis.py",
-      diffTitle: "analysis.py",
+      diffTitle: "AgentCode: proposed change",
       onDiff: async () => {
         // While the question is open nothing is written, and the panel is still on screen beside the diff.
         assert.equal(fs.readFileSync(file, "utf8"), "# analysis\n");
