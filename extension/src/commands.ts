@@ -6,7 +6,7 @@ import * as vscode from "vscode";
 import type { Ctx } from "./ctx";
 import { generateCommand, generateWithDataCommand } from "./generate";
 import { notebookJson } from "./notebook";
-import { checkFileCommand, runCellCommand, runFileCommand, runSelectionCommand } from "./run";
+import { checkFileCommand, runCellCommand, runFileCommand, runFileWithDataCommand, runSelectionCommand } from "./run";
 import { errorMessage } from "./errors";
 
 type Handler = (...args: unknown[]) => Promise<void> | void;
@@ -45,6 +45,7 @@ export const commandTable: Readonly<Record<string, Factory>> = {
   generate: (ctx) => (args) => generateCommand(ctx, isGenerateArgs(args) ? args : undefined),
   generateWithData: (ctx) => () => generateWithDataCommand(ctx),
   runFile: (ctx) => () => runFileCommand(ctx),
+  runFileWithData: (ctx) => () => runFileWithDataCommand(ctx),
   runSelection: (ctx) => () => runSelectionCommand(ctx),
   runCell: (ctx) => (arg) => runCellCommand(ctx, arg),
   checkFile: (ctx) => () => checkFileCommand(ctx),

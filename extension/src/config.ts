@@ -35,6 +35,9 @@ export interface ServerSettings {
 
 export interface ExtensionOptions {
   readonly runOnOpen: boolean;
+  /** The panel keeps the head and tail of each output stream within these caps (agentcode.panel.outputCap*). */
+  readonly outputCapLines: number;
+  readonly outputCapKiB: number;
   readonly trace: "off" | "messages" | "verbose";
 }
 
@@ -119,6 +122,8 @@ export function extensionOptions(reader: SettingsReader): ExtensionOptions {
   const trace = reader.get<unknown>("trace");
   return {
     runOnOpen: bool(reader, "panel.runOnOpen") ?? true,
+    outputCapLines: Math.floor(num(reader, "panel.outputCapLines") ?? 5000),
+    outputCapKiB: Math.floor(num(reader, "panel.outputCapKiB") ?? 1024),
     trace: trace === "messages" || trace === "verbose" ? trace : "off",
   };
 }

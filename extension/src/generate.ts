@@ -22,7 +22,7 @@ import {
 } from "./lsp_ext";
 import { fixPrompt } from "./messages";
 import { ServerUnavailable } from "./server";
-import { panelFindings, summaryOfServerRun, type SessionCell, type Target } from "./session";
+import { attemptCauses, panelAttempts, panelFindings, summaryOfServerRun, type SessionCell, type Target } from "./session";
 import { isTrusted, restrictedExplanation } from "./trust";
 import { extensionOptions } from "./config";
 import { errorMessage } from "./errors";
@@ -238,6 +238,8 @@ async function done(ctx: Ctx, input: GenerateInput, result: GenerateResult, orig
           target: input.target,
           dataPaths: input.dataPaths,
           dataFiles: await readDataFiles(ctx, input.dataPaths),
+          attempts: panelAttempts(result.attempts),
+          server: result.final.ok ? "passed" : "failed",
           result: null,
           decision: null,
         };
@@ -256,7 +258,10 @@ async function done(ctx: Ctx, input: GenerateInput, result: GenerateResult, orig
     open(ctx, cell);
     return;
   }
-  const message = result.error?.message ?? "The model's reply had no Python code.";
+  const own = result.error?.message ?? "The model's reply had no Python code.";
+  // The server's attempts-exhausted sentence names each attempt's cause itself; other failures get them here.
+  const causes = result.error?.kind === "attempts-exhausted" ? "" : attemptCauses(result.attempts.slice(0, -1));
+  const message = causes === "" ? own : `${own} Earlier: ${causes}`;
   ctx.output.warn(`Generation failed (${result.error?.kind ?? "no-code"}): ${message}`);
   const actions = result.error?.kind === "unauthorized" ? ["Set API Key", "Open Settings", "Retry"] : ["Retry", "Open Settings"];
   if (cell !== undefined) actions.unshift("Open in Panel");

@@ -3,11 +3,14 @@
  * MCP server definition and the settings watcher, then starts the language server. Nothing else happens here.
  */
 import * as vscode from "vscode";
+import { acceptCode } from "./accept";
 import { registerAgentTool } from "./agent_tool";
 import { registerCommands } from "./commands";
 import { restartSettings } from "./config";
 import { Ctx } from "./ctx";
+import { fixCell } from "./generate";
 import { registerMcpProvider } from "./mcp_provider";
+import { saveFigure } from "./save_figure";
 
 let current: Ctx | undefined;
 
@@ -16,6 +19,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   current = ctx;
   context.subscriptions.push(ctx);
   registerCommands(ctx);
+  // The panel raises its buttons' commands through these; it imports none of the modules that import the context.
+  ctx.panel.connect({
+    accept: (target, prompt, code) => acceptCode(ctx, target, prompt, code),
+    fix: (cell, feedback) => fixCell(ctx, cell, feedback),
+    saveFigure: (figure) => saveFigure(ctx, figure),
+  });
   ctx.push(ctx.panel.registerSerializer());
   ctx.push(registerAgentTool(ctx));
   registerMcpProvider(ctx);

@@ -15,6 +15,8 @@ export type PanelAction =
   | { readonly kind: "reject"; readonly id: string; readonly cell: SessionCell | undefined }
   | { readonly kind: "fix"; readonly cell: SessionCell; readonly feedback: string }
   | { readonly kind: "result"; readonly id: string; readonly summary: OutputsSummary; readonly cell: SessionCell | undefined }
+  /** The full output of one stream, to open in an editor. */
+  | { readonly kind: "open-output"; readonly stream: "stdout" | "stderr"; readonly text: string }
   /** A figure whose bytes are the type it claims, to be saved where the user chooses. */
   | {
       readonly kind: "save-figure";
@@ -58,6 +60,8 @@ export function decide(raw: unknown, session: Session): PanelAction {
       return { kind: "snapshot-save", key: m.key, bytes: new Uint8Array(m.bytes) };
     case "snapshot/rejected":
       return { kind: "snapshot-rejected", key: m.key, reason: m.reason };
+    case "cell/openOutput":
+      return { kind: "open-output", stream: m.stream, text: m.text };
     case "cell/saveFigure": {
       const figure = checkFigure(m.name, m.mime, m.base64);
       if (!figure.ok) return { kind: "figure-refused", name: m.name, reason: figure.reason };

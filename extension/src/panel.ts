@@ -4,20 +4,20 @@
  * back after a reload, and a queue so nothing is posted before the page says `webview/ready`. Every message from
  * the page goes through `decide` (validated with parsePageMessage) before anything happens. Python's memory
  * snapshot is kept between sessions (snapshot_store.ts): a checked one is offered to the page, which then starts
- * Python from it; a page offers a new one only before any cell ran, and only then is it stored.
+ * Python from it; a page offers a new one only before any cell ran, and only then is it stored. The host imports no
+ * command module: what it needs of the extension is a `PanelEnv` (the context provides it), and the commands
+ * behind Accept, Ask to fix and Save figure are given to it with `connect` (by main.ts), so dependencies point down.
  */
 import * as vscode from "vscode";
 import type { HostMessage, OutputsSummary } from "../../webview-pyodide/src/protocol";
-import { acceptCode } from "./accept";
-import type { Ctx } from "./ctx";
-import { fixCell } from "./generate";
 import { decide, type PanelAction } from "./messages";
 import { savedMessage } from "./figures";
 import { panelHtml } from "./panel_html";
-import { saveFigure } from "./save_figure";
+import type { RecordDecision, RecordEvent } from "./record";
 import { type SnapshotStore, type StoredSnapshot, snapshotKey } from "./snapshot_store";
-import type { SessionCell } from "./session";
+import type { Session, SessionCell, Target } from "./session";
 import { errorMessage } from "./errors";
+import { extensionOptions } from "./config";
 
 export const panelViewType = "agentcode.sandbox";
 export const panelTitle = "AgentCode Sandbox";
@@ -27,7 +27,35 @@ function recordedCell(id: string, cell: SessionCell | undefined): Pick<SessionCe
   return cell ?? { id, prompt: "", model: null, code: "", findings: [] };
 }
 
+/** What the panel host needs of the extension; the extension's context provides it. */
+export interface PanelEnv {
+  readonly extension: vscode.ExtensionContext;
+  readonly output: vscode.LogOutputChannel;
+  readonly session: Session;
+  config(): vscode.WorkspaceConfiguration;
+  record(
+    event: RecordEvent,
+    cell: Pick<SessionCell, "id" | "prompt" | "model" | "code" | "findings">,
+    outputs: OutputsSummary | null,
+    decision: RecordDecision | null,
+  ): Promise<void>;
+}
+
+/** A figure the page asked to save, its bytes checked. */
+export type FigureToSave = Extract<PanelAction, { kind: "save-figure" }>;
+
+/** The commands behind the panel's buttons. */
+export interface PanelCommands {
+  /** Puts the code where the user chooses after a preview; undefined when nothing was written. */
+  accept(target: Target, prompt: string, code: string): Promise<vscode.Uri | undefined>;
+  /** Generates again with the user's feedback. */
+  fix(cell: SessionCell, feedback: string): Promise<void>;
+  /** Saves a figure where the user chooses; undefined when cancelled. */
+  saveFigure(figure: FigureToSave): Promise<vscode.Uri | undefined>;
+}
+
 export class PanelHost implements vscode.Disposable {
+  private commands: PanelCommands | undefined;
   private panel: vscode.WebviewPanel | undefined;
   private ready = false;
   private queue: HostMessage[] = [];
@@ -39,9 +67,19 @@ export class PanelHost implements vscode.Disposable {
   private key: Promise<string> | undefined;
 
   constructor(
-    private readonly ctx: Ctx,
+    private readonly ctx: PanelEnv,
     private readonly snapshots: SnapshotStore | undefined,
   ) {}
+
+  /** Gives the panel the commands behind its buttons (at activation, before any page message can arrive). */
+  connect(commands: PanelCommands): void {
+    this.commands = commands;
+  }
+
+  private get connected(): PanelCommands {
+    if (this.commands === undefined) throw new Error("The panel is not ready yet: try again in a moment.");
+    return this.commands;
+  }
 
   private get root(): vscode.Uri {
     return vscode.Uri.joinPath(this.ctx.extension.extensionUri, "media", "webview");
@@ -132,7 +170,7 @@ export class PanelHost implements vscode.Disposable {
         snapshotKey: key,
         persistedSnapshot:
           saved === undefined ? undefined : { url: panel.webview.asWebviewUri(vscode.Uri.file(saved.file)).toString(), bytes: saved.bytes, sha256: saved.sha256 },
-      });
+      }, undefined, extensionOptions(vscode.workspace.getConfiguration("agentcode")));
     } catch (e) {
       const message = errorMessage(e);
       this.ctx.output.error(`The panel could not be rendered: ${message}`);
@@ -153,7 +191,7 @@ export class PanelHost implements vscode.Disposable {
   /** Adds a cell to the panel and, when `run`, runs it there. */
   addCell(cell: SessionCell, run: boolean): void {
     this.show();
-    this.post({ type: "cell/add", id: cell.id, prompt: cell.prompt, code: cell.code, findings: cell.findings, dataFiles: cell.dataFiles });
+    this.post({ type: "cell/add", id: cell.id, prompt: cell.prompt, code: cell.code, findings: cell.findings, dataFiles: cell.dataFiles, attempts: cell.attempts, server: cell.server });
     if (run) this.post({ type: "cell/run", id: cell.id });
   }
 
@@ -235,7 +273,12 @@ export class PanelHost implements vscode.Disposable {
       case "accept": {
         const cell = action.cell;
         const prompt = cell?.prompt ?? "";
-        const uri = await acceptCode(this.ctx, cell?.target ?? { kind: "new-file" }, prompt || "accepted code", action.code);
+        const uri = await this.connected.accept(cell?.target ?? { kind: "new-file" }, prompt || "accepted code", action.code);
+        if (uri === undefined) {
+          // Dismissed or not applied: the cell is undecided again, so Accept can be clicked once more.
+          this.post({ type: "cell/acceptCancelled", id: action.id });
+          return;
+        }
         if (cell !== undefined) {
           cell.code = action.code;
           cell.decision = "accept";
@@ -262,7 +305,7 @@ export class PanelHost implements vscode.Disposable {
         return;
       }
       case "save-figure": {
-        const uri = await saveFigure(this.ctx, action);
+        const uri = await this.connected.saveFigure(action);
         if (uri === undefined) return;
         const cell = action.cell;
         await this.ctx.record(
@@ -276,6 +319,12 @@ export class PanelHost implements vscode.Disposable {
         });
         return;
       }
+      case "open-output": {
+        // An untitled document: nothing is written until the user saves it. Beside, so the panel stays visible.
+        const doc = await vscode.workspace.openTextDocument({ content: action.text, language: "log" });
+        await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+        return;
+      }
       case "figure-refused":
         this.ctx.output.warn(`Panel: refused to save figure ${action.name}: ${action.reason}`);
         void vscode.window.showErrorMessage(`AgentCode: the figure ${action.name} was not saved: ${action.reason}`);
@@ -283,7 +332,7 @@ export class PanelHost implements vscode.Disposable {
       case "fix":
         action.cell.decision = "fix";
         await this.ctx.record("decision", action.cell, action.cell.result, "fix");
-        await fixCell(this.ctx, action.cell, action.feedback);
+        await this.connected.fix(action.cell, action.feedback);
         return;
     }
   }

@@ -18,12 +18,18 @@ export interface PanelUris {
   readonly persistedSnapshot?: PersistedSnapshot;
 }
 
+/** The caps of each output stream a cell shows (agentcode.panel.outputCapLines / outputCapKiB). */
+export interface PanelCaps {
+  readonly outputCapLines: number;
+  readonly outputCapKiB: number;
+}
+
 export function newNonce(): string {
   return randomBytes(18).toString("base64");
 }
 
 /** Renders the panel document; throws when cspSource is not a plain source list (never expected from VS Code). */
-export function panelHtml(cspSource: string, uris: PanelUris, nonce: string = newNonce()): string {
+export function panelHtml(cspSource: string, uris: PanelUris, nonce: string = newNonce(), caps?: PanelCaps): string {
   return renderPanelHtml({
     cspSource,
     nonce,
@@ -33,6 +39,8 @@ export function panelHtml(cspSource: string, uris: PanelUris, nonce: string = ne
     snapshotKey: uris.snapshotKey,
     persistedSnapshot: uris.persistedSnapshot,
     loadTimeoutMs: 180_000,
+    outputCapLines: caps?.outputCapLines,
+    outputCapChars: caps === undefined ? undefined : caps.outputCapKiB * 1024,
     title: "AgentCode Sandbox",
   });
 }

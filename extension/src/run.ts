@@ -14,6 +14,8 @@ import { confirmRunWhenUntrusted } from "./trust";
 import { runSummaryLine, formatRunOutput } from "./run_format";
 import { hasVisualOutputs } from "./output_names";
 import { errorMessage } from "./errors";
+import { pickRunData, runDataPaths } from "./run_data";
+import { missingDataHint } from "./run_format";
 
 interface RunSource {
   readonly label: string;
@@ -40,7 +42,8 @@ async function runSource(ctx: Ctx, src: RunSource): Promise<void> {
   let result: RunResultInfo | undefined;
   try {
     const client = await ctx.server.client();
-    const params: RunParams = { code: src.code };
+    const data = runDataPaths(ctx);
+    const params: RunParams = data.length > 0 ? { code: src.code, data } : { code: src.code };
     result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `AgentCode: running ${src.label} in the sandbox...`, cancellable: true },
       (_p, token) => client.sendRequest<RunResultInfo>(methods.run, params, token),
@@ -61,6 +64,8 @@ async function runSource(ctx: Ctx, src: RunSource): Promise<void> {
     target: { kind: "editor", uri: src.uri.toString(), range: rangeOf(src.range) },
     dataPaths: [],
     dataFiles: [],
+    attempts: [],
+    server: "none",
     result: summaryOfServerRun(result),
     decision: null,
   };
@@ -69,7 +74,14 @@ async function runSource(ctx: Ctx, src: RunSource): Promise<void> {
   const show = result.status === "ok" ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
   // Charts and images cannot be shown in the output channel: the panel comes first then.
   const actions = hasVisualOutputs(result.outputs) ? ["Open in Panel", "Show Output"] : ["Show Output", "Open in Panel"];
-  const choice = await show(`AgentCode: ${runSummaryLine(src.label, result)}`, ...actions);
+  // A program that looked for a data file nobody attached is told how to attach one.
+  const hint = missingDataHint(result);
+  if (hint !== undefined) actions.unshift("Run with Data…");
+  const choice = await show(`AgentCode: ${runSummaryLine(src.label, result)}${hint === undefined ? "" : ` ${hint}`}`, ...actions);
+  if (choice === "Run with Data…") {
+    if ((await pickRunData(ctx)) !== undefined) await runSource(ctx, src);
+    return;
+  }
   if (choice === "Show Output") ctx.output.show(true);
   if (choice === "Open in Panel") ctx.panel.addCell(cell, true);
 }
@@ -88,6 +100,13 @@ export async function runFileCommand(ctx: Ctx): Promise<void> {
   const doc = e.document;
   const range = new vscode.Range(0, 0, doc.lineCount, 0);
   await runSource(ctx, { label: baseName(doc.uri), code: doc.getText(), uri: doc.uri, range: doc.validateRange(range) });
+}
+
+/** "Run File with Data…": picks data files (remembered for this workspace), then runs the file with them. */
+export async function runFileWithDataCommand(ctx: Ctx): Promise<void> {
+  if (activePython() === undefined) return;
+  if ((await pickRunData(ctx)) === undefined) return;
+  await runFileCommand(ctx);
 }
 
 export async function runSelectionCommand(ctx: Ctx): Promise<void> {

@@ -16,6 +16,18 @@ function outputsClause(r: RunResultInfo): string {
   return text === "" ? "" : `; ${text}`;
 }
 
+/**
+ * For a run that failed with FileNotFoundError under /data: how to attach data ("Run File with Data…" or the
+ * agentcode.run.dataFiles setting); undefined otherwise.
+ */
+export function missingDataHint(r: RunResultInfo): string | undefined {
+  const e = r.error;
+  if (e === undefined || e.type !== "FileNotFoundError") return undefined;
+  const match = /'(\/data\/[^']*)'/.exec(e.message) ?? /(\/data\/\S+)/.exec(e.message);
+  if (match === null) return undefined;
+  return `No data file is attached at ${match[1]}: use 'AgentCode: Run File with Data…' or the agentcode.run.dataFiles setting to mount one.`;
+}
+
 export function runSummaryLine(label: string, r: RunResultInfo): string {
   switch (r.status) {
     case "ok": {

@@ -22,6 +22,7 @@ import type { EndpointAccess } from "./endpoint_access";
 import { checkDotnet, resolveServerCommand } from "./server_command";
 import type { StatusItem } from "./status";
 import { errorMessage } from "./errors";
+import { methods } from "./lsp_ext";
 
 /** Reads user and remote-machine settings only, never workspace ones: for the executables the host runs. */
 export function machineReader(config: vscode.WorkspaceConfiguration): SettingsReader {
@@ -86,6 +87,21 @@ export class ServerHost implements vscode.Disposable {
     return this.starting;
   }
 
+  /**
+   * Checks a one-line program in the background so that the server compiles its Python sandbox now (once; the
+   * compiled module is cached), not during the user's first generation. The status bar says so meanwhile.
+   */
+  private async prepareSandbox(lc: LanguageClient, version: string | null): Promise<void> {
+    const started = Date.now();
+    try {
+      await lc.sendRequest(methods.check, { code: "pass\n" });
+      this.output.info(`Python sandbox prepared in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    } catch (e) {
+      this.output.warn(`Preparing the Python sandbox failed: ${errorMessage(e)}`);
+    }
+    if (this.lc === lc && this.status.state.kind === "preparing") this.status.set({ kind: "ready", version });
+  }
+
   private async doStart(): Promise<void> {
     this.status.set({ kind: "starting" });
     const config = vscode.workspace.getConfiguration("agentcode");
@@ -127,8 +143,9 @@ export class ServerHost implements vscode.Disposable {
       await lc.start();
       if (opts.trace !== "off") await lc.setTrace(opts.trace === "verbose" ? Trace.Verbose : Trace.Messages);
       const version = lc.initializeResult?.serverInfo?.version ?? null;
-      this.status.set({ kind: "ready", version });
+      this.status.set({ kind: "preparing", version });
       this.output.info(`Server ready (version ${version ?? "unknown"}).`);
+      void this.prepareSandbox(lc, version);
       // Settings that changed while the server was starting (code-server delivers the user settings to the
       // extension host a little after activation) would otherwise be lost: send the current ones once more.
       await this.pushSettings();

@@ -3,8 +3,9 @@
  * produced, and what the user decided. The panel, the run record and the notebook export read from here.
  * Pure (no `vscode`): targets are plain URIs and ranges.
  */
-import type { DataFile, Finding, OutputsSummary } from "../../webview-pyodide/src/protocol";
-import type { CheckResultInfo, Range, RunResultInfo } from "./lsp_ext";
+import type { Attempt, DataFile, Finding, OutputsSummary, ServerRun, ServerVerdict } from "../../webview-pyodide/src/protocol";
+import { maxAttempts } from "../../webview-pyodide/src/protocol";
+import type { AttemptInfo, CheckResultInfo, Range, RunResultInfo } from "./lsp_ext";
 
 /** Where accepted code goes: an editor's selection (insert at the cursor when empty), or a new file. */
 export type Target = { readonly kind: "editor"; readonly uri: string; readonly range: Range } | { readonly kind: "new-file" };
@@ -21,6 +22,10 @@ export interface SessionCell {
   /** Host paths of the data files, for re-generation; the panel gets their bytes in dataFiles. */
   readonly dataPaths: readonly string[];
   readonly dataFiles: readonly DataFile[];
+  /** The generation's attempts in the panel's shape (empty for code the server did not generate). */
+  readonly attempts: readonly Attempt[];
+  /** Whether the code passed the server's check and trial run ("none": the server did not generate it). */
+  readonly server: ServerVerdict;
   /** The panel's last run of this cell, or the server's run for Run File/Selection/Cell. */
   result: OutputsSummary | null;
   decision: Decision | null;
@@ -72,14 +77,7 @@ export function panelFindings(check: CheckResultInfo | undefined): Finding[] {
  * is the `outputLimit` sentence (not an error, as in the panel), and the outputs are kept in order.
  */
 export function summaryOfServerRun(run: RunResultInfo): OutputsSummary {
-  const error =
-    run.error !== undefined
-      ? run.error.traceback !== ""
-        ? run.error.traceback
-        : `${run.error.type}: ${run.error.message}`
-      : run.status !== "ok" && run.status !== "output-limit"
-        ? (run.message ?? run.status)
-        : null;
+  const error = serverRunError(run);
   return {
     status: run.status === "ok" || run.status === "error" || run.status === "output-limit" ? run.status : "failed",
     stdout: run.stdout,
@@ -89,4 +87,36 @@ export function summaryOfServerRun(run: RunResultInfo): OutputsSummary {
     outputs: run.outputs,
     elapsedMs: run.elapsedMs,
   };
+}
+
+/** The error text of a server run: the traceback (or "Type: message"), or the sandbox's sentence for a timeout or memory. */
+function serverRunError(run: RunResultInfo): string | null {
+  if (run.error !== undefined) return run.error.traceback !== "" ? run.error.traceback : `${run.error.type}: ${run.error.message}`;
+  return run.status !== "ok" && run.status !== "output-limit" ? (run.message ?? run.status) : null;
+}
+
+/** A server trial run in the panel's shape. */
+export function panelServerRun(run: RunResultInfo): ServerRun {
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr, error: serverRunError(run), outputs: run.outputs, elapsedMs: Math.max(0, Math.round(run.elapsedMs)) };
+}
+
+/** A generation's attempts in the panel's shape, at most the panel's bound (the latest ones). */
+export function panelAttempts(attempts: readonly AttemptInfo[]): Attempt[] {
+  return attempts.slice(-maxAttempts).map((a) => ({
+    attempt: a.attempt,
+    code: a.code ?? null,
+    findings: panelFindings(a.check),
+    run: a.run === undefined ? null : panelServerRun(a.run),
+    error: a.error === undefined ? null : { kind: a.error.kind, message: a.error.message },
+  }));
+}
+
+/**
+ * One sentence per failed attempt for a failure notification: "Attempt 1: runtime: NameError: ...". Empty when none
+ * of them failed.
+ */
+export function attemptCauses(attempts: readonly AttemptInfo[]): string {
+  const failed = attempts.filter((a) => a.error !== undefined);
+  if (failed.length === 0) return "";
+  return failed.map((a) => `Attempt ${a.attempt}: ${a.error?.kind}: ${a.error?.message}`).join(" ");
 }

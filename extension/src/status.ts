@@ -1,12 +1,15 @@
 /**
  * The status bar item that shows the language server's state, a discriminated union with a terminal failure
- * (so nothing spins forever): starting | ready | failed{message}. Clicking it shows the log, or restarts a
+ * (so nothing spins forever): starting | preparing | ready | failed{message}. "preparing" is the first check after
+ * the server started, which compiles python.wasm (tens of seconds on a cold cache), so the first generation does not
+ * look hung. Clicking it shows the log, or restarts a
  * failed server.
  */
 import * as vscode from "vscode";
 
 export type ServerState =
   | { readonly kind: "starting" }
+  | { readonly kind: "preparing"; readonly version: string | null }
   | { readonly kind: "ready"; readonly version: string | null }
   | { readonly kind: "failed"; readonly message: string }
   | { readonly kind: "stopped" };
@@ -31,6 +34,12 @@ export class StatusItem implements vscode.Disposable {
       case "starting":
         this.item.text = "$(sync~spin) AgentCode";
         this.item.tooltip = "AgentCode: starting the language server";
+        this.item.command = "agentcode.showLog";
+        this.item.backgroundColor = undefined;
+        break;
+      case "preparing":
+        this.item.text = "$(sync~spin) Preparing the Python sandbox (one time)…";
+        this.item.tooltip = "AgentCode: the server compiles its Python sandbox once (cached for later sessions). Click for the log.";
         this.item.command = "agentcode.showLog";
         this.item.backgroundColor = undefined;
         break;

@@ -110,6 +110,8 @@ public sealed class GenerateFaultTests
         var result = await Generate(client);
         Assert.Equal("server-error", ErrorKind(result));
         Assert.Contains("500", ErrorMessage(result), StringComparison.Ordinal);
+        // The server's own words (the error body's message) are part of the sentence.
+        Assert.Contains("The server said: scripted status 500", ErrorMessage(result), StringComparison.Ordinal);
         Assert.Equal(3, server.Requests.Count);
     }
 

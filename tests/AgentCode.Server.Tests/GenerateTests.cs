@@ -138,6 +138,10 @@ public sealed class GenerateTests
         Assert.False(result.GetProperty("final").GetProperty("ok").GetBoolean());
         Assert.Equal("def broken(:\n    pass\n", result.GetProperty("final").GetProperty("code").GetString());
         Assert.Equal("attempts-exhausted", result.GetProperty("error").GetProperty("kind").GetString());
+        // The error names each attempt's cause, not only that they failed.
+        var message = result.GetProperty("error").GetProperty("message").GetString() ?? "";
+        Assert.Contains("attempt 1: NameError", message, StringComparison.Ordinal);
+        Assert.Contains("attempt 2: SyntaxError", message, StringComparison.Ordinal);
         Assert.Equal(2, server.Requests.Count);
         Assert.Contains("NameError", server.Requests[1].LastMessage, StringComparison.Ordinal);
     }

@@ -4,9 +4,22 @@
  * outputs_view.ts.
  */
 
+import { renderAttempts, renderDifferences, renderFindings } from "./attempts_view";
+import { compareRuns } from "./consistency";
 import { button, el } from "./dom";
 import { renderOutputs } from "./outputs_view";
-import { type DataFile, type Figure, type Finding, type Output, type OutputsSummary, type RunStatus, maxSummaryText } from "./protocol";
+import {
+  type Attempt,
+  type DataFile,
+  type Figure,
+  type Finding,
+  type Output,
+  type OutputsSummary,
+  type RunStatus,
+  type ServerRun,
+  type ServerVerdict,
+  maxSummaryText,
+} from "./protocol";
 
 export type Decision = "none" | "accepted" | "rejected" | "fix-requested";
 
@@ -21,6 +34,10 @@ export interface CellState {
   readonly code: string;
   readonly findings: readonly Finding[];
   readonly dataFiles: readonly DataFile[];
+  /** The generation's attempts, oldest first (empty for code the server did not generate). */
+  readonly attempts: readonly Attempt[];
+  /** Whether the cell's code passed the server's check and trial run. */
+  readonly server: ServerVerdict;
   run: CellRun;
   stdout: string;
   stderr: string;
@@ -29,6 +46,8 @@ export interface CellState {
   outputs: Output[];
   /** The sentence naming the output cap the run passed, if it passed one. */
   outputLimit: string | null;
+  /** Lines of each stream hidden between its head and tail (the panel's output caps); absent in older state. */
+  hiddenLines?: { stdout: number; stderr: number };
   decision: Decision;
   feedback: string;
 }
@@ -41,6 +60,8 @@ export interface CellActions {
   fix(cell: CellState, feedback: string): void;
   /** Save one of the cell's images or charts into the workspace (the host asks where). */
   saveFigure(cell: CellState, figure: Figure): void;
+  /** Open the full text of a stream whose middle the cell hides, in an editor. */
+  openOutput(cell: CellState, stream: "stdout" | "stderr"): void;
   /** The feedback text changed (kept in the persisted state, so it survives a reload). */
   feedback(cell: CellState, text: string): void;
 }
@@ -60,7 +81,7 @@ function outputsView(cell: CellState, actions: CellActions): HTMLElement {
   return view;
 }
 
-export function newCell(init: Pick<CellState, "id" | "prompt" | "code" | "findings" | "dataFiles">): CellState {
+export function newCell(init: Pick<CellState, "id" | "prompt" | "code" | "findings" | "dataFiles" | "attempts" | "server">): CellState {
   return { ...init, run: { kind: "idle" }, stdout: "", stderr: "", error: null, outputs: [], outputLimit: null, decision: "none", feedback: "" };
 }
 
@@ -70,6 +91,7 @@ export function clearOutputs(cell: CellState): void {
   cell.error = null;
   cell.outputs = [];
   cell.outputLimit = null;
+  cell.hiddenLines = { stdout: 0, stderr: 0 };
 }
 
 /** Keeps the tail of a long text (the end of output is what explains a failure), within the protocol bound. */
@@ -92,12 +114,13 @@ export function summarize(cell: CellState): OutputsSummary {
   };
 }
 
-function statusText(run: CellRun): string {
+function statusText(run: CellRun, pythonReady: boolean): string {
   switch (run.kind) {
     case "idle":
       return "Not run";
     case "running":
-      return "Running…";
+      // A run asked for while Python starts waits for it; Stop cancels it before it starts.
+      return pythonReady ? "Running…" : "Waiting for Python to start…";
     case "finished": {
       const seconds = (run.elapsedMs / 1000).toFixed(2);
       const label = { ok: "Done", error: "Error", "output-limit": "Output cap reached", stopped: "Stopped", failed: "Failed" }[run.status];
@@ -106,8 +129,42 @@ function statusText(run: CellRun): string {
   }
 }
 
-/** Builds the element for one cell. Stream output lands in `.stdout`/`.stderr` and is appended in place. */
-export function renderCell(cell: CellState, actions: CellActions, pythonReady: boolean): HTMLElement {
+/** The server's trial run of exactly the code the cell holds, if there was one. */
+export function serverRunOf(cell: CellState): ServerRun | undefined {
+  return [...(cell.attempts ?? [])].reverse().find((a) => a.code === cell.code && a.run !== null)?.run ?? undefined;
+}
+
+/**
+ * Whether the cell's code passed: the server's verdict, and the panel's own run when there was one. Code that did
+ * not pass can still be accepted, but only through the secondary "Accept anyway".
+ */
+export function passed(cell: CellState): boolean {
+  if (cell.server === "failed") return false;
+  return !(cell.run.kind === "finished" && (cell.run.status === "error" || cell.run.status === "failed"));
+}
+
+function stateChips(cell: CellState): HTMLElement {
+  const chips = el("div", "cell-state");
+  const server = cell.server ?? "none";
+  if (server !== "none") {
+    const chip = el("span", `chip chip-server-${server}`, server === "passed" ? "Passed on the server" : "Failed on the server");
+    chips.append(chip);
+  }
+  if (cell.run.kind === "finished" && cell.run.status !== "stopped") {
+    const ok = cell.run.status === "ok" || cell.run.status === "output-limit";
+    const outputs = cell.outputs.length === 0 ? "" : `, ${cell.outputs.length} output(s)`;
+    chips.append(el("span", `chip chip-panel-${ok ? "ok" : "error"}`, `${ok ? "Ran in the panel" : "Failed in the panel"}${outputs}`));
+  }
+  return chips;
+}
+
+/**
+ * Builds the element for one cell. Stream output lands in `.stdout`/`.stderr` and is appended in place. Run is
+ * usable while Python starts (the run waits for it) and only unusable once Python failed to start.
+ */
+export function renderCell(cell: CellState, actions: CellActions, python: "loading" | "ready" | "failed"): HTMLElement {
+  const pythonReady = python === "ready";
+  const canRun = python !== "failed";
   const root = el("section", "cell");
   root.dataset.cellId = cell.id;
   // Focusable, so Ctrl+Enter (Cmd+Enter on macOS) can run the cell from the keyboard.
@@ -115,24 +172,20 @@ export function renderCell(cell: CellState, actions: CellActions, pythonReady: b
   root.setAttribute("aria-label", `Cell: ${(cell.prompt || cell.code).split("\n")[0].slice(0, 80)}`);
   root.addEventListener("keydown", (event) => {
     if (event.target instanceof HTMLTextAreaElement) return; // Ctrl+Enter in the feedback box is the box's own
-    if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && event.isTrusted && pythonReady && cell.run.kind !== "running") {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && event.isTrusted && canRun && cell.run.kind !== "running") {
       event.preventDefault();
       actions.run(cell);
     }
   });
   root.dataset.run = cell.run.kind === "finished" ? cell.run.status : cell.run.kind;
   root.dataset.decision = cell.decision;
+  root.dataset.server = cell.server ?? "none";
   if (cell.prompt !== "") root.append(el("div", "prompt", cell.prompt));
+  root.append(stateChips(cell));
   root.append(el("pre", "code", cell.code));
-  if (cell.findings.length > 0) {
-    const list = el("ul", "findings");
-    for (const finding of cell.findings) {
-      const line = finding.line === undefined ? "" : ` (line ${finding.line + 1})`;
-      const item = el("li", `finding finding-${finding.severity}`, `${finding.ruleId}: ${finding.message}${line}`);
-      list.append(item);
-    }
-    root.append(list);
-  }
+  if (cell.findings.length > 0) root.append(renderFindings(cell.findings));
+  const save = (figure: Figure): void => actions.saveFigure(cell, figure);
+  if ((cell.attempts ?? []).length > 0) root.append(renderAttempts(cell.attempts, cell.dataFiles, save));
   if (cell.dataFiles.length > 0) root.append(el("div", "data-files", `Data: ${cell.dataFiles.map((f) => `/data/${f.name}`).join(", ")}`));
 
   const running = cell.run.kind === "running";
@@ -140,9 +193,9 @@ export function renderCell(cell: CellState, actions: CellActions, pythonReady: b
   bar.setAttribute("role", "toolbar");
   bar.setAttribute("aria-label", "Cell actions");
   bar.append(
-    button("Run", "Run the cell (Ctrl+Enter)", "run", !running && pythonReady, () => actions.run(cell)),
+    button("Run", "Run the cell (Ctrl+Enter)", "run", !running && canRun, () => actions.run(cell)),
     button("Stop", "Stop the running cell", "stop", running, () => actions.stop(cell)),
-    button("Accept", "Accept the code into the editor", "accept", !running, () => actions.accept(cell)),
+    acceptButton(cell, !running, () => actions.accept(cell)),
     button("Reject", "Reject the code", "reject", !running, () => actions.reject(cell)),
   );
   const feedback = el("textarea", "feedback");
@@ -153,15 +206,55 @@ export function renderCell(cell: CellState, actions: CellActions, pythonReady: b
   bar.append(feedback, button("Ask to fix", "Ask the model to fix the code with this feedback", "fix", !running, () => actions.fix(cell, feedback.value)));
   root.append(bar);
 
-  const status = el("div", "run-status", statusText(cell.run));
+  const status = el("div", "run-status", statusText(cell.run, pythonReady));
   status.setAttribute("aria-live", "polite");
   root.append(status);
-  root.append(el("pre", "stdout", cell.stdout), el("pre", "stderr", cell.stderr));
+  for (const stream of ["stdout", "stderr"] as const) {
+    root.append(el("pre", stream, cell[stream]));
+    const hidden = cell.hiddenLines?.[stream] ?? 0;
+    root.append(hiddenLinesNote(stream, hidden, () => actions.openOutput(cell, stream)));
+  }
   if (cell.error !== null) root.append(el("pre", "traceback", cell.error));
   if (cell.outputLimit !== null) root.append(el("div", "output-limit", cell.outputLimit));
   if (cell.outputs.length > 0) root.append(outputsView(cell, actions));
+  const serverRun = serverRunOf(cell);
+  if (serverRun !== undefined && cell.run.kind === "finished") {
+    const differences = compareRuns(serverRun, { status: cell.run.status, stdout: cell.stdout, outputs: cell.outputs });
+    if (differences.length > 0) root.append(renderDifferences(differences));
+  }
   if (cell.decision !== "none") root.append(el("div", "decision", cell.decision === "fix-requested" ? "Fix requested" : cell.decision === "accepted" ? "Accepted" : "Rejected"));
   return root;
+}
+
+/** Accept, or for code that did not pass the secondary "Accept anyway". */
+function acceptButton(cell: CellState, enabled: boolean, onClick: () => void): HTMLButtonElement {
+  if (passed(cell)) return button("Accept", "Accept the code into the editor", "accept", enabled, onClick);
+  const node = button("Accept anyway", "Accept the code into the editor, although it did not pass", "accept", enabled, onClick);
+  node.classList.add("secondary");
+  return node;
+}
+
+/** "N lines hidden" under a stream past its cap, with a button to open the full output in an editor. */
+function hiddenLinesNote(stream: "stdout" | "stderr", hidden: number, open: () => void): HTMLElement {
+  const note = el("div", "hidden-lines");
+  note.dataset.stream = stream;
+  note.hidden = hidden === 0;
+  note.append(
+    el("span", "hidden-count", `${hidden.toLocaleString("en-US")} lines of ${stream} hidden`),
+    button("Open full output", `Open the full ${stream} in an editor`, `open-${stream}`, true, open),
+  );
+  return note;
+}
+
+/** Shows a capped stream in place (head, the hidden-lines line, tail) and its "N lines hidden" note. */
+export function setStream(root: HTMLElement, stream: "stdout" | "stderr", text: string, hidden: number): void {
+  const pre = root.querySelector<HTMLElement>(`pre.${stream}`);
+  if (pre !== null) pre.textContent = text;
+  const note = root.querySelector<HTMLElement>(`div.hidden-lines[data-stream="${stream}"]`);
+  if (note === null) return;
+  note.hidden = hidden === 0;
+  const count = note.querySelector(".hidden-count");
+  if (count !== null) count.textContent = `${hidden.toLocaleString("en-US")} lines of ${stream} hidden`;
 }
 
 export function appendStream(root: HTMLElement, stream: "stdout" | "stderr", text: string): void {

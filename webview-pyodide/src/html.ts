@@ -16,6 +16,9 @@ export interface PanelHtmlOptions {
   readonly loadTimeoutMs?: number;
   /** Restart workers from a memory snapshot of the first one (default true; false boots each from scratch). */
   readonly memorySnapshot?: boolean;
+  /** Caps of each output stream shown in a cell: lines and characters (the head and tail are kept past them). */
+  readonly outputCapLines?: number;
+  readonly outputCapChars?: number;
   readonly title?: string;
   /**
    * A memory snapshot saved by an earlier page (the host checked its size and hash): the page fetches it, checks it
@@ -75,6 +78,8 @@ export function renderPanelHtml(options: PanelHtmlOptions): string {
       ? ""
       : ` data-snapshot-url="${escapeAttr(saved.url)}" data-snapshot-bytes="${Math.floor(saved.bytes)}" data-snapshot-sha256="${escapeAttr(saved.sha256)}"`) +
     (options.snapshotKey === undefined ? "" : ` data-snapshot-key="${escapeAttr(options.snapshotKey)}"`);
+  const capLines = String(Math.max(10, Math.floor(options.outputCapLines ?? 5000)));
+  const capChars = String(Math.max(1024, Math.floor(options.outputCapChars ?? 1024 * 1024)));
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -84,7 +89,7 @@ export function renderPanelHtml(options: PanelHtmlOptions): string {
 <link rel="stylesheet" href="${escapeAttr(options.styleUri)}">
 <title>${escapeAttr(options.title ?? "AgentCode")}</title>
 </head>
-<body data-assets="${escapeAttr(base)}" data-load-timeout-ms="${timeout}" data-memory-snapshot="${options.memorySnapshot === false ? "off" : "on"}"${snapshotAttrs}>
+<body data-assets="${escapeAttr(base)}" data-load-timeout-ms="${timeout}" data-memory-snapshot="${options.memorySnapshot === false ? "off" : "on"}" data-output-cap-lines="${capLines}" data-output-cap-chars="${capChars}"${snapshotAttrs}>
 <div id="status" role="status">Starting Python…</div>
 <main id="cells"></main>
 <script nonce="${escapeAttr(options.nonce)}" type="module" src="${escapeAttr(options.scriptUri)}"></script>

@@ -4,9 +4,10 @@
  * from user clicks and runtime events, never on behalf of the worker.
  */
 
-import { type CellState, type CellActions, appendStream, clearOutputs, newCell, renderCell, summarize } from "./cells";
+import { type CellState, type CellActions, appendStream, clearOutputs, newCell, renderCell, setStream, summarize } from "./cells";
 import { type HostMessage, type PageMessage, parseHostMessage, safeFigureName } from "./protocol";
 import { PythonRuntime, type WorkerState } from "./runtime";
+import { CappedStream, type StreamCaps } from "./stream_cap";
 
 interface VsCodeApi {
   postMessage(message: PageMessage): void;
@@ -32,9 +33,17 @@ const persistedSnapshot =
   document.body.dataset.snapshotUrl !== undefined
     ? { url: document.body.dataset.snapshotUrl, bytes: Number(document.body.dataset.snapshotBytes), sha256: document.body.dataset.snapshotSha256 ?? "" }
     : undefined;
+const streamCaps: StreamCaps = {
+  lines: Number(document.body.dataset.outputCapLines ?? "5000") || 5000,
+  chars: Number(document.body.dataset.outputCapChars ?? String(1024 * 1024)) || 1024 * 1024,
+};
+/** How often a capped stream is redrawn during a flood: often enough to watch, rarely enough to stay responsive. */
+const cappedRedrawMs = 200;
 
 const cells: CellState[] = restoreCells(vscode.getState());
 const elements = new Map<string, HTMLElement>();
+/** The streams of each cell's last run in this page (not persisted: the full output does not survive a reload). */
+const streams = new Map<string, Record<"stdout" | "stderr", CappedStream>>();
 let pythonState: WorkerState = { kind: "loading" };
 
 function post(message: PageMessage): void {
@@ -74,7 +83,7 @@ function flushState(): void {
 window.addEventListener("pagehide", flushState);
 
 function render(cell: CellState): void {
-  const fresh = renderCell(cell, actions, pythonState.kind === "ready");
+  const fresh = renderCell(cell, actions, pythonState.kind);
   const old = elements.get(cell.id);
   if (old === undefined) cellsRoot.append(fresh);
   else {
@@ -128,17 +137,45 @@ const runtime = new PythonRuntime(assetsBase, { loadTimeoutMs, memorySnapshot, p
   },
 });
 
+/** Copies the capped streams into the cell and its view (head, hidden count, tail). */
+function showCapped(cell: CellState, capped: Record<"stdout" | "stderr", CappedStream>): void {
+  const root = elements.get(cell.id);
+  const hidden = { stdout: 0, stderr: 0 };
+  for (const stream of ["stdout", "stderr"] as const) {
+    if (!capped[stream].truncated) continue;
+    hidden[stream] = capped[stream].shown().hiddenLines;
+    cell[stream] = capped[stream].text();
+    if (root !== undefined) setStream(root, stream, cell[stream], hidden[stream]);
+  }
+  cell.hiddenLines = hidden;
+  save();
+}
+
 async function runCell(cell: CellState): Promise<void> {
   if (cell.run.kind === "running") return;
   clearOutputs(cell);
   cell.run = { kind: "running" };
   render(cell);
+  const capped = { stdout: new CappedStream(streamCaps), stderr: new CappedStream(streamCaps) };
+  streams.set(cell.id, capped);
+  let redraw: ReturnType<typeof setTimeout> | undefined;
   const outcome = await runtime.run(cell.code, cell.dataFiles, (stream, text) => {
-    cell[stream] += text;
-    const root = elements.get(cell.id);
-    if (root !== undefined) appendStream(root, stream, text);
-    save();
+    capped[stream].append(text);
+    if (!capped[stream].truncated) {
+      // Below the cap, text is appended in place: cheap, and what was printed shows at once.
+      cell[stream] += text;
+      const root = elements.get(cell.id);
+      if (root !== undefined) appendStream(root, stream, text);
+      save();
+    } else {
+      redraw ??= setTimeout(() => {
+        redraw = undefined;
+        showCapped(cell, capped);
+      }, cappedRedrawMs);
+    }
   });
+  clearTimeout(redraw);
+  showCapped(cell, capped);
   switch (outcome.kind) {
     case "done":
       cell.error = outcome.result.error;
@@ -186,6 +223,14 @@ const actions: CellActions = {
   saveFigure(cell, figure) {
     post({ type: "cell/saveFigure", id: cell.id, name: safeFigureName(figure.name, figure.mime), mime: figure.mime, base64: figure.base64 });
   },
+  openOutput(cell, stream) {
+    const capped = streams.get(cell.id);
+    if (capped === undefined) {
+      reportError("The full output of a run from before the panel was reloaded is gone: run the cell again to see it.");
+      return;
+    }
+    post({ type: "cell/openOutput", id: cell.id, stream, text: capped[stream].fullText() });
+  },
   feedback(cell, text) {
     cell.feedback = text;
     save();
@@ -209,6 +254,12 @@ function handleHost(message: HostMessage): void {
       return;
     case "cell/stop":
       runtime.stop();
+      return;
+    case "cell/acceptCancelled":
+      if (cell !== undefined && cell.decision === "accepted") {
+        cell.decision = "none";
+        render(cell);
+      }
       return;
   }
 }

@@ -23,6 +23,8 @@ export const maxSummaryText = 1_000_000;
 export const maxFigureBytes = 24 * 1024 * 1024;
 /** Largest figure file name, in characters. */
 export const maxFigureNameLength = 120;
+/** Largest full output of one stream the page sends for "Open full output", in characters. */
+export const maxFullOutputChars = 64 * 1024 * 1024;
 /** Largest free-form text (ids, messages, rule ids), in characters. */
 const maxText = 20_000;
 
@@ -179,6 +181,42 @@ export const OutputsSummarySchema = v.object({
 });
 export type OutputsSummary = v.InferOutput<typeof OutputsSummarySchema>;
 
+/** Most attempts a generation may show in its cell (the server allows at most 10). */
+export const maxAttempts = 10;
+
+export const ServerRunStatusSchema = v.picklist(["ok", "error", "timeout", "memory", "output-limit"]);
+export type ServerRunStatus = v.InferOutput<typeof ServerRunStatusSchema>;
+
+/** The server's trial run of one attempt's code (WASI CPython under Wasmtime): its status, streams, error and outputs. */
+export const ServerRunSchema = v.object({
+  status: ServerRunStatusSchema,
+  stdout: text(maxSummaryText, "stdout"),
+  stderr: text(maxSummaryText, "stderr"),
+  /** The traceback (or "Type: message") of a Python error, or the sandbox's sentence for a timeout or a cap. */
+  error: v.nullable(text(maxSummaryText, "error")),
+  outputs: OutputListSchema,
+  elapsedMs: count,
+});
+export type ServerRun = v.InferOutput<typeof ServerRunSchema>;
+
+/**
+ * One attempt of a generation as the cell shows it: its code (the cell diffs it against the previous attempt's), the
+ * checker's findings, the trial run (none when the check blocked it), and why it went back to the model (none for
+ * the attempt that passed).
+ */
+export const AttemptSchema = v.object({
+  attempt: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  code: v.nullable(text(maxCodeLength, "attempt code")),
+  findings: v.pipe(v.array(FindingSchema), v.maxLength(1000, "more than 1000 findings"), v.readonly()),
+  run: v.nullable(ServerRunSchema),
+  error: v.nullable(v.object({ kind: text(200, "error kind"), message: text(maxText, "error message") })),
+});
+export type Attempt = v.InferOutput<typeof AttemptSchema>;
+
+/** What the server said of the cell's code: it passed its check and trial run, it did not, or it never saw it. */
+export const ServerVerdictSchema = v.picklist(["passed", "failed", "none"]);
+export type ServerVerdict = v.InferOutput<typeof ServerVerdictSchema>;
+
 /** Host -> page. */
 export const HostMessageSchema = v.variant("type", [
   v.object({
@@ -188,9 +226,14 @@ export const HostMessageSchema = v.variant("type", [
     code: text(maxCodeLength, "code"),
     findings: v.pipe(v.array(FindingSchema), v.maxLength(1000, "more than 1000 findings"), v.readonly()),
     dataFiles: v.pipe(v.array(DataFileSchema), v.maxLength(maxDataFiles, `more than ${maxDataFiles} data files`), v.readonly()),
+    /** The generation's attempts, oldest first; empty for code the server did not generate. */
+    attempts: v.optional(v.pipe(v.array(AttemptSchema), v.maxLength(maxAttempts, `more than ${maxAttempts} attempts`), v.readonly()), []),
+    server: v.optional(ServerVerdictSchema, "none"),
   }),
   v.object({ type: v.literal("cell/run"), id }),
   v.object({ type: v.literal("cell/stop"), id }),
+  /** The user did not apply the accepted code (dismissed the choice or the preview): the cell is undecided again. */
+  v.object({ type: v.literal("cell/acceptCancelled"), id }),
 ]);
 export type HostMessage = v.InferOutput<typeof HostMessageSchema>;
 
@@ -220,6 +263,8 @@ export const PageMessageSchema = v.variant("type", [
   v.object({ type: v.literal("cell/reject"), id }),
   v.object({ type: v.literal("cell/fix"), id, feedback: text(maxFeedbackLength, "feedback") }),
   v.object({ type: v.literal("cell/result"), id, summary: OutputsSummarySchema }),
+  /** "Open full output": the whole stream of the cell's last run, to open in an editor (the cell shows head and tail). */
+  v.object({ type: v.literal("cell/openOutput"), id, stream: v.picklist(["stdout", "stderr"]), text: text(maxFullOutputChars, "full output") }),
   v.pipe(
     v.object({
       type: v.literal("cell/saveFigure"),

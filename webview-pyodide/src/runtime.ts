@@ -73,6 +73,13 @@ interface SlotListener {
   violation(message: string): void;
 }
 
+/** A run waiting for Python to be ready; Stop cancels it before it reaches a worker. */
+interface QueuedRun {
+  readonly started: number;
+  cancelled: boolean;
+  resolve: (outcome: RunOutcome) => void;
+}
+
 interface SlotInit {
   readonly url: string;
   readonly indexURL: string;
@@ -185,6 +192,7 @@ export class PythonRuntime {
   private active: WorkerSlot | undefined;
   private starting: Promise<WorkerState> | undefined;
   private spare: WorkerSlot | undefined;
+  private queued: QueuedRun | undefined;
   private resources: Resources | undefined;
   private snapshot: ArrayBuffer | null = null;
   private snapshotRequested = false;
@@ -254,30 +262,62 @@ export class PythonRuntime {
   }
 
   get running(): boolean {
-    return this.active?.pending !== undefined;
+    return this.queued !== undefined || this.active?.pending !== undefined;
   }
 
+  /**
+   * Runs code in the active worker. A run asked for while Python is still loading waits for it (the run is
+   * "queued"); Stop cancels a queued run as well as a running one, so the queued code never starts.
+   */
   async run(
     code: string,
     dataFiles: readonly DataFile[],
     onStream: (stream: "stdout" | "stderr", text: string) => void,
   ): Promise<RunOutcome> {
-    // A run may arrive while the page is still fetching Python's files: wait for the start instead of failing.
-    if (this.active === undefined && this.starting !== undefined) await this.starting;
-    const slot = this.active;
-    if (slot === undefined) return { kind: "failed", message: "Python is not ready yet." };
-    const state = await slot.ready;
-    if (state.kind === "failed") return { kind: "failed", message: state.message };
+    if (this.queued !== undefined || this.active?.pending !== undefined) return { kind: "failed", message: "Another cell is running; stop it first." };
+    const started = performance.now();
+    const ticket: QueuedRun = { started, cancelled: false, resolve: () => undefined };
+    const cancelled = new Promise<RunOutcome>((resolve) => (ticket.resolve = resolve));
+    this.queued = ticket;
+    const slot = await Promise.race([this.readySlot(), cancelled.then(() => undefined)]);
+    if (ticket.cancelled) return cancelled;
+    this.queued = undefined;
+    if (slot === undefined || slot.state.kind !== "ready") {
+      return { kind: "failed", message: slot?.state.kind === "failed" ? slot.state.message : "Python is not ready yet." };
+    }
     if (slot.pending !== undefined) return { kind: "failed", message: "Another cell is running; stop it first." };
     const runId = this.nextRunId++;
     return new Promise<RunOutcome>((resolve) => {
-      slot.pending = { runId, started: performance.now(), onStream, resolve };
+      slot.pending = { runId, started, onStream, resolve };
       slot.send({ type: "run", runId, code, dataFiles });
     });
   }
 
-  /** Stops the running cell by terminating its worker; the pre-warmed spare takes over. */
+  /** The active worker once it is ready or failed (waiting for the page to fetch Python's files first). */
+  private async readySlot(): Promise<WorkerSlot | undefined> {
+    if (this.active === undefined && this.starting !== undefined) await this.starting;
+    let slot = this.active;
+    // A Stop during the wait swaps workers: wait for whichever worker is active now.
+    while (slot !== undefined) {
+      await slot.ready;
+      if (slot === this.active) return slot;
+      slot = this.active;
+    }
+    return undefined;
+  }
+
+  /**
+   * Stops the running cell by terminating its worker (the pre-warmed spare takes over), or cancels a run still
+   * queued behind Python's start. Returns false when there was nothing to stop.
+   */
   stop(): boolean {
+    const queued = this.queued;
+    if (queued !== undefined) {
+      this.queued = undefined;
+      queued.cancelled = true;
+      queued.resolve({ kind: "stopped", elapsedMs: performance.now() - queued.started });
+      return true;
+    }
     const slot = this.active;
     const resources = this.resources;
     if (slot === undefined || slot.pending === undefined || resources === undefined) return false;

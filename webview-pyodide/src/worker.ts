@@ -31,12 +31,54 @@ function post(message: WorkerToPage, transfer: Transferable[] = []): void {
   scope.postMessage(message, transfer);
 }
 
+/**
+ * Output is posted in batches, not per write: a flood of prints would otherwise post one message per line and
+ * keep the page busy drawing them. A batch goes out when it is large or old; the rest before `done` (and before
+ * the other stream's text, so the order of stdout and stderr is kept). Python runs synchronously, so there are no
+ * timers here: the age is checked on each write.
+ */
+const batchChars = 64 * 1024;
+const batchMs = 50;
+const pending: Record<"stdout" | "stderr", string[]> = { stdout: [], stderr: [] };
+const pendingChars: Record<"stdout" | "stderr", number> = { stdout: 0, stderr: 0 };
+let lastFlush = 0;
+let flushTimer: ReturnType<typeof setTimeout> | undefined;
+
+function flushStream(stream: "stdout" | "stderr"): void {
+  if (pending[stream].length === 0) return;
+  const text = pending[stream].join("");
+  pending[stream] = [];
+  pendingChars[stream] = 0;
+  post({ type: "stream", runId: currentRunId, stream, text });
+}
+
+function flushStreams(): void {
+  flushStream("stdout");
+  flushStream("stderr");
+  lastFlush = performance.now();
+}
+
 function streamWriter(stream: "stdout" | "stderr"): { write: (buffer: Uint8Array) => number } {
   const decoder = new TextDecoder("utf-8");
+  const other = stream === "stdout" ? "stderr" : "stdout";
   return {
     write(buffer: Uint8Array): number {
       const text = decoder.decode(buffer, { stream: true });
-      if (text.length > 0) post({ type: "stream", runId: currentRunId, stream, text });
+      if (text.length === 0) return buffer.length;
+      flushStream(other);
+      pending[stream].push(text);
+      pendingChars[stream] += text.length;
+      const now = performance.now();
+      if (pendingChars[stream] >= batchChars || now - lastFlush >= batchMs) {
+        flushStream(stream);
+        lastFlush = now;
+      } else if (flushTimer === undefined) {
+        // While a cell awaits (top-level await), timers run: what it printed before shows without waiting for more.
+        flushTimer = setTimeout(() => {
+          flushTimer = undefined;
+          flushStreams();
+        }, batchMs);
+      }
       return buffer.length;
     },
   };
@@ -141,6 +183,7 @@ function decodeBase64(text: string): Uint8Array {
 async function run(runId: number, code: string, dataFiles: readonly DataFile[]): Promise<void> {
   const started = performance.now();
   currentRunId = runId;
+  lastFlush = performance.now();
   const py = pyodide;
   if (py === undefined || runCell === undefined || mountData === undefined) {
     post({ type: "done", runId, result: failure("Python is not ready yet.", started) });
@@ -150,10 +193,16 @@ async function run(runId: number, code: string, dataFiles: readonly DataFile[]):
     const files = py.toPy(dataFiles.map((file) => [file.name, decodeBase64(file.base64)]));
     mountData(files);
     // run_cell is a coroutine (cells may use top-level await): calling it gives a Promise.
-    const json = await (runCell(code) as Promise<unknown>);
+    let json: unknown;
+    try {
+      json = await (runCell(code) as Promise<unknown>);
+    } finally {
+      flushStreams();
+    }
     const parsed = JSON.parse(String(json)) as Omit<WorkerRunResult, "elapsedMs">;
     post({ type: "done", runId, result: { ...parsed, elapsedMs: performance.now() - started } });
   } catch (error) {
+    flushStreams();
     post({ type: "done", runId, result: failure(`The run failed: ${describe(error)}`, started) });
   }
 }

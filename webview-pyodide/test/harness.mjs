@@ -78,6 +78,8 @@ export async function startHarness(options = {}) {
     const from = new URL(referer);
     return from.origin === origin && (from.pathname === "/" || pageModule(from.pathname)) ? "page" : `not the page (${from.pathname})`;
   };
+  const closedGate = () => { let resolve; const promise = new Promise((r) => { resolve = r; }); return { promise, resolve }; };
+  let gate = closedGate();
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? "/", origin);
@@ -104,6 +106,11 @@ export async function startHarness(options = {}) {
         res.writeHead(200, { "content-type": "application/octet-stream" });
         res.end(body);
         return;
+      }
+      // /gated/ serves like /dist/, but holds Pyodide's files until `openGate()`: Python is surely still loading.
+      if (url.pathname.startsWith("/gated/")) {
+        if (url.pathname.startsWith("/gated/pyodide/")) await gate.promise;
+        url.pathname = `/dist/${url.pathname.slice("/gated/".length)}`;
       }
       // /stall/ serves worker.js but never answers for Pyodide's files: load-timeout tests.
       if (url.pathname.startsWith("/stall/") && url.pathname !== "/stall/worker.js") return;
@@ -141,6 +148,8 @@ export async function startHarness(options = {}) {
     },
     /** Every request in order as {path, by}: by is "page" when the page document made it, else who did. */
     requesters,
+    /** Lets the held requests for Pyodide's files under /gated/ through, and closes the gate again for later ones. */
+    openGate: () => { gate.resolve(); gate = closedGate(); },
     close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }

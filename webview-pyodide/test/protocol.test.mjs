@@ -21,11 +21,28 @@ const html = await load("src/html.ts");
 
 test("host messages are validated and bad ones come back as errors", () => {
   const good = { type: "cell/add", id: "a", prompt: "p", code: "1", findings: [{ ruleId: "R1", severity: "warning", message: "m", line: 0 }], dataFiles: [{ name: "x.csv", base64: "YQ==" }] };
-  assert.deepEqual(protocol.parseHostMessage(good), { ok: true, value: good });
+  // A cell without attempts is one the server did not generate.
+  assert.deepEqual(protocol.parseHostMessage(good), { ok: true, value: { ...good, attempts: [], server: "none" } });
   for (const bad of [null, 5, {}, { type: "cell/add", id: "a" }, { type: "cell/run" }, { type: "nope", id: "a" },
     { ...good, dataFiles: [{ name: "../etc/passwd", base64: "" }] }, { ...good, findings: [{ ruleId: "R", severity: "fatal", message: "" }] }]) {
     assert.equal(protocol.parseHostMessage(bad).ok, false, JSON.stringify(bad));
   }
+});
+
+test("a cell's attempt history is validated and bounded", () => {
+  const run = { status: "error", stdout: "", stderr: "", error: "NameError: x", outputs: [], elapsedMs: 5 };
+  const attempt = { attempt: 1, code: "print(x)", findings: [], run, error: { kind: "runtime", message: "NameError: x" } };
+  const cell = { type: "cell/add", id: "a", prompt: "", code: "print(x)", findings: [], dataFiles: [], attempts: [attempt], server: "failed" };
+  assert.deepEqual(protocol.parseHostMessage(cell), { ok: true, value: cell });
+  assert.deepEqual(protocol.parseHostMessage({ ...cell, attempts: Array(11).fill(attempt) }), { ok: false, error: "cell/add: attempts: more than 10 attempts" });
+  assert.equal(protocol.parseHostMessage({ ...cell, server: "maybe" }).ok, false);
+  assert.equal(protocol.parseHostMessage({ ...cell, attempts: [{ ...attempt, run: { ...run, status: "stopped" } }] }).ok, false);
+});
+
+test("the full output of a stream is bounded and names its stream", () => {
+  assert.equal(protocol.parsePageMessage({ type: "cell/openOutput", id: "a", stream: "stdout", text: "1\n2\n" }).ok, true);
+  assert.equal(protocol.parsePageMessage({ type: "cell/openOutput", id: "a", stream: "stdin", text: "" }).ok, false);
+  assert.match(protocol.parsePageMessage({ type: "cell/openOutput", id: "a", stream: "stderr", text: "x".repeat(protocol.maxFullOutputChars + 1) }).error, /full output is longer than/);
 });
 
 test("bad host messages get a readable error naming the message and the field", () => {

@@ -17,7 +17,7 @@ import { fileURLToPath } from "node:url";
 import { pollUntil, startCodeServer, stopPolling } from "./code_server.mjs";
 import { codeReply, startOpenAiServer, statusReply } from "./openai_server.mjs";
 import { newestVsix } from "../../scripts/verify-vsix.mjs";
-import { answerInputBox, findWebviewFrame, inputBox, launchBrowser, notificationMessages, openFile, openWorkbench, runCommand } from "./workbench.mjs";
+import { acceptThroughPreview, answerInputBox, findWebviewFrame, inputBox, launchBrowser, notificationMessages, openFile, openWorkbench, runCommand } from "./workbench.mjs";
 
 const extensionDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const apiKey = "sk-e2e-7f3a9c";
@@ -157,6 +157,8 @@ test("Generate Python from the palette runs the code in the panel, and Accept wr
     );
 
     await cell.locator('button[data-action="accept"]').click();
+    // Accept asks where the code goes and shows the change in a diff editor; it is written after Apply.
+    await acceptThroughPreview(page, { placement: "Insert at the cursor in analysis.py", diffTitle: "AgentCode: proposed change" });
 
     const file = path.join(workspace, "analysis.py");
     const written = await pollUntil(

@@ -114,3 +114,21 @@ export async function findWebviewFrame(page, selector) {
 export async function webviewFrame(page, selector, { timeoutMs }) {
   return pollUntil(`a webview showing ${selector}`, () => findWebviewFrame(page, selector), { timeoutMs, intervalMs: 500 });
 }
+
+/**
+ * Goes through Accept's preview after a click on Accept in the panel: picks the quick pick entry containing
+ * `placement` ("Insert at the cursor", "Replace the selection", "New file"), waits for the diff editor titled like
+ * `diffTitle`, calls `onDiff` (e.g. for a screenshot), then clicks Apply in the modal question.
+ */
+export async function acceptThroughPreview(page, { placement, diffTitle, onDiff = async () => {} }) {
+  const pick = page.locator(".quick-input-widget", { has: page.locator(".quick-input-title", { hasText: "where should the accepted code go" }) });
+  await pick.waitFor({ timeout: 60_000 });
+  await pick.locator(".quick-input-list .monaco-list-row", { hasText: placement }).first().click();
+  await page.locator(".tabs-container .tab", { hasText: diffTitle }).first().waitFor({ timeout: 60_000 });
+  await page.locator(".monaco-diff-editor").first().waitFor({ timeout: 60_000 });
+  await onDiff();
+  const dialog = page.locator(".monaco-dialog-box", { hasText: "Apply this change?" });
+  await dialog.waitFor({ timeout: 60_000 });
+  await dialog.locator(".dialog-buttons a.monaco-button, .dialog-buttons button", { hasText: "Apply" }).first().click();
+  await dialog.waitFor({ state: "hidden", timeout: 30_000 });
+}

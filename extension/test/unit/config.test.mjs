@@ -54,8 +54,12 @@ test("the payload is {settings: {agentcode: ...}} and unset values vanish from t
 });
 
 test("the extension's own options default to run on open and no trace", () => {
-  assert.deepEqual(extensionOptions(reader({})), { runOnOpen: true, trace: "off" });
-  assert.deepEqual(extensionOptions(reader({ "panel.runOnOpen": false, trace: "verbose" })), { runOnOpen: false, trace: "verbose" });
+  assert.deepEqual(extensionOptions(reader({})), { runOnOpen: true, outputCapLines: 5000, outputCapKiB: 1024, trace: "off" });
+  assert.deepEqual(extensionOptions(reader({ "panel.runOnOpen": false, trace: "verbose" })), { runOnOpen: false, outputCapLines: 5000, outputCapKiB: 1024, trace: "verbose" });
+  assert.deepEqual(
+    extensionOptions(reader({ "panel.outputCapLines": 200, "panel.outputCapKiB": 64 })),
+    { runOnOpen: true, outputCapLines: 200, outputCapKiB: 64, trace: "off" },
+  );
 });
 
 test("the server executables default to the bundled server and dotnet, and come from the machine reader only", () => {

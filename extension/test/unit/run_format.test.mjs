@@ -79,3 +79,14 @@ test("charts, images, HTML and Markdown need the panel; text and JSON do not", (
   assert.equal(hasVisualOutputs([{ mime: "text/markdown", text: "# a" }]), true);
   assert.equal(hasVisualOutputs([{ mime: "text/plain", text: "a" }, { mime: "application/json", text: "{}" }]), false);
 });
+
+test("a FileNotFoundError under /data says how to attach data, and other errors do not", async () => {
+  const { missingDataHint } = await import("./out/run_format.mjs");
+  const failed = (type, message) => ({ status: "error", stdout: "", stderr: "", elapsedMs: 1, outputs: [], error: { type, message, traceback: "" } });
+  assert.equal(
+    missingDataHint(failed("FileNotFoundError", "[Errno 44] No such file or directory: '/data/sales.csv'")),
+    "No data file is attached at /data/sales.csv: use 'AgentCode: Run File with Data…' or the agentcode.run.dataFiles setting to mount one.",
+  );
+  assert.equal(missingDataHint(failed("FileNotFoundError", "[Errno 2] No such file or directory: 'notes.txt'")), undefined);
+  assert.equal(missingDataHint(failed("NameError", "name '/data/x' is not defined")), undefined);
+});

@@ -137,7 +137,7 @@ public sealed class ChatModelClient(Action<string> log)
             429 => new(GenerationErrorKinds.RateLimited,
                 $"The model server is rate limiting requests (HTTP 429), still after {MaxRetries} retries: wait a minute and try again, or check your quota.", partial),
             >= 500 => new(GenerationErrorKinds.ServerError,
-                $"The model server failed (HTTP {status}), still after {MaxRetries} retries: try again later.", partial),
+                $"The model server failed (HTTP {status}), still after {MaxRetries} retries: try again later.{ServerSays(e)}", partial),
             404 => new(GenerationErrorKinds.BadRequest,
                 $"The model server has no model '{endpoint.Model}' at {DisplayUrl(endpoint)} (HTTP 404): check agentcode.llm.model and agentcode.llm.baseUrl.", partial),
             0 => new(GenerationErrorKinds.Network,
@@ -145,6 +145,46 @@ public sealed class ChatModelClient(Action<string> log)
             _ => new(GenerationErrorKinds.BadRequest,
                 $"The model server rejected the request (HTTP {status}): {FirstLine(e.Message)}", partial),
         };
+    }
+
+    /// <summary>
+    /// The model server's own words from an error response, as " The server said: ..." (empty when it sent none):
+    /// the <c>error.message</c> of an OpenAI-style JSON body, else the first line of a text body.
+    /// </summary>
+    private static string ServerSays(ClientResultException e)
+    {
+        string body;
+        try
+        {
+            body = e.GetRawResponse()?.Content?.ToString() ?? "";
+        }
+        catch (InvalidOperationException)
+        {
+            return ""; // a streamed body that was not buffered
+        }
+        if (string.IsNullOrWhiteSpace(body))
+        {
+            return "";
+        }
+        var said = body;
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(body);
+            if (json.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                && json.RootElement.TryGetProperty("error", out var error))
+            {
+                said = error.ValueKind == System.Text.Json.JsonValueKind.Object && error.TryGetProperty("message", out var m)
+                    && m.ValueKind == System.Text.Json.JsonValueKind.String
+                    ? m.GetString() ?? body
+                    : error.ValueKind == System.Text.Json.JsonValueKind.String ? error.GetString() ?? body : body;
+            }
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // Not JSON: the text itself is the message.
+        }
+        var line = FirstLine(said);
+        return line.Length == 0 ? "" : $" The server said: {line}";
     }
 
     private static string FirstLine(string s)

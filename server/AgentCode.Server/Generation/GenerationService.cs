@@ -107,7 +107,7 @@ public sealed class GenerationService(ChatModelClient model, IPythonChecker chec
             turns.Add(new("user", PromptBuilder.Repair(runProblem)));
         }
         return Result(request, attempts, new GenerationErrorInfo(GenerationErrorKinds.AttemptsExhausted,
-            $"No attempt passed its check and trial run in {request.MaxAttempts} attempt(s); the last attempt's code is kept."));
+            $"No attempt passed its check and trial run in {request.MaxAttempts} attempt(s): {Causes(attempts)}. The last attempt's code is kept."));
 
         void Finish(AttemptInfo a)
         {
@@ -121,6 +121,12 @@ public sealed class GenerationService(ChatModelClient model, IPythonChecker chec
         var lastCode = attempts.LastOrDefault(a => a.Code is not null)?.Code;
         return new GenerateResult(request.Prompt, request.Endpoint.Model, attempts, new FinalInfo(lastCode, false), error);
     }
+
+    /// <summary>Why each attempt went back to the model, in order: "attempt 1: NameError: ...; attempt 2: ...".</summary>
+    private static string Causes(IEnumerable<AttemptInfo> attempts) =>
+        string.Join("; ", attempts.Select(a => $"attempt {a.Attempt}: {Shorten(a.Error?.Message ?? "no error")}"));
+
+    private static string Shorten(string s) => s.Length > 200 ? s[..200] + "…" : s;
 
     private static string RunKind(RunStatus status) => status switch
     {
