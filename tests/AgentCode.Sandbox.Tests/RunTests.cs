@@ -114,7 +114,8 @@ public sealed class RunTests(SandboxFixture fixture) : IDisposable
     [Fact(Timeout = 120_000)]
     public async Task ATimedOutRunKeepsTheOutputWrittenBeforeTheDeadline()
     {
-        var result = await fixture.RunAsync("print('started', flush=True)\nwhile True:\n    pass\n", RunLimits.Default with { Timeout = TimeSpan.FromSeconds(2) });
+        // Sleeping, not spinning, so the deadline can be generous enough for a slow start without costing CPU.
+        var result = await fixture.RunAsync("import time\nprint('started', flush=True)\nwhile True:\n    time.sleep(1)\n", RunLimits.Default with { Timeout = TimeSpan.FromSeconds(6) });
         Assert.Equal(RunStatus.Timeout, result.Status);
         Assert.Equal("started\n", result.Stdout);
     }

@@ -141,7 +141,8 @@ async function persisted(browser, harness) {
       window.__sendToPanel({ type: "cell/add", id: cellId, prompt: "", code: "print('first output')", findings: [], dataFiles: [] });
       window.__sendToPanel({ type: "cell/run", id: cellId });
     }, id);
-    await page.waitForFunction((cellId) => document.querySelector(`section.cell[data-cell-id="${cellId}"] pre.stdout`)?.textContent !== "", id, { timeout: bootDeadlineMs });
+    // A selector wait: a polled function would be evaluated as a string, which the panel's CSP refuses.
+    await page.waitForSelector(`section.cell[data-cell-id="${id}"] pre.stdout:not(:empty)`, { timeout: bootDeadlineMs });
     firstOutput.push(performance.now() - started);
   }
   await page.close();
