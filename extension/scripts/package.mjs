@@ -74,7 +74,7 @@ function restore(rid) {
   const r = spawnSync(command, args, { cwd: repo, encoding: "utf8" });
   const output = `${r.stdout ?? ""}${r.stderr ?? ""}`;
   if (r.status === 0) return { ok: true };
-  const missing = /Unable to find package (Microsoft\.(NETCore|AspNetCore)\.App\.(Runtime|Host|Crossgen2)\.[\w.-]+)/.exec(output);
+  const missing = /Unable to find package (Microsoft\.(NETCore|AspNetCore)\.App\.(Runtime|Host|Crossgen2)\.[\w-]+(\.[\w-]+)*?)\.?(\s|$)/m.exec(output);
   if (missing !== null) return { ok: false, lacking: missing[1] };
   process.stdout.write(output);
   die(`'dotnet restore' for ${rid} failed with exit code ${r.status}`);
