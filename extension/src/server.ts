@@ -1,6 +1,7 @@
 /**
- * Runs the AgentCode language server with vscode-languageclient: `dotnet <extension>/server/agentcode.dll lsp
- * --stdio` (or agentcode.server.path, from user / remote-machine settings only), settings in initializationOptions
+ * Runs the AgentCode language server with vscode-languageclient: the package's self-contained
+ * `<extension>/server/agentcode lsp --stdio` (or agentcode.server.path, from user / remote-machine settings only;
+ * server_command.ts decides), settings in initializationOptions
  * and workspace/didChangeConfiguration as `{settings: {agentcode: {...}}}` with the endpoint and the key of its
  * origin as EndpointAccess decides them, diagnostics and code lenses handled by
  * the client, logs in the "AgentCode" output channel. A crashed server is restarted up to 4 times in 3 minutes,

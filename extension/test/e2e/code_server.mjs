@@ -7,7 +7,9 @@
 // own process group, which `stop()` ends (TERM, then KILL after a deadline), as do exit and signal hooks and,
 // if everything else fails, code-server's own idle timeout. stop() also removes the temp dir (AGENTCODE_E2E_KEEP=1
 // keeps it). Readiness is polled with a deadline, never slept.
-import { spawn } from "node:child_process";
+// `dotnet` is hidden from code-server and so from the extension host and the language server (pathWithoutDotnet),
+// as on a machine without .NET: the platform .vsix must bring everything its server needs.
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -25,6 +27,37 @@ export function runtimeInstalled() {
     fs.existsSync(codeServerEntry) &&
     fs.existsSync(path.join(runtime, "code-server", "lib", "vscode", "node_modules", "@vscode", "spdlog", "build"))
   );
+}
+
+/**
+ * PATH without `dotnet`: each folder that holds one is replaced by a folder (under `root`) of links to its other
+ * entries. Throws if a `dotnet` can still be found, so no scenario passes by accident on a machine with .NET.
+ */
+export function pathWithoutDotnet(pathValue, root) {
+  const dirs = [];
+  for (const [i, dir] of (pathValue ?? "").split(path.delimiter).entries()) {
+    if (dir === "" || !fs.existsSync(path.join(dir, "dotnet"))) {
+      if (dir !== "") dirs.push(dir);
+      continue;
+    }
+    const shadow = path.join(root, "path-without-dotnet", String(i));
+    fs.mkdirSync(shadow, { recursive: true });
+    for (const name of fs.readdirSync(dir)) {
+      if (name !== "dotnet") fs.symlinkSync(path.join(dir, name), path.join(shadow, name));
+    }
+    dirs.push(shadow);
+  }
+  const hidden = dirs.join(path.delimiter);
+  const found = spawnSync("sh", ["-c", "command -v dotnet"], { env: { PATH: hidden }, encoding: "utf8" });
+  if (found.status === 0) throw new Error(`dotnet is still on the PATH given to code-server: ${found.stdout.trim()}`);
+  return hidden;
+}
+
+/** The environment without the variables that point .NET at an installed runtime or SDK. */
+function withoutDotnetVariables(env) {
+  const out = {};
+  for (const [k, v] of Object.entries(env)) if (!/^(DOTNET_ROOT.*|DOTNET_HOST_PATH|MSBUILD.*)$/.test(k)) out[k] = v;
+  return out;
 }
 
 /** An error that ends pollUntil at once. */
@@ -81,13 +114,12 @@ export async function startCodeServer({ vsix, settings, env = {}, startTimeoutMs
   for (const scope of ["User", "Machine"]) fs.writeFileSync(path.join(dirs.userData, scope, "settings.json"), settingsJson);
   const logPath = path.join(root, "code-server.log");
   const childEnv = {
-    ...withoutCodeServerVariables(process.env),
+    ...withoutDotnetVariables(withoutCodeServerVariables(process.env)),
+    PATH: pathWithoutDotnet(process.env.PATH, root),
     HOME: dirs.home,
     XDG_CONFIG_HOME: path.join(root, "xdg-config"),
     XDG_CACHE_HOME: path.join(root, "xdg-cache"),
     XDG_DATA_HOME: path.join(root, "xdg-data"),
-    DOTNET_CLI_TELEMETRY_OPTOUT: "1",
-    DOTNET_NOLOGO: "1",
     // The language server's compiled-module cache: private, so every run proves the cold start works.
     AGENTCODE_CACHE_DIR: path.join(root, "agentcode-cache"),
     ...env,

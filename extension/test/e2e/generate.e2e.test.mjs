@@ -81,6 +81,17 @@ after(async () => {
   }
 });
 
+/**
+ * Saves a screenshot of the workbench as DIR/NAME.png when AGENTCODE_E2E_SCREENSHOTS=DIR is set: the README's
+ * pictures of generate -> panel -> accept are taken from this scenario (scripts/readme-images.sh).
+ */
+async function screenshot(page, name) {
+  const dir = process.env.AGENTCODE_E2E_SCREENSHOTS;
+  if (dir === undefined || dir === "") return;
+  fs.mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, `${name}.png`) });
+}
+
 /** Runs `body`; on failure copies a screenshot and the logs to a temp dir, prints where, and rethrows. */
 async function withArtifacts(t, body) {
   try {
@@ -131,7 +142,7 @@ test("Generate Python from the palette runs the code in the panel, and Accept wr
     await openFile(page, "analysis.py");
 
     await runCommand(page, "AgentCode: Generate Python");
-    await answerInputBox(page, "AgentCode: Generate Python", prompt);
+    await answerInputBox(page, "AgentCode: Generate Python", prompt, { beforeEnter: () => screenshot(page, "1-generate") });
 
     // The language server starts, compiles python.wasm (cold cache), asks the model, checks and trial-runs the
     // code; then the panel loads Pyodide and runs it. Generous: 2 busy cores.
@@ -156,6 +167,7 @@ test("Generate Python from the palette runs the code in the panel, and Accept wr
       "the panel tab is titled AgentCode Sandbox",
     );
 
+    await screenshot(page, "2-panel");
     await cell.locator('button[data-action="accept"]').click();
     // Accept asks where the code goes and shows the change in a diff editor; it is written after Apply.
     await acceptThroughPreview(page, { placement: "Insert at the cursor in analysis.py", diffTitle: "AgentCode: proposed change" });
@@ -171,6 +183,9 @@ test("Generate Python from the palette runs the code in the panel, and Accept wr
       { timeoutMs: 60_000 },
     );
     assert.match(written, /# analysis/, "the file's own content is kept");
+    const editorText = async () => (await page.locator(".editor-group-container .monaco-editor .view-lines").allInnerTexts()).join("\n").replace(/\u00a0/g, " ");
+    await pollUntil("the editor to show the accepted code", async () => (await editorText()).includes(code), { timeoutMs: 30_000 });
+    await screenshot(page, "3-accepted");
 
     const records = await pollUntil(
       ".agentcode/runs.jsonl to record the accept decision",

@@ -1,9 +1,10 @@
 #!/bin/sh
 # Runs the end-to-end tests (extension/test/e2e/*.e2e.test.mjs) with node's test runner, one file at a time:
 # installs the code-server runtime first if it is missing (install-runtime.sh), and packages the extension
-# (`npm run package`) when there is no extension/*.vsix or the sources changed since it was built.
-# AGENTCODE_VSIX=path skips packaging and tests that .vsix. AGENTCODE_E2E_KEEP=1 keeps the temp dirs.
-# Needs chromium (/usr/bin/chromium), dotnet, and for the runtime install g++, make, python3, libkrb5-dev.
+# (`npm run package`) when there is no .vsix for this platform (extension/agentcode-<platform>-*.vsix) or the
+# sources changed since it was built. AGENTCODE_VSIX=path skips packaging and tests that .vsix.
+# AGENTCODE_E2E_KEEP=1 keeps the temp dirs. Needs chromium (/usr/bin/chromium), the .NET SDK to package (code-server
+# and the extension run with dotnet hidden from their PATH), and for the runtime install g++, make, python3, libkrb5-dev.
 set -eu
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../../.." && pwd)"
@@ -13,7 +14,8 @@ if [ ! -e "$here/runtime/node_modules/code-server/lib/vscode/node_modules/@vscod
 fi
 
 if [ -z "${AGENTCODE_VSIX:-}" ]; then
-  vsix="$(ls -t "$repo"/extension/*.vsix 2>/dev/null | head -n 1 || true)"
+  platform="$(node -p 'process.platform + "-" + process.arch')"
+  vsix="$(ls -t "$repo"/extension/agentcode-"$platform"-*.vsix 2>/dev/null | head -n 1 || true)"
   stale=""
   if [ -n "$vsix" ]; then
     stale="$(find "$repo/extension/src" "$repo/extension/package.json" "$repo/webview-pyodide/src" "$repo/server" "$repo/contract" \
@@ -21,7 +23,7 @@ if [ -z "${AGENTCODE_VSIX:-}" ]; then
   fi
   if [ -z "$vsix" ] || [ -n "$stale" ]; then
     (cd "$repo" && npm run package)
-    vsix="$(ls -t "$repo"/extension/*.vsix | head -n 1)"
+    vsix="$(ls -t "$repo"/extension/agentcode-"$platform"-*.vsix | head -n 1)"
   fi
   AGENTCODE_VSIX="$vsix"
   export AGENTCODE_VSIX

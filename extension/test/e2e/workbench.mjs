@@ -74,11 +74,12 @@ export function inputBox(page, title) {
 }
 
 /** Waits for the input box titled `title`, types `text`, checks it arrived, and presses Enter. */
-export async function answerInputBox(page, title, text) {
+export async function answerInputBox(page, title, text, { beforeEnter } = {}) {
   const input = inputBox(page, title);
   await input.waitFor({ timeout: 30_000 });
   await input.fill(text);
   await pollUntil("the input box to hold the text", async () => (await input.inputValue()) === text, { timeoutMs: 10_000 });
+  await beforeEnter?.();
   await input.press("Enter");
 }
 

@@ -1,4 +1,5 @@
-// The .vsix that `npm run package` just wrote: scripts/test runs this right after packaging. It fails, never
+// This machine's .vsix that `npm run package` just wrote (its server unpacked and run without dotnet on the PATH):
+// scripts/test runs this right after packaging. It fails, never
 // skips, when there is no package, and refuses a package older than any source it is built from, so a .vsix
 // left over from an earlier run is never the one checked.
 import assert from "node:assert/strict";
@@ -6,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { newestVsix, verify } from "../../scripts/verify-vsix.mjs";
+import { newestVsix, runServer, verify } from "../../scripts/verify-vsix.mjs";
 
 const ext = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const repo = path.dirname(ext);
@@ -31,5 +32,8 @@ test("the freshly packaged .vsix is newer than every source it is built from and
     const newest = fs.statSync(source).isDirectory() ? newestSource(source) : { file: source, mtimeMs: fs.statSync(source).mtimeMs };
     assert.ok(newest.mtimeMs <= packedAt, `${path.basename(vsix)} is older than ${path.relative(repo, newest.file)}: run \`npm run package\` again`);
   }
-  assert.deepEqual((await verify(fs.readFileSync(vsix))).problems, [], vsix);
+  const { entries, problems, target, version } = await verify(fs.readFileSync(vsix));
+  assert.deepEqual(problems, [], vsix);
+  assert.equal(target, `${process.platform}-${process.arch}`, "the package is this machine's");
+  assert.deepEqual(await runServer(entries, target, version), [], "its server runs without dotnet on the PATH");
 });

@@ -76,16 +76,32 @@ test("an untrusted workspace cannot choose the endpoint or the server binary", (
 test("identity, activation and marketplace fields follow the contract", () => {
   assert.equal(`${pkg.publisher}.${pkg.name}`, "agentcode.agentcode");
   assert.equal(pkg.displayName, "AgentCode");
-  assert.equal(pkg.engines.vscode, "^1.139.0");
+  assert.equal(pkg.preview, true, "preview while the version is 0.x");
   assert.equal(pkg.main, "./dist/extension.js");
   assert.ok(pkg.activationEvents.includes("onLanguage:python"));
   assert.ok(pkg.activationEvents.includes("onWebviewPanel:agentcode.sandbox"));
-  for (const f of ["repository", "categories", "keywords", "galleryBanner", "icon", "license"]) assert.ok(pkg[f], f);
+  for (const f of ["repository", "bugs", "homepage", "categories", "keywords", "galleryBanner", "icon", "license"]) assert.ok(pkg[f], f);
   assert.ok(fs.existsSync(path.join(ext, pkg.icon)));
   for (const f of ["README.md", "CHANGELOG.md", "LICENSE"]) assert.ok(fs.existsSync(path.join(ext, f)), f);
-  const types = pkg.devDependencies["@types/vscode"].split(".").map(Number);
-  assert.ok(types[0] === 1 && types[1] <= 139, "@types/vscode must not be newer than the engine");
   for (const v of [...Object.values(pkg.dependencies), ...Object.values(pkg.devDependencies)]) assert.match(v, /^\d+\.\d+\.\d+$/, `unpinned ${v}`);
+});
+
+test("engines.vscode is the lowest version the code compiles against: the @types/vscode typecheck uses, and no lower than the language client needs", () => {
+  // `npm test` typechecks src/ against @types/vscode; an API newer than the engine fails there, and the engine must
+  // move up with the types (vsce refuses types newer than the engine).
+  const engine = /^\^(\d+\.\d+\.\d+)$/.exec(pkg.engines.vscode)?.[1];
+  assert.ok(engine, `engines.vscode ${pkg.engines.vscode} is not ^X.Y.Z`);
+  assert.equal(pkg.devDependencies["@types/vscode"], engine);
+  const client = JSON.parse(fs.readFileSync(path.join(ext, "..", "node_modules", "vscode-languageclient", "package.json"), "utf8"));
+  const need = /(\d+)\.(\d+)/.exec(client.engines.vscode).slice(1).map(Number);
+  const have = engine.split(".").map(Number);
+  assert.ok(have[0] > need[0] || (have[0] === need[0] && have[1] >= need[1]), `vscode-languageclient needs ${client.engines.vscode}`);
+});
+
+test("the checked-in version is version.json's major.minor; packaging sets the patch from the git height", () => {
+  const nbgv = JSON.parse(fs.readFileSync(path.join(ext, "..", "version.json"), "utf8"));
+  assert.equal(pkg.version, `${nbgv.version}.0`);
+  assert.match(fs.readFileSync(path.join(ext, "CHANGELOG.md"), "utf8"), new RegExp(`^## ${nbgv.version.replace(".", "\\.")}$`, "m"));
 });
 
 test("only the server executables are machine-scoped: a workspace cannot choose what runs on the host", () => {

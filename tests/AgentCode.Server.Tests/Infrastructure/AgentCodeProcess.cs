@@ -1,4 +1,5 @@
-// Starts the real agentcode executable (built next to the tests) with a clean, test-controlled environment.
+// Starts the real agentcode executable (built next to the tests, or the one AGENTCODE_TEST_SERVER names, such as the
+// trimmed self-contained server of a platform package) with a clean, test-controlled environment.
 using System.Diagnostics;
 
 namespace AgentCode.Server.Tests.Infrastructure;
@@ -14,10 +15,18 @@ public static class AgentCodeProcess
     /// <summary>Path of agentcode.dll in the test output.</summary>
     public static string DllPath => Path.Combine(AppContext.BaseDirectory, "agentcode.dll");
 
-    /// <summary>Start info for <c>dotnet agentcode.dll ARGS</c> with redirected streams and the given variables.</summary>
+    /// <summary>
+    /// The server under test: env <c>AGENTCODE_TEST_SERVER</c> (a native executable, or a .dll run with dotnet), by
+    /// default the agentcode.dll built next to the tests.
+    /// </summary>
+    public static string ServerPath => Environment.GetEnvironmentVariable("AGENTCODE_TEST_SERVER") is { Length: > 0 } path ? Path.GetFullPath(path) : DllPath;
+
+    /// <summary>Start info for <c>dotnet agentcode.dll ARGS</c> (or the native server) with redirected streams and the given variables.</summary>
     public static ProcessStartInfo StartInfo(IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var server = ServerPath;
+        var native = !server.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
+        var info = new ProcessStartInfo(native ? server : "dotnet")
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -25,7 +34,11 @@ public static class AgentCodeProcess
             UseShellExecute = false,
             WorkingDirectory = AppContext.BaseDirectory,
         };
-        info.ArgumentList.Add(DllPath);
+        if (!native)
+        {
+            info.ArgumentList.Add(server);
+        }
+
         foreach (var a in args)
         {
             info.ArgumentList.Add(a);
