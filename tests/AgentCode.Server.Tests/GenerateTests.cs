@@ -163,12 +163,14 @@ public sealed class GenerateTests
     public async Task ATrialRunThatHitsItsDeadlineIsSentBackAsATimeout()
     {
         using var server = new ScriptedOpenAiServer().Enqueue(
-            ScriptedReply.Code("while True:\n    pass"),
+            ScriptedReply.Code("import time\nwhile True:\n    time.sleep(0.5)"),
             ScriptedReply.Code("print('done')"));
+        // A deadline the repaired program meets even when the machine is busy; the first one sleeps past it
+        // without spinning a core.
         await using var client = await LspTestClient.StartInitializedAsync(new
         {
             llm = new { baseUrl = server.BaseUrl, model = "test-model", apiKey = "sk-test" },
-            sandbox = new { timeoutSeconds = 1 },
+            sandbox = new { timeoutSeconds = 4 },
         });
 
         var result = await client.RequestAsync("agentcode/generate", new { prompt = "Loop" });
