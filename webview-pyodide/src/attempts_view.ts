@@ -8,8 +8,7 @@
 import type { Difference } from "./consistency";
 import { type DiffLine, diffLines } from "./diff";
 import { el } from "./dom";
-import { renderOutputs } from "./outputs_view";
-import type { Attempt, DataFile, Figure, Finding, ServerRun } from "./protocol";
+import type { Attempt, Finding, ServerRun } from "./protocol";
 
 function renderDiff(diff: readonly DiffLine[]): HTMLElement {
   const pre = el("pre", "diff");
@@ -35,14 +34,19 @@ function runLabel(run: ServerRun): string {
   return `Trial run on the server ${label} (${seconds} s)`;
 }
 
-function renderRun(run: ServerRun, dataFiles: readonly DataFile[], save: (figure: Figure) => void): HTMLElement {
+function renderRun(run: ServerRun): HTMLElement {
   const box = el("div", "attempt-run");
   box.dataset.status = run.status;
   box.append(el("div", "attempt-run-status", runLabel(run)));
   if (run.stdout !== "") box.append(el("pre", "attempt-stdout", run.stdout));
   if (run.stderr !== "") box.append(el("pre", "attempt-stderr", run.stderr));
   if (run.error !== null) box.append(el("pre", "attempt-error", run.error));
-  if (run.outputs.length > 0) box.append(renderOutputs(run.outputs, dataFiles, save));
+  // Listed, not drawn: the cell draws its own run's outputs once, and a failed attempt's chart may be the very
+  // spec that was invalid.
+  if (run.outputs.length > 0) {
+    const names = run.outputs.map((o, i) => `${o.name === undefined ? `output ${i + 1}` : `/output/${o.name}`} (${o.mime})`);
+    box.append(el("div", "attempt-outputs", `Outputs: ${names.join(", ")}`));
+  }
   return box;
 }
 
@@ -52,7 +56,7 @@ function headline(attempt: Attempt, last: boolean): string {
 }
 
 /** The attempt history, oldest first; open when some attempt failed, so the story is visible at a glance. */
-export function renderAttempts(attempts: readonly Attempt[], dataFiles: readonly DataFile[], save: (figure: Figure) => void): HTMLElement {
+export function renderAttempts(attempts: readonly Attempt[]): HTMLElement {
   const box = el("details", "attempts");
   box.open = attempts.some((a) => a.error !== null);
   const failed = attempts.filter((a) => a.error !== null).length;
@@ -69,7 +73,7 @@ export function renderAttempts(attempts: readonly Attempt[], dataFiles: readonly
       previous = attempt.code;
     } else item.append(el("div", "attempt-no-code", "The reply had no code."));
     if (attempt.findings.length > 0) item.append(renderFindings(attempt.findings));
-    if (attempt.run !== null) item.append(renderRun(attempt.run, dataFiles, save));
+    if (attempt.run !== null) item.append(renderRun(attempt.run));
     if (attempt.error !== null) item.append(el("div", "attempt-reason", `Why: ${attempt.error.message}`));
     box.append(item);
   });

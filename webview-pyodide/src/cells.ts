@@ -184,8 +184,7 @@ export function renderCell(cell: CellState, actions: CellActions, python: "loadi
   root.append(stateChips(cell));
   root.append(el("pre", "code", cell.code));
   if (cell.findings.length > 0) root.append(renderFindings(cell.findings));
-  const save = (figure: Figure): void => actions.saveFigure(cell, figure);
-  if ((cell.attempts ?? []).length > 0) root.append(renderAttempts(cell.attempts, cell.dataFiles, save));
+  if ((cell.attempts ?? []).length > 0) root.append(renderAttempts(cell.attempts));
   if (cell.dataFiles.length > 0) root.append(el("div", "data-files", `Data: ${cell.dataFiles.map((f) => `/data/${f.name}`).join(", ")}`));
 
   const running = cell.run.kind === "running";
