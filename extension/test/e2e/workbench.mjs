@@ -36,7 +36,9 @@ export async function openFile(page, name) {
     },
     { timeoutMs: 60_000 },
   );
-  await page.keyboard.press("Enter");
+  // A click on the row that names the file, not Enter: after an Accept preview the list's first row can be
+  // another recently opened editor.
+  await page.locator(".quick-input-list .monaco-list-row", { hasText: name }).first().click();
   // The file may already be open in another editor group (next to the panel), where its tab is active too.
   await page.locator(`.tabs-container .tab.active[aria-label*="${name}"]`).first().waitFor({ timeout: 30_000 });
   await page.locator(".editor-instance .monaco-editor.focused").waitFor({ timeout: 30_000 });
