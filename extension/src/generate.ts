@@ -22,7 +22,7 @@ import {
 } from "./lsp_ext";
 import { fixPrompt } from "./messages";
 import { ServerUnavailable } from "./server";
-import { attemptCauses, panelAttempts, panelFindings, summaryOfServerRun, type SessionCell, type Target } from "./session";
+import { attemptCauses, panelAttempts, panelFindings, summaryOfServerRun, trialRunFindings, type SessionCell, type Target } from "./session";
 import { isTrusted, restrictedExplanation } from "./trust";
 import { extensionOptions } from "./config";
 import { errorMessage } from "./errors";
@@ -51,11 +51,17 @@ function targetOf(editor: vscode.TextEditor | undefined): Target {
   };
 }
 
-function contextOf(editor: vscode.TextEditor | undefined, dataPaths: readonly string[]): GenerateContext {
+function contextOf(ctx: Ctx, editor: vscode.TextEditor | undefined, dataPaths: readonly string[]): GenerateContext {
   const doc = editor?.document;
   const selection = editor !== undefined && !editor.selection.isEmpty ? doc?.getText(editor.selection) : undefined;
   const activeFile = doc !== undefined && doc.languageId === "python" ? { uri: doc.uri.toString(), text: doc.getText() } : undefined;
-  return { selection, activeFile, dataFiles: dataPaths.length > 0 ? [...dataPaths] : undefined };
+  return { selection, activeFile, dataFiles: dataPaths.length > 0 ? [...dataPaths] : undefined, ...panelPackagesOf(ctx) };
+}
+
+/** The packages installed for the panel, when there are any: the model may use them, the trial run skips them. */
+function panelPackagesOf(ctx: Ctx): Pick<GenerateContext, "panelPackages"> {
+  const packages = ctx.packages.forServer();
+  return packages.length > 0 ? { panelPackages: packages } : {};
 }
 
 /** `agentcode.generate`: optional args `{prompt?, dataFiles?: string[]}` skip the input box / add data. */
@@ -75,7 +81,7 @@ export async function generateCommand(ctx: Ctx, args?: { prompt?: string; dataFi
         });
   if (prompt === undefined || prompt.trim() === "") return;
   const dataPaths = Array.isArray(args?.dataFiles) ? args.dataFiles.filter((p): p is string => typeof p === "string") : [];
-  await generate(ctx, { prompt, target, context: contextOf(editor, dataPaths), dataPaths });
+  await generate(ctx, { prompt, target, context: contextOf(ctx, editor, dataPaths), dataPaths });
 }
 
 /** `agentcode.generateWithData`: pick data files first, then generate with them mounted at /data. */
@@ -97,7 +103,7 @@ export async function fixCell(ctx: Ctx, cell: SessionCell, feedback: string): Pr
     prompt: fixPrompt(cell, feedback),
     displayPrompt: feedback.trim() === "" ? `${cell.prompt} (fixed)` : `${cell.prompt} (fix: ${feedback.trim()})`,
     target: cell.target,
-    context: { dataFiles: cell.dataPaths.length > 0 ? [...cell.dataPaths] : undefined },
+    context: { dataFiles: cell.dataPaths.length > 0 ? [...cell.dataPaths] : undefined, ...panelPackagesOf(ctx) },
     dataPaths: cell.dataPaths,
   });
 }
@@ -234,7 +240,7 @@ async function done(ctx: Ctx, input: GenerateInput, result: GenerateResult, orig
           prompt: input.displayPrompt ?? input.prompt,
           code,
           model: result.model,
-          findings: panelFindings(lastWithCode?.check),
+          findings: [...panelFindings(lastWithCode?.check), ...trialRunFindings(lastWithCode?.run)],
           target: input.target,
           dataPaths: input.dataPaths,
           dataFiles: await readDataFiles(ctx, input.dataPaths),

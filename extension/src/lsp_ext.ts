@@ -77,7 +77,8 @@ export interface PythonErrorInfo {
   readonly line?: number;
 }
 
-export type RunStatus = "ok" | "error" | "timeout" | "memory" | "output-limit";
+/** "skipped": a generation's trial run of code that imports a package installed for the panel only. */
+export type RunStatus = "ok" | "error" | "timeout" | "memory" | "output-limit" | "skipped";
 
 /** One output of a run (the output contract, contract/contract.json): something displayed, or a file under /output. */
 export interface RunOutputInfo {
@@ -104,10 +105,19 @@ export interface ActiveFile {
   readonly text: string;
 }
 
+/** A package installed for the review panel only (Pyodide's lock name, version and import names). */
+export interface PanelPackageInfo {
+  readonly name: string;
+  readonly version: string;
+  readonly imports: readonly string[];
+}
+
 export interface GenerateContext {
   readonly selection?: string;
   readonly activeFile?: ActiveFile;
   readonly dataFiles?: readonly string[];
+  /** Installed for the panel only: the model is told, and a trial run that needs one is skipped. */
+  readonly panelPackages?: readonly PanelPackageInfo[];
 }
 
 export type ProgressToken = string | number;

@@ -73,6 +73,16 @@ export function panelFindings(check: CheckResultInfo | undefined): Finding[] {
 }
 
 /**
+ * What the panel shows of the server's trial run: nothing when it passed; a note when it was skipped because the
+ * code needs a package installed for the panel only ("Server trial run skipped: needs pandas (panel only)").
+ */
+export function trialRunFindings(run: RunResultInfo | undefined): Finding[] {
+  if (run?.status !== "skipped") return [];
+  const reason = run.message ?? "skipped";
+  return [{ ruleId: "trial-run", severity: "info", message: `Server trial run ${reason}` }];
+}
+
+/**
  * A server run result summarised like a panel run, so records and notebooks treat both alike: a passed output cap
  * is the `outputLimit` sentence (not an error, as in the panel), and the outputs are kept in order.
  */
