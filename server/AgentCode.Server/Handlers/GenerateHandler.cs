@@ -32,7 +32,8 @@ internal sealed class GenerateHandler(GenerationService generation, ClientNotifi
             throw RpcErrors.Configuration(invalid.Message, keep);
         }
         var dataFiles = RequestInputs.DataFiles(parameters.Context?.DataFiles, keep);
-        var context = (parameters.Context ?? new GenerateContext(null, null, null)) with { DataFiles = dataFiles };
+        var panelPackages = RequestInputs.PanelPackages(parameters.Context?.PanelPackages, keep);
+        var context = (parameters.Context ?? new GenerateContext()) with { DataFiles = dataFiles, PanelPackages = panelPackages };
         var request = new GenerationRequest(
             prompt,
             context,

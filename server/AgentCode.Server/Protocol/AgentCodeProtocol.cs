@@ -80,7 +80,10 @@ public sealed record RunOutputInfo(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Name);
 
 /// <summary>Result of <c>agentcode/run</c>.</summary>
-/// <param name="Status">"ok", "error", "timeout", "memory" or "output-limit".</param>
+/// <param name="Status">
+/// "ok", "error", "timeout", "memory" or "output-limit"; in a generation's attempts also "skipped": the trial run
+/// stopped at the import of a package installed for the review panel only, which the server sandbox cannot import.
+/// </param>
 /// <param name="Stdout">What the program wrote to stdout.</param>
 /// <param name="Stderr">What the program wrote to stderr.</param>
 /// <param name="Error">The program's exception, for "error".</param>
@@ -92,11 +95,22 @@ public sealed record RunResultInfo(string Status, string Stdout, string Stderr, 
 /// <summary>A document the user has open.</summary>
 public sealed record ActiveFile(string Uri, string Text);
 
+/// <summary>A package installed for the review panel only (its name in Pyodide's lock, version and import names).</summary>
+public sealed record PanelPackageInfo(string Name, string Version, IReadOnlyList<string> Imports);
+
 /// <summary>What the model is told besides the prompt.</summary>
 /// <param name="Selection">Selected text in the editor.</param>
 /// <param name="ActiveFile">The active editor's document.</param>
 /// <param name="DataFiles">Host paths of data files; their schemas go into the prompt and they are mounted for the trial run.</param>
-public sealed record GenerateContext(string? Selection = null, ActiveFile? ActiveFile = null, IReadOnlyList<string>? DataFiles = null);
+/// <param name="PanelPackages">
+/// Packages installed for the review panel only: the capability card names them, and a trial run that stops at
+/// importing one is reported as "skipped" instead of failing.
+/// </param>
+public sealed record GenerateContext(
+    string? Selection = null,
+    ActiveFile? ActiveFile = null,
+    IReadOnlyList<string>? DataFiles = null,
+    IReadOnlyList<PanelPackageInfo>? PanelPackages = null);
 
 /// <summary>Params of <c>agentcode/generate</c>.</summary>
 /// <param name="Prompt">What the user asked for.</param>
