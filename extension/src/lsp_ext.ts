@@ -122,12 +122,20 @@ export interface GenerateContext {
 
 export type ProgressToken = string | number;
 
+/** An earlier attempt of a generation: the model's reply and what went wrong with its code. */
+export interface PreviousAttempt {
+  readonly reply: string;
+  readonly problem: string;
+}
+
 export interface GenerateParams {
   readonly prompt: string;
   readonly context?: GenerateContext;
   readonly maxAttempts?: number;
   readonly workDoneToken?: ProgressToken;
   readonly partialResultToken?: ProgressToken;
+  /** Earlier attempts replayed before the first new one (e.g. code that failed in the panel); they count against maxAttempts. */
+  readonly history?: readonly PreviousAttempt[];
 }
 
 export interface GenerationErrorInfo {

@@ -55,6 +55,8 @@ export interface PanelCommands {
   accept(target: Target, prompt: string, code: string): Promise<vscode.Uri | undefined>;
   /** Generates again with the user's feedback. */
   fix(cell: SessionCell, feedback: string): Promise<void>;
+  /** Sends a panel failure of code whose server trial run was skipped back to the model as the next attempt. */
+  repairPanelFailure(cell: SessionCell, summary: OutputsSummary): Promise<void>;
   /** Saves a figure where the user chooses; undefined when cancelled. */
   saveFigure(figure: FigureToSave): Promise<vscode.Uri | undefined>;
 }
@@ -284,6 +286,8 @@ export class PanelHost implements vscode.Disposable {
         this.waiting.get(action.id)?.resolve(action.summary);
         this.waiting.delete(action.id);
         await this.ctx.record("run", recordedCell(action.id, cell), action.summary, null);
+        // The panel run was this code's trial run (the server's was skipped): a failure goes back to the model.
+        if (cell?.panelOnly !== undefined) await this.connected.repairPanelFailure(cell, action.summary);
         return;
       }
       case "accept": {

@@ -184,7 +184,7 @@ export type OutputsSummary = v.InferOutput<typeof OutputsSummarySchema>;
 /** Most attempts a generation may show in its cell (the server allows at most 10). */
 export const maxAttempts = 10;
 
-export const ServerRunStatusSchema = v.picklist(["ok", "error", "timeout", "memory", "output-limit"]);
+export const ServerRunStatusSchema = v.picklist(["ok", "error", "timeout", "memory", "output-limit", "skipped"]);
 export type ServerRunStatus = v.InferOutput<typeof ServerRunStatusSchema>;
 
 /** The server's trial run of one attempt's code (WASI CPython under Wasmtime): its status, streams, error and outputs. */

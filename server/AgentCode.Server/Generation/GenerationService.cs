@@ -30,13 +30,15 @@ public interface IGenerationObserver
 /// <param name="Endpoint">The model connection.</param>
 /// <param name="Limits">Limits of each trial run.</param>
 /// <param name="DisabledRules">Checker rules to ignore.</param>
+/// <param name="History">Earlier attempts (reply and problem) replayed before the first new one; they count against <paramref name="MaxAttempts"/>.</param>
 public sealed record GenerationRequest(
     string Prompt,
     GenerateContext? Context,
     int MaxAttempts,
     ModelEndpoint Endpoint,
     RunLimits Limits,
-    IReadOnlySet<string> DisabledRules);
+    IReadOnlySet<string> DisabledRules,
+    IReadOnlyList<PreviousAttempt>? History = null);
 
 /// <summary>Runs the generate, check, trial-run and repair loop.</summary>
 public sealed class GenerationService(ChatModelClient model, IPythonChecker checker, IPythonSandbox sandbox)
@@ -57,8 +59,14 @@ public sealed class GenerationService(ChatModelClient model, IPythonChecker chec
             new("system", PromptBuilder.SystemFor(panelPackages)),
             new("user", PromptBuilder.User(request.Prompt, request.Context)),
         };
+        var history = request.History ?? [];
+        foreach (var previous in history)
+        {
+            turns.Add(new("assistant", previous.Reply));
+            turns.Add(new("user", PromptBuilder.Repair(previous.Problem)));
+        }
         var mounts = (request.Context?.DataFiles ?? []).Select(p => new DataMount(Path.GetFullPath(p))).ToList();
-        for (var n = 1; n <= request.MaxAttempts; n++)
+        for (var n = history.Count + 1; n <= request.MaxAttempts; n++)
         {
             var prefix = $"Attempt {n} of {request.MaxAttempts}";
             observer.OnStep($"{prefix}: asking {request.Endpoint.Model}");

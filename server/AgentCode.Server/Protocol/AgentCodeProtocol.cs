@@ -118,12 +118,21 @@ public sealed record GenerateContext(
 /// <param name="MaxAttempts">Overrides <c>agentcode.generate.maxAttempts</c>.</param>
 /// <param name="WorkDoneToken">When present, <c>$/progress</c> begin/report/end are sent with it.</param>
 /// <param name="PartialResultToken">When present, streamed tokens and finished attempts are sent with it.</param>
+/// <param name="History">
+/// Earlier attempts of this generation that failed after the server's last answer, e.g. code whose trial run was
+/// skipped and which then failed in the review panel: replayed to the model as its replies and repair requests, and
+/// counted against the attempt limit, so the model sees the same history as for a failed trial run.
+/// </param>
 public sealed record GenerateParams(
     string? Prompt = null,
     GenerateContext? Context = null,
     int? MaxAttempts = null,
     JsonElement? WorkDoneToken = null,
-    JsonElement? PartialResultToken = null);
+    JsonElement? PartialResultToken = null,
+    IReadOnlyList<PreviousAttempt>? History = null);
+
+/// <summary>An earlier attempt: the model's reply and what went wrong with its code (a traceback, a sentence).</summary>
+public sealed record PreviousAttempt(string Reply, string Problem);
 
 /// <summary>Why an attempt or the whole generation failed. <c>kind</c> is stable; <c>message</c> is for people.</summary>
 public sealed record GenerationErrorInfo(string Kind, string Message);
