@@ -164,7 +164,9 @@ export class PanelPackages implements vscode.Disposable {
       this.installed.map((p) => ({ label: p.name, description: `${p.version} · ${formatBytes(p.size)}`, detail: `import ${p.imports.join(", ")}` })),
       { title: `AgentCode: Python packages of the panel (${this.installed.length}, ${formatBytes(total)})`, placeHolder: "Pick one to remove it" },
     );
-    if (picked !== undefined) await this.uninstallCommand({ packages: [picked.label] });
+    if (picked === undefined) return;
+    const choice = await vscode.window.showWarningMessage(`AgentCode: remove ${picked.label} (${picked.description}) from the panel?`, { modal: true }, "Remove");
+    if (choice === "Remove") await this.uninstallCommand({ packages: [picked.label] });
   }
 
   /** `agentcode.uninstallPackages`; optional args `{packages: string[]}` skip the picker. */
