@@ -1,6 +1,6 @@
 /**
  * Every command of the extension, as factories `(ctx) => handler` in one table, registered at activation.
- * Handlers are thin: the flows live in generate.ts, run.ts, accept.ts, notebook.ts.
+ * Handlers are thin: the flows live in generate.ts, run.ts, accept.ts, notebook.ts, packages.ts.
  */
 import * as vscode from "vscode";
 import type { Ctx } from "./ctx";
@@ -53,6 +53,9 @@ export const commandTable: Readonly<Record<string, Factory>> = {
   setApiKey,
   resetEndpointDecisions,
   exportNotebook,
+  installPackages: (ctx) => (args) => ctx.packages.installCommand(args),
+  listPackages: (ctx) => () => ctx.packages.listCommand(),
+  uninstallPackages: (ctx) => (args) => ctx.packages.uninstallCommand(args),
   restartServer: (ctx) => () => ctx.server.restart(),
   showLog: (ctx) => () => ctx.output.show(true),
 };

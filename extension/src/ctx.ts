@@ -1,11 +1,12 @@
 /**
  * The extension's context, shared by every command: the VS Code ExtensionContext, the "AgentCode" output
  * channel, the status bar item, the endpoint access (where prompts and keys may go), the language server host,
- * the session's cells, the review panel and the prompt history. Also the run record writer, since every command appends to it.
+ * the session's cells, the review panel, the panel's installed packages and the prompt history. Also the run record writer, since every command appends to it.
  */
 import * as vscode from "vscode";
 import type { OutputsSummary } from "../../webview-pyodide/src/protocol";
 import { EndpointAccess } from "./endpoint_access";
+import { PanelPackages } from "./packages";
 import { PanelHost } from "./panel";
 import { appendRecord, makeRecord, type RecordDecision, type RecordEvent } from "./record";
 import { ServerHost } from "./server";
@@ -21,6 +22,8 @@ export class Ctx implements vscode.Disposable {
   readonly server: ServerHost;
   readonly session = new Session();
   readonly panel: PanelHost;
+  /** The Python packages installed for the panel. */
+  readonly packages: PanelPackages;
   /** Prompts of this session, newest last; a failed or cancelled one is offered again in the input box. */
   readonly prompts: string[] = [];
   /** The prompt to prefill the next Generate with (the last one that did not succeed), if any. */
@@ -32,10 +35,11 @@ export class Ctx implements vscode.Disposable {
     this.status = new StatusItem();
     this.endpoints = new EndpointAccess(extension, this.output);
     this.server = new ServerHost(extension, this.output, this.status, this.endpoints);
+    this.packages = new PanelPackages(extension, this.output);
     // The panel's Python snapshot lives in global storage, shared by every window (a local folder only).
     const storage = extension.globalStorageUri;
     this.panel = new PanelHost(this, storage.scheme === "file" ? new SnapshotStore(vscode.Uri.joinPath(storage, "snapshots").fsPath) : undefined);
-    this.disposables.push(this.output, this.status, this.server, this.panel);
+    this.disposables.push(this.output, this.status, this.server, this.packages, this.panel);
   }
 
   /** The `agentcode.*` settings of this window. */

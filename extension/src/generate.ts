@@ -9,7 +9,7 @@ import * as fs from "node:fs/promises";
 import * as path from "node:path";
 import * as vscode from "vscode";
 import { ProgressType, ResponseError } from "vscode-languageclient/node";
-import { maxDataFileBytes, maxDataFiles, type DataFile } from "../../webview-pyodide/src/protocol";
+import { maxDataFileBytes, maxDataFiles, type DataFile, type OutputsSummary } from "../../webview-pyodide/src/protocol";
 import type { Ctx } from "./ctx";
 import {
   errorCodes,
@@ -18,11 +18,12 @@ import {
   type GenerateParams,
   type GenerateProgress,
   type GenerateResult,
+  type PreviousAttempt,
   type WorkDoneProgress,
 } from "./lsp_ext";
 import { fixPrompt } from "./messages";
 import { ServerUnavailable } from "./server";
-import { attemptCauses, panelAttempts, panelFindings, summaryOfServerRun, type SessionCell, type Target } from "./session";
+import { attemptCauses, panelAttempts, panelFailureProblem, panelFindings, summaryOfServerRun, trialRunFindings, type SessionCell, type Target } from "./session";
 import { isTrusted, restrictedExplanation } from "./trust";
 import { extensionOptions } from "./config";
 import { errorMessage } from "./errors";
@@ -35,6 +36,10 @@ export interface GenerateInput {
   readonly target: Target;
   readonly context: GenerateContext;
   readonly dataPaths: readonly string[];
+  /** Earlier attempts of this generation to replay (a repair after the panel run failed). */
+  readonly history?: readonly PreviousAttempt[];
+  /** The attempt limit of the whole generation, history included (default: agentcode.generate.maxAttempts). */
+  readonly maxAttempts?: number;
 }
 
 let requestCounter = 0;
@@ -51,11 +56,17 @@ function targetOf(editor: vscode.TextEditor | undefined): Target {
   };
 }
 
-function contextOf(editor: vscode.TextEditor | undefined, dataPaths: readonly string[]): GenerateContext {
+function contextOf(ctx: Ctx, editor: vscode.TextEditor | undefined, dataPaths: readonly string[]): GenerateContext {
   const doc = editor?.document;
   const selection = editor !== undefined && !editor.selection.isEmpty ? doc?.getText(editor.selection) : undefined;
   const activeFile = doc !== undefined && doc.languageId === "python" ? { uri: doc.uri.toString(), text: doc.getText() } : undefined;
-  return { selection, activeFile, dataFiles: dataPaths.length > 0 ? [...dataPaths] : undefined };
+  return { selection, activeFile, dataFiles: dataPaths.length > 0 ? [...dataPaths] : undefined, ...panelPackagesOf(ctx) };
+}
+
+/** The packages installed for the panel, when there are any: the model may use them, the trial run skips them. */
+function panelPackagesOf(ctx: Ctx): Pick<GenerateContext, "panelPackages"> {
+  const packages = ctx.packages.forServer();
+  return packages.length > 0 ? { panelPackages: packages } : {};
 }
 
 /** `agentcode.generate`: optional args `{prompt?, dataFiles?: string[]}` skip the input box / add data. */
@@ -75,7 +86,7 @@ export async function generateCommand(ctx: Ctx, args?: { prompt?: string; dataFi
         });
   if (prompt === undefined || prompt.trim() === "") return;
   const dataPaths = Array.isArray(args?.dataFiles) ? args.dataFiles.filter((p): p is string => typeof p === "string") : [];
-  await generate(ctx, { prompt, target, context: contextOf(editor, dataPaths), dataPaths });
+  await generate(ctx, { prompt, target, context: contextOf(ctx, editor, dataPaths), dataPaths });
 }
 
 /** `agentcode.generateWithData`: pick data files first, then generate with them mounted at /data. */
@@ -97,7 +108,7 @@ export async function fixCell(ctx: Ctx, cell: SessionCell, feedback: string): Pr
     prompt: fixPrompt(cell, feedback),
     displayPrompt: feedback.trim() === "" ? `${cell.prompt} (fixed)` : `${cell.prompt} (fix: ${feedback.trim()})`,
     target: cell.target,
-    context: { dataFiles: cell.dataPaths.length > 0 ? [...cell.dataPaths] : undefined },
+    context: { dataFiles: cell.dataPaths.length > 0 ? [...cell.dataPaths] : undefined, ...panelPackagesOf(ctx) },
     dataPaths: cell.dataPaths,
   });
 }
@@ -150,7 +161,13 @@ async function request(ctx: Ctx, input: GenerateInput): Promise<Outcome> {
   requestCounter += 1;
   const workDoneToken = `agentcode-generate-${requestCounter}`;
   const partialResultToken = `${workDoneToken}-tokens`;
-  const params: GenerateParams = { prompt: input.prompt, context: input.context, workDoneToken, partialResultToken };
+  const params: GenerateParams = {
+    prompt: input.prompt,
+    context: input.context,
+    workDoneToken,
+    partialResultToken,
+    ...(input.history !== undefined && input.history.length > 0 ? { history: input.history, maxAttempts: maxAttemptsOf(input) } : {}),
+  };
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: "AgentCode: generating...", cancellable: true },
     async (progress, token): Promise<Outcome> => {
@@ -234,7 +251,7 @@ async function done(ctx: Ctx, input: GenerateInput, result: GenerateResult, orig
           prompt: input.displayPrompt ?? input.prompt,
           code,
           model: result.model,
-          findings: panelFindings(lastWithCode?.check),
+          findings: [...panelFindings(lastWithCode?.check), ...trialRunFindings(lastWithCode?.run)],
           target: input.target,
           dataPaths: input.dataPaths,
           dataFiles: await readDataFiles(ctx, input.dataPaths),
@@ -242,9 +259,24 @@ async function done(ctx: Ctx, input: GenerateInput, result: GenerateResult, orig
           server: result.final.ok ? "passed" : "failed",
           result: null,
           decision: null,
+          panelOnly:
+            lastWithCode?.run?.status === "skipped"
+              ? {
+                  modelPrompt: input.prompt,
+                  context: input.context,
+                  history: [
+                    ...(input.history ?? []),
+                    ...result.attempts.filter((a) => a !== lastWithCode).map((a) => ({ reply: a.reply, problem: a.error?.message ?? "The attempt failed." })),
+                  ],
+                  reply: lastWithCode.reply,
+                  maxAttempts: maxAttemptsOf(input),
+                  repairing: false,
+                }
+              : undefined,
         };
-  // The server's trial run of the code the record names (none when its check blocked it): status, streams, outputs.
-  const trialRun = lastWithCode?.run;
+  // The server's trial run of the code the record names (none when its check blocked it, or when it was skipped
+  // because the code needs a panel-only package: the panel's run is then recorded as the code's run).
+  const trialRun = lastWithCode?.run?.status === "skipped" ? undefined : lastWithCode?.run;
   await ctx.record(
     "generate",
     cell ?? { id: ctx.session.nextId(), prompt: input.displayPrompt ?? input.prompt, model: result.model, code: "", findings: [] },
@@ -267,6 +299,41 @@ async function done(ctx: Ctx, input: GenerateInput, result: GenerateResult, orig
   if (cell !== undefined) actions.unshift("Open in Panel");
   await offer(ctx, message, actions, retry, "error", () => {
     if (cell !== undefined) open(ctx, cell);
+  });
+}
+
+function maxAttemptsOf(input: GenerateInput): number {
+  const configured = vscode.workspace.getConfiguration("agentcode").get<number>("generate.maxAttempts");
+  const n = input.maxAttempts ?? (typeof configured === "number" && configured > 0 ? configured : 3);
+  return Math.min(10, Math.max(1, Math.floor(n)));
+}
+
+/**
+ * Code whose server trial run was skipped (it needs a package installed for the panel only) failed in the panel:
+ * the failure goes back to the model as the next attempt, with the attempts before it, as a failed trial run would.
+ * Once per cell; when no attempt is left the user is told and can still use Ask to fix.
+ */
+export async function repairPanelFailure(ctx: Ctx, cell: SessionCell, summary: OutputsSummary): Promise<void> {
+  const trial = cell.panelOnly;
+  if (trial === undefined || trial.repairing || summary.status !== "error") return;
+  trial.repairing = true;
+  const history = [...trial.history, { reply: trial.reply, problem: panelFailureProblem(summary) }];
+  if (history.length >= trial.maxAttempts) {
+    ctx.output.warn(`The code failed in the panel and all ${trial.maxAttempts} attempts are used.`);
+    void vscode.window.showWarningMessage(
+      `AgentCode: the code failed in the panel, and all ${trial.maxAttempts} attempts of this generation are used. Use Ask to fix in the panel to try again.`,
+    );
+    return;
+  }
+  ctx.output.info(`Attempt ${history.length} failed in the panel; asking the model to repair it.`);
+  await generate(ctx, {
+    prompt: trial.modelPrompt,
+    displayPrompt: `${cell.prompt} (repaired after the panel run failed)`,
+    target: cell.target,
+    context: trial.context,
+    dataPaths: cell.dataPaths,
+    history,
+    maxAttempts: trial.maxAttempts,
   });
 }
 

@@ -77,7 +77,8 @@ export interface PythonErrorInfo {
   readonly line?: number;
 }
 
-export type RunStatus = "ok" | "error" | "timeout" | "memory" | "output-limit";
+/** "skipped": a generation's trial run of code that imports a package installed for the panel only. */
+export type RunStatus = "ok" | "error" | "timeout" | "memory" | "output-limit" | "skipped";
 
 /** One output of a run (the output contract, contract/contract.json): something displayed, or a file under /output. */
 export interface RunOutputInfo {
@@ -104,13 +105,28 @@ export interface ActiveFile {
   readonly text: string;
 }
 
+/** A package installed for the review panel only (Pyodide's lock name, version and import names). */
+export interface PanelPackageInfo {
+  readonly name: string;
+  readonly version: string;
+  readonly imports: readonly string[];
+}
+
 export interface GenerateContext {
   readonly selection?: string;
   readonly activeFile?: ActiveFile;
   readonly dataFiles?: readonly string[];
+  /** Installed for the panel only: the model is told, and a trial run that needs one is skipped. */
+  readonly panelPackages?: readonly PanelPackageInfo[];
 }
 
 export type ProgressToken = string | number;
+
+/** An earlier attempt of a generation: the model's reply and what went wrong with its code. */
+export interface PreviousAttempt {
+  readonly reply: string;
+  readonly problem: string;
+}
 
 export interface GenerateParams {
   readonly prompt: string;
@@ -118,6 +134,8 @@ export interface GenerateParams {
   readonly maxAttempts?: number;
   readonly workDoneToken?: ProgressToken;
   readonly partialResultToken?: ProgressToken;
+  /** Earlier attempts replayed before the first new one (e.g. code that failed in the panel); they count against maxAttempts. */
+  readonly history?: readonly PreviousAttempt[];
 }
 
 export interface GenerationErrorInfo {

@@ -8,7 +8,7 @@ import { registerAgentTool } from "./agent_tool";
 import { registerCommands } from "./commands";
 import { restartSettings } from "./config";
 import { Ctx } from "./ctx";
-import { fixCell } from "./generate";
+import { fixCell, repairPanelFailure } from "./generate";
 import { registerMcpProvider } from "./mcp_provider";
 import { saveFigure } from "./save_figure";
 
@@ -23,6 +23,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   ctx.panel.connect({
     accept: (target, prompt, code) => acceptCode(ctx, target, prompt, code),
     fix: (cell, feedback) => fixCell(ctx, cell, feedback),
+    repairPanelFailure: (cell, summary) => repairPanelFailure(ctx, cell, summary),
     saveFigure: (figure) => saveFigure(ctx, figure),
   });
   ctx.push(ctx.panel.registerSerializer());

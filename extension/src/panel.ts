@@ -1,14 +1,17 @@
 /**
  * Hosts the review panel (viewType `agentcode.sandbox`, title "AgentCode Sandbox"): the webview-pyodide bundle
- * from `media/webview/` (the only local resource root), HTML with a nonce CSP, a serializer so the panel comes
- * back after a reload, and a queue so nothing is posted before the page says `webview/ready`. Every message from
- * the page goes through `decide` (validated with parsePageMessage) before anything happens. Python's memory
- * snapshot is kept between sessions (snapshot_store.ts): a checked one is offered to the page, which then starts
- * Python from it; a page offers a new one only before any cell ran, and only then is it stored. The host imports no
- * command module: what it needs of the extension is a `PanelEnv` (the context provides it), and the commands
- * behind Accept, Ask to fix and Save figure are given to it with `connect` (by main.ts), so dependencies point down.
+ * from `media/webview/`, HTML with a nonce CSP, a serializer so the panel comes back after a reload, and a queue so
+ * nothing is posted before the page says `webview/ready`. The local resource roots are the bundle, the folder of
+ * the panel's installed packages (whose list the page gets first and after every change) and the saved-snapshot
+ * folder. Every message from the page goes through `decide` (validated with parsePageMessage) before anything
+ * happens. Python's memory snapshot is kept between sessions (snapshot_store.ts): a checked one is offered to the
+ * page, which then starts Python from it; a page offers a new one only before any cell ran, and only then is it
+ * stored. The host imports no command module: what it needs of the extension is a `PanelEnv` (the context provides
+ * it), and the commands behind Accept, Ask to fix and Save figure are given to it with `connect` (by main.ts), so
+ * dependencies point down.
  */
 import * as vscode from "vscode";
+import type { PanelPackages } from "./packages";
 import type { HostMessage, OutputsSummary } from "../../webview-pyodide/src/protocol";
 import { decide, type PanelAction } from "./messages";
 import { savedMessage } from "./figures";
@@ -32,6 +35,8 @@ export interface PanelEnv {
   readonly extension: vscode.ExtensionContext;
   readonly output: vscode.LogOutputChannel;
   readonly session: Session;
+  /** The packages installed for the panel: their folder is a resource root, their list goes to the page. */
+  readonly packages: Pick<PanelPackages, "folder" | "forPanel" | "onDidChange">;
   config(): vscode.WorkspaceConfiguration;
   record(
     event: RecordEvent,
@@ -50,6 +55,8 @@ export interface PanelCommands {
   accept(target: Target, prompt: string, code: string): Promise<vscode.Uri | undefined>;
   /** Generates again with the user's feedback. */
   fix(cell: SessionCell, feedback: string): Promise<void>;
+  /** Sends a panel failure of code whose server trial run was skipped back to the model as the next attempt. */
+  repairPanelFailure(cell: SessionCell, summary: OutputsSummary): Promise<void>;
   /** Saves a figure where the user chooses; undefined when cancelled. */
   saveFigure(figure: FigureToSave): Promise<vscode.Uri | undefined>;
 }
@@ -69,7 +76,9 @@ export class PanelHost implements vscode.Disposable {
   constructor(
     private readonly ctx: PanelEnv,
     private readonly snapshots: SnapshotStore | undefined,
-  ) {}
+  ) {
+    this.disposables.push(ctx.packages.onDidChange(() => this.postPackages()));
+  }
 
   /** Gives the panel the commands behind its buttons (at activation, before any page message can arrive). */
   connect(commands: PanelCommands): void {
@@ -86,9 +95,16 @@ export class PanelHost implements vscode.Disposable {
   }
 
   private options(): vscode.WebviewOptions {
-    const roots = [this.root];
+    const roots = [this.root, this.ctx.packages.folder];
     if (this.snapshots !== undefined) roots.push(vscode.Uri.file(this.snapshots.dir));
     return { enableScripts: true, localResourceRoots: roots };
+  }
+
+  /** Tells the page which packages are installed and where it reads their files. */
+  private postPackages(): void {
+    const panel = this.panel;
+    if (panel === undefined) return;
+    this.post({ type: "packages/installed", base: panel.webview.asWebviewUri(this.ctx.packages.folder).toString(), packages: this.ctx.packages.forPanel() });
   }
 
   /** The key of snapshots made with this extension's Pyodide files and panel bundle (hashed once per session). */
@@ -131,6 +147,8 @@ export class PanelHost implements vscode.Disposable {
     this.ready = false;
     this.cellsRan = false;
     void this.render(panel);
+    // Before any cell: a cell that imports an installed package must find it.
+    this.postPackages();
     const subs = [
       panel.webview.onDidReceiveMessage((raw: unknown) => void this.handle(raw)),
       panel.onDidDispose(() => {
@@ -268,6 +286,8 @@ export class PanelHost implements vscode.Disposable {
         this.waiting.get(action.id)?.resolve(action.summary);
         this.waiting.delete(action.id);
         await this.ctx.record("run", recordedCell(action.id, cell), action.summary, null);
+        // The panel run was this code's trial run (the server's was skipped): a failure goes back to the model.
+        if (cell?.panelOnly !== undefined) await this.connected.repairPanelFailure(cell, action.summary);
         return;
       }
       case "accept": {

@@ -5,12 +5,29 @@
  */
 import type { Attempt, DataFile, Finding, OutputsSummary, ServerRun, ServerVerdict } from "../../webview-pyodide/src/protocol";
 import { maxAttempts } from "../../webview-pyodide/src/protocol";
-import type { AttemptInfo, CheckResultInfo, Range, RunResultInfo } from "./lsp_ext";
+import type { AttemptInfo, CheckResultInfo, GenerateContext, PreviousAttempt, Range, RunResultInfo } from "./lsp_ext";
 
 /** Where accepted code goes: an editor's selection (insert at the cursor when empty), or a new file. */
 export type Target = { readonly kind: "editor"; readonly uri: string; readonly range: Range } | { readonly kind: "new-file" };
 
 export type Decision = "accept" | "reject" | "fix";
+
+/**
+ * Generated code whose server trial run was skipped because it needs a package installed for the panel only: what
+ * a repair replays when the code then fails in the panel, so the model sees the same history as for a failed trial run.
+ */
+export interface PanelOnlyTrial {
+  /** The prompt and context that were sent to the model. */
+  readonly modelPrompt: string;
+  readonly context: GenerateContext;
+  /** The attempts before the one that produced this cell's code. */
+  readonly history: readonly PreviousAttempt[];
+  /** The model's reply that holds this cell's code. */
+  readonly reply: string;
+  readonly maxAttempts: number;
+  /** Set once a repair was asked for, so a cell is repaired at most once. */
+  repairing: boolean;
+}
 
 export interface SessionCell {
   readonly id: string;
@@ -29,6 +46,18 @@ export interface SessionCell {
   /** The panel's last run of this cell, or the server's run for Run File/Selection/Cell. */
   result: OutputsSummary | null;
   decision: Decision | null;
+  /** Present when the server's trial run was skipped (panel-only packages): the panel run is the trial run. */
+  panelOnly?: PanelOnlyTrial;
+}
+
+/** Largest part of a panel traceback sent back to the model, in characters (the end is kept). */
+const maxPanelProblem = 6000;
+
+/** The repair request's problem when code whose trial run was skipped failed in the panel. */
+export function panelFailureProblem(summary: OutputsSummary): string {
+  const detail = (summary.error ?? "").trim() || summary.stderr.trim() || `The run ended with status ${summary.status}.`;
+  const tail = detail.length > maxPanelProblem ? `...${detail.slice(-maxPanelProblem)}` : detail;
+  return `The trial run was skipped on the server (the code needs a package installed in the review panel only), and the code failed when it ran in the review panel (Pyodide):\n\n${tail}`;
 }
 
 export class Session {
@@ -73,6 +102,16 @@ export function panelFindings(check: CheckResultInfo | undefined): Finding[] {
 }
 
 /**
+ * What the panel shows of the server's trial run: nothing when it passed; a note when it was skipped because the
+ * code needs a package installed for the panel only ("Server trial run skipped: needs pandas (panel only)").
+ */
+export function trialRunFindings(run: RunResultInfo | undefined): Finding[] {
+  if (run?.status !== "skipped") return [];
+  const reason = run.message ?? "skipped";
+  return [{ ruleId: "trial-run", severity: "info", message: `Server trial run ${reason}` }];
+}
+
+/**
  * A server run result summarised like a panel run, so records and notebooks treat both alike: a passed output cap
  * is the `outputLimit` sentence (not an error, as in the panel), and the outputs are kept in order.
  */
@@ -91,6 +130,8 @@ export function summaryOfServerRun(run: RunResultInfo): OutputsSummary {
 
 /** The error text of a server run: the traceback (or "Type: message"), or the sandbox's sentence for a timeout or memory. */
 function serverRunError(run: RunResultInfo): string | null {
+  // A skipped trial run stopped at a panel-only import: its sentence ("skipped: needs pandas (panel only)") says why.
+  if (run.status === "skipped") return run.message ?? "skipped";
   if (run.error !== undefined) return run.error.traceback !== "" ? run.error.traceback : `${run.error.type}: ${run.error.message}`;
   return run.status !== "ok" && run.status !== "output-limit" ? (run.message ?? run.status) : null;
 }

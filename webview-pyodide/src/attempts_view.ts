@@ -30,6 +30,8 @@ export function renderFindings(findings: readonly Finding[]): HTMLElement {
 
 function runLabel(run: ServerRun): string {
   const seconds = (run.elapsedMs / 1000).toFixed(2);
+  // Skipped: the code needs a package installed for the panel only; the panel's own run is its trial run.
+  if (run.status === "skipped") return `Trial run on the server ${run.error ?? "skipped"}`;
   const label = { ok: "passed", error: "raised an error", timeout: "timed out", memory: "ran out of memory", "output-limit": "passed an output cap" }[run.status];
   return `Trial run on the server ${label} (${seconds} s)`;
 }

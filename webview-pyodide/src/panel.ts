@@ -5,6 +5,7 @@
  */
 
 import { type CellState, type CellActions, appendStream, clearOutputs, newCell, renderCell, setStream, summarize } from "./cells";
+import { PackageShelf } from "./packages";
 import { type HostMessage, type PageMessage, parseHostMessage, safeFigureName } from "./protocol";
 import { PythonRuntime, type WorkerState } from "./runtime";
 import { CappedStream, type StreamCaps } from "./stream_cap";
@@ -119,7 +120,8 @@ function renderStatus(): void {
   for (const cell of cells) render(cell);
 }
 
-const runtime = new PythonRuntime(assetsBase, { loadTimeoutMs, memorySnapshot, persistedSnapshot }, {
+const packages = new PackageShelf();
+const runtime = new PythonRuntime(assetsBase, { loadTimeoutMs, memorySnapshot, persistedSnapshot, packages }, {
   // The first worker's snapshot is taken before any cell runs, so what the host keeps holds no user data.
   onSnapshotMade(bytes) {
     if (snapshotKey !== undefined) post({ type: "snapshot/save", key: snapshotKey, bytes });
@@ -238,6 +240,10 @@ const actions: CellActions = {
 };
 
 function handleHost(message: HostMessage): void {
+  if (message.type === "packages/installed") {
+    packages.update(message.base, message.packages);
+    return;
+  }
   const cell = cells.find((c) => c.id === message.id);
   switch (message.type) {
     case "cell/add": {

@@ -184,7 +184,7 @@ export type OutputsSummary = v.InferOutput<typeof OutputsSummarySchema>;
 /** Most attempts a generation may show in its cell (the server allows at most 10). */
 export const maxAttempts = 10;
 
-export const ServerRunStatusSchema = v.picklist(["ok", "error", "timeout", "memory", "output-limit"]);
+export const ServerRunStatusSchema = v.picklist(["ok", "error", "timeout", "memory", "output-limit", "skipped"]);
 export type ServerRunStatus = v.InferOutput<typeof ServerRunStatusSchema>;
 
 /** The server's trial run of one attempt's code (WASI CPython under Wasmtime): its status, streams, error and outputs. */
@@ -217,6 +217,25 @@ export type Attempt = v.InferOutput<typeof AttemptSchema>;
 export const ServerVerdictSchema = v.picklist(["passed", "failed", "none"]);
 export type ServerVerdict = v.InferOutput<typeof ServerVerdictSchema>;
 
+/** Largest number of packages installed for the panel (pandas with matplotlib needs about 15). */
+export const maxInstalledPackages = 1000;
+
+/** A wheel file name from Pyodide's lock: a plain file name, no folders. */
+export const PackageFileNameSchema = v.pipe(
+  v.string(),
+  v.maxLength(255, "package file name is longer than 255 characters"),
+  v.regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, "package file name must be a plain file name"),
+  v.check((name) => !name.includes(".."), "package file name must be a plain file name"),
+);
+
+/** One package installed for the panel: its lock name, its file in the package folder and the file's SHA-256. */
+export const InstalledPackageSchema = v.object({
+  name: v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/, "package name must be a plain package name")),
+  fileName: PackageFileNameSchema,
+  sha256: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, "sha256 must be 64 lower-case hex digits")),
+});
+export type InstalledPackage = v.InferOutput<typeof InstalledPackageSchema>;
+
 /** Host -> page. */
 export const HostMessageSchema = v.variant("type", [
   v.object({
@@ -234,6 +253,15 @@ export const HostMessageSchema = v.variant("type", [
   v.object({ type: v.literal("cell/stop"), id }),
   /** The user did not apply the accepted code (dismissed the choice or the preview): the cell is undecided again. */
   v.object({ type: v.literal("cell/acceptCancelled"), id }),
+  /**
+   * The packages installed for the panel, sent before any cell and again after each install or removal: `base` is
+   * the package folder as a webview resource URL (the panel's own origin), where the page reads their files.
+   */
+  v.object({
+    type: v.literal("packages/installed"),
+    base: v.pipe(v.string(), v.maxLength(4000, "base is longer than 4000 characters"), v.url("base must be a URL")),
+    packages: v.pipe(v.array(InstalledPackageSchema), v.maxLength(maxInstalledPackages, `more than ${maxInstalledPackages} packages`), v.readonly()),
+  }),
 ]);
 export type HostMessage = v.InferOutput<typeof HostMessageSchema>;
 

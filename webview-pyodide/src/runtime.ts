@@ -7,10 +7,12 @@
  * instead of booting Python. A snapshot saved by an earlier page (persistedSnapshot) is fetched with the other
  * files, checked by size and SHA-256, and used for the first worker too; one that fails a check, or that Python
  * cannot start from, is reported (onPersistedSnapshotRejected) and a fresh one is made and offered
- * (onSnapshotMade). Worker messages are validated and matched to the current run; anything else is dropped.
+ * (onSnapshotMade). Worker messages are validated and matched to the current run; anything else is dropped. A
+ * worker loading an installed package asks for its files, which the page's PackageShelf provides.
  */
 
 import { type PersistedSnapshot } from "./html";
+import { type PackageShelf } from "./packages";
 import { type DataFile } from "./protocol";
 import {
   type PageToWorker,
@@ -50,6 +52,8 @@ export interface RuntimeOptions {
   readonly memorySnapshot?: boolean;
   /** A snapshot saved by an earlier page, to start the first worker from. */
   readonly persistedSnapshot?: PersistedSnapshot;
+  /** The packages installed for the panel; without it no cell can load one. */
+  readonly packages?: PackageShelf;
 }
 
 /** The lower-case hex SHA-256 of some bytes. */
@@ -71,6 +75,7 @@ interface SlotListener {
   failed(slot: WorkerSlot, message: string): void;
   snapshot(bytes: ArrayBuffer): void;
   violation(message: string): void;
+  packageFile(slot: WorkerSlot, fileName: string): void;
 }
 
 /** A run waiting for Python to be ready; Stop cancels it before it reaches a worker. */
@@ -169,6 +174,9 @@ class WorkerSlot {
       case "csp-violation":
         this.listener.violation(message.message);
         return;
+      case "package-file":
+        this.listener.packageFile(this, message.fileName);
+        return;
       case "stream":
         if (this.pending?.runId === message.runId) this.pending.onStream(message.stream, message.text);
         return;
@@ -227,6 +235,13 @@ export class PythonRuntime {
         this.events.onSnapshotMade?.(bytes);
       },
       violation: (message) => this.events.onError(message),
+      packageFile: (slot, fileName) => {
+        const shelf = this.options.packages;
+        const answer = shelf?.file(fileName) ?? Promise.resolve({ ok: false as const, message: "No packages are installed for the panel." });
+        void answer.then((r) =>
+          slot.send(r.ok ? { type: "package-file", fileName, file: r.file, error: null } : { type: "package-file", fileName, file: null, error: r.message }),
+        );
+      },
     };
   }
 
@@ -289,7 +304,7 @@ export class PythonRuntime {
     const runId = this.nextRunId++;
     return new Promise<RunOutcome>((resolve) => {
       slot.pending = { runId, started, onStream, resolve };
-      slot.send({ type: "run", runId, code, dataFiles });
+      slot.send({ type: "run", runId, code, dataFiles, packages: [...(this.options.packages?.names ?? [])] });
     });
   }
 

@@ -1,8 +1,10 @@
 /**
  * The Pyodide worker. The page fetches this bundle as text and starts it from a Blob URL as a module
  * worker; it loads Pyodide from the absolute assets URL it receives in `init`, then runs cells one at a
- * time, streaming stdout/stderr (partial lines included) and answering with a `done` result. It has no
- * access to the VS Code API; the page validates everything it posts.
+ * time, streaming stdout/stderr (partial lines included) and answering with a `done` result. Before a cell runs,
+ * the installed packages it imports are loaded with Pyodide's own loadPackage (dependencies, shared libraries), whose
+ * file requests the page answers (see installPackageFetch). It has no access to the VS Code API; the page validates
+ * everything it posts.
  */
 
 import { loadPyodide } from "pyodide";
@@ -26,6 +28,10 @@ let pyodide: PyodideInterface | undefined;
 let runCell: PyCallable | undefined;
 let mountData: PyCallable | undefined;
 let currentRunId = -1;
+/** What Pyodide's lock says of its packages: which package provides an import, and every package file name. */
+let lockIndex: LockIndex = { packageOfImport: new Map(), importsOf: new Map(), dependsOf: new Map(), fileNames: new Set() };
+/** The installed package names the package guard was last set up for (sorted, joined). */
+let guardKey = "";
 
 function post(message: WorkerToPage, transfer: Transferable[] = []): void {
   scope.postMessage(message, transfer);
@@ -151,9 +157,12 @@ async function init(indexURL: string, files: PyodideFiles, snapshot: ArrayBuffer
     }
     py.setStdout(streamWriter("stdout"));
     py.setStderr(streamWriter("stderr"));
-    // The npm package ships no wheels, so no package can be loaded: never let Pyodide try (that would be a
-    // network request); the runner explains instead. Kept out of the snapshot: it is cheap and per worker.
-    (py.globals.get("install_package_guard") as PyCallable)(JSON.stringify(unavailableImports(await files["pyodide-lock.json"].text())));
+    // The npm package ships no wheels: until the host says which packages are installed, no package of the lock
+    // can be imported and the runner explains why. Pyodide never fetches one itself: its package requests go to the
+    // page. Kept out of the snapshot: it is cheap and per worker.
+    lockIndex = indexLock(await files["pyodide-lock.json"].text());
+    (py.globals.get("install_package_guard") as PyCallable)(JSON.stringify([...lockIndex.packageOfImport.keys()]));
+    installPackageFetch(indexURL);
     runCell = py.globals.get("run_cell") as PyCallable;
     mountData = py.globals.get("mount_data") as PyCallable;
     pyodide = py;
@@ -163,14 +172,111 @@ async function init(indexURL: string, files: PyodideFiles, snapshot: ArrayBuffer
   }
 }
 
-/** Import names of every package in Pyodide's lock file: none of their wheels is in the panel's files. */
-function unavailableImports(lockText: string): string[] {
-  const lock = JSON.parse(lockText) as { packages?: Record<string, { imports?: unknown }> };
-  const names = new Set<string>();
-  for (const entry of Object.values(lock.packages ?? {})) {
-    if (Array.isArray(entry.imports)) for (const name of entry.imports) if (typeof name === "string") names.add(name);
+interface LockIndex {
+  readonly packageOfImport: ReadonlyMap<string, string>;
+  readonly importsOf: ReadonlyMap<string, readonly string[]>;
+  readonly dependsOf: ReadonlyMap<string, readonly string[]>;
+  readonly fileNames: ReadonlySet<string>;
+}
+
+function canonicalName(name: string): string {
+  return name.replace(/[-_.]+/g, "-").toLowerCase();
+}
+
+function indexLock(lockText: string): LockIndex {
+  const lock = JSON.parse(lockText) as { packages?: Record<string, { name?: unknown; imports?: unknown; depends?: unknown; file_name?: unknown }> };
+  const packageOfImport = new Map<string, string>();
+  const importsOf = new Map<string, string[]>();
+  const dependsOf = new Map<string, string[]>();
+  const fileNames = new Set<string>();
+  for (const [key, entry] of Object.entries(lock.packages ?? {})) {
+    const name = canonicalName(typeof entry.name === "string" ? entry.name : key);
+    const imports = Array.isArray(entry.imports) ? entry.imports.filter((i): i is string => typeof i === "string") : [];
+    importsOf.set(name, imports);
+    dependsOf.set(name, Array.isArray(entry.depends) ? entry.depends.filter((d): d is string => typeof d === "string").map(canonicalName) : []);
+    for (const i of imports) packageOfImport.set(i, name);
+    if (typeof entry.file_name === "string") fileNames.add(entry.file_name);
   }
-  return [...names];
+  return { packageOfImport, importsOf, dependsOf, fileNames };
+}
+
+/** Requests for package files waiting for the page's answer, by file name. */
+const fileRequests = new Map<string, Array<(answer: { file: Blob | null; error: string | null }) => void>>();
+
+/**
+ * Pyodide's loadPackage fetches `indexURL + file_name` of each package it loads. Those requests go to the page
+ * instead (`package-file`), which answers with the verified bytes of an installed package or an error; every other
+ * request is Pyodide's own fetch under the CSP, so nothing new can reach the network.
+ */
+function installPackageFetch(indexURL: string): void {
+  const base = new URL(indexURL, self.location.href).href;
+  const realFetch = self.fetch;
+  self.fetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const url = String(input instanceof Request ? input.url : input);
+    const fileName = url.startsWith(base) ? decodeURIComponent(url.slice(base.length)) : "";
+    if (!lockIndex.fileNames.has(fileName)) return realFetch(input, init);
+    return new Promise((resolve, reject) => {
+      const waiting = fileRequests.get(fileName) ?? [];
+      waiting.push(({ file, error }) => (file !== null ? resolve(new Response(file)) : reject(new Error(error ?? `${fileName} is not available.`))));
+      fileRequests.set(fileName, waiting);
+      if (waiting.length === 1) post({ type: "package-file", fileName });
+    });
+  };
+}
+
+function answerFileRequest(fileName: string, file: Blob | null, error: string | null): void {
+  const waiting = fileRequests.get(fileName) ?? [];
+  fileRequests.delete(fileName);
+  for (const answer of waiting) answer({ file, error });
+}
+
+/**
+ * Makes the installed packages importable for this cell: the package guard lets their imports through, and the
+ * ones the cell imports are loaded with their dependencies (as Pyodide's loadPackagesFromImports does, but only
+ * from the installed set). Returns why loading failed, or null.
+ */
+async function loadInstalled(py: PyodideInterface, code: string, installed: readonly string[]): Promise<string | null> {
+  const names = new Set(installed.map(canonicalName));
+  const key = [...names].sort().join(" ");
+  if (key !== guardKey) {
+    const allowed = new Set([...names].flatMap((n) => lockIndex.importsOf.get(n) ?? []));
+    const unavailable = [...lockIndex.packageOfImport.keys()].filter((i) => !allowed.has(i));
+    (py.globals.get("install_package_guard") as PyCallable)(JSON.stringify(unavailable));
+    guardKey = key;
+  }
+  if (names.size === 0) return null;
+  let imports: string[] = [];
+  try {
+    const found = (py.pyimport("pyodide.code").find_imports as PyCallable)(code) as { toJs(): string[]; destroy(): void };
+    imports = found.toJs();
+    found.destroy();
+  } catch {
+    return null; // a syntax error: the cell reports it itself
+  }
+  const loadedNow = (): Set<string> => new Set(Object.keys(py.loadedPackages).map(canonicalName));
+  // The imported packages with every dependency, so that a dependency that failed to load before is tried again.
+  const closure = new Set<string>();
+  const visit = (name: string): void => {
+    if (closure.has(name) || !names.has(name)) return;
+    closure.add(name);
+    for (const dep of lockIndex.dependsOf.get(name) ?? []) visit(dep);
+  };
+  for (const i of imports) {
+    const pkg = lockIndex.packageOfImport.get(i.split(".")[0]);
+    if (pkg !== undefined) visit(pkg);
+  }
+  const loaded = loadedNow();
+  const toLoad = [...closure].filter((p) => !loaded.has(p));
+  if (toLoad.length === 0) return null;
+  const errors: string[] = [];
+  // Integrity: the page checked each file's SHA-256 before handing it over (Pyodide cannot check a Response it did
+  // not fetch itself).
+  await py.loadPackage(toLoad, { messageCallback: () => undefined, errorCallback: (m: string) => errors.push(m), checkIntegrity: false });
+  const after = loadedNow();
+  const missing = toLoad.filter((p) => !after.has(p));
+  if (missing.length === 0 && errors.length === 0) return null;
+  const what = missing.length > 0 ? missing.join(", ") : toLoad.join(", ");
+  return `The installed package ${what} could not be loaded in the panel: ${errors.join(" ").replace(/\s+/g, " ").trim() || "unknown error"}`;
 }
 
 function decodeBase64(text: string): Uint8Array {
@@ -180,7 +286,7 @@ function decodeBase64(text: string): Uint8Array {
   return bytes;
 }
 
-async function run(runId: number, code: string, dataFiles: readonly DataFile[]): Promise<void> {
+async function run(runId: number, code: string, dataFiles: readonly DataFile[], packages: readonly string[]): Promise<void> {
   const started = performance.now();
   currentRunId = runId;
   lastFlush = performance.now();
@@ -190,6 +296,11 @@ async function run(runId: number, code: string, dataFiles: readonly DataFile[]):
     return;
   }
   try {
+    const loadError = await loadInstalled(py, code, packages);
+    if (loadError !== null) {
+      post({ type: "done", runId, result: failure(loadError, started) });
+      return;
+    }
     const files = py.toPy(dataFiles.map((file) => [file.name, decodeBase64(file.base64)]));
     mountData(files);
     // run_cell is a coroutine (cells may use top-level await): calling it gives a Promise.
@@ -220,5 +331,14 @@ scope.addEventListener("message", (event) => {
   const parsed = parsePageToWorker(event.data);
   if (!parsed.ok) return;
   const message: PageToWorker = parsed.value;
-  queue = queue.then(() => (message.type === "init" ? init(message.indexURL, message.files, message.snapshot, message.makeSnapshot) : run(message.runId, message.code, message.dataFiles)));
+  // The page's answers to package file requests arrive while a run waits for them: never queue them behind it.
+  if (message.type === "package-file") {
+    answerFileRequest(message.fileName, message.file, message.error);
+    return;
+  }
+  queue = queue.then(() =>
+    message.type === "init"
+      ? init(message.indexURL, message.files, message.snapshot, message.makeSnapshot)
+      : run(message.runId, message.code, message.dataFiles, message.packages),
+  );
 });

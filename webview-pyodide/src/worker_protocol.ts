@@ -5,7 +5,16 @@
  */
 
 import * as v from "valibot";
-import { DataFileSchema, OutputListSchema, type Parsed, maxCodeLength, maxDataFiles, parseWith } from "./protocol";
+import {
+  DataFileSchema,
+  OutputListSchema,
+  PackageFileNameSchema,
+  type Parsed,
+  maxCodeLength,
+  maxDataFiles,
+  maxInstalledPackages,
+  parseWith,
+} from "./protocol";
 
 /** Largest stream chunk or traceback from the worker, in characters. */
 const maxWorkerText = 16 * 1024 * 1024;
@@ -63,6 +72,15 @@ export const PageToWorkerSchema = v.variant("type", [
     runId,
     code: v.pipe(v.string(), v.maxLength(maxCodeLength)),
     dataFiles: v.pipe(v.array(DataFileSchema), v.maxLength(maxDataFiles), v.readonly()),
+    /** Lock names of the packages installed for the panel: the cell's imports among them are loaded before it runs. */
+    packages: v.pipe(v.array(v.pipe(v.string(), v.maxLength(200))), v.maxLength(maxInstalledPackages), v.readonly()),
+  }),
+  /** The answer to a `package-file` request: the verified file, or why the page could not provide it. */
+  v.object({
+    type: v.literal("package-file"),
+    fileName: PackageFileNameSchema,
+    file: v.nullable(blob),
+    error: v.nullable(v.pipe(v.string(), v.maxLength(20_000))),
   }),
 ]);
 export type PageToWorker = v.InferOutput<typeof PageToWorkerSchema>;
@@ -76,6 +94,11 @@ export const WorkerToPageSchema = v.variant("type", [
   v.object({ type: v.literal("stream"), runId, stream: v.picklist(["stdout", "stderr"]), text }),
   v.object({ type: v.literal("done"), runId, result: WorkerRunResultSchema }),
   v.object({ type: v.literal("csp-violation"), message: text }),
+  /**
+   * Pyodide in the worker asks for a package file it is loading. The page answers only for files of installed
+   * packages, read from the panel's own package folder and checked against their SHA-256.
+   */
+  v.object({ type: v.literal("package-file"), fileName: PackageFileNameSchema }),
 ]);
 export type WorkerToPage = v.InferOutput<typeof WorkerToPageSchema>;
 

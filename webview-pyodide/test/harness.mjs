@@ -57,9 +57,10 @@ window.__sendToPanel = (m) => window.postMessage(m, "*");
 `;
 
 /**
- * Starts the harness server. Options: loadTimeoutMs. Query parameters of the page: `timeout` (load timeout, ms),
- * `assets` (another assets base, e.g. the never-answering `/stall`), `snapshot=off` (no memory snapshot),
- * `snapshotKey` (the page offers its snapshot under this key), `saved` (a snapshot put with putSnapshot).
+ * Starts the harness server. Options: loadTimeoutMs, files (a Map of path to bytes served first). Query parameters
+ * of the page: `timeout` (load timeout, ms), `assets` (another assets base, e.g. the never-answering `/stall`),
+ * `snapshot=off` (no memory snapshot), `snapshotKey` (the page offers its snapshot under this key), `saved` (a
+ * snapshot put with putSnapshot).
  */
 export async function startHarness(options = {}) {
   const renderPanelHtml = await loadRenderer();
@@ -85,6 +86,13 @@ export async function startHarness(options = {}) {
       const url = new URL(req.url ?? "/", origin);
       requests.push(url.pathname);
       requesters.push({ path: url.pathname, by: requester(req.headers.referer) });
+      // options.files: path -> bytes served instead of (or besides) dist/, e.g. a lock with test packages.
+      const extra = options.files?.get(url.pathname);
+      if (extra !== undefined) {
+        res.writeHead(200, { "content-type": types[extname(url.pathname)] ?? "application/octet-stream" });
+        res.end(extra);
+        return;
+      }
       if (url.pathname === "/" || url.pathname === "/index.html") {
         const nonce = randomBytes(16).toString("base64");
         const timeout = Number(url.searchParams.get("timeout") ?? options.loadTimeoutMs ?? bootDeadlineMs);

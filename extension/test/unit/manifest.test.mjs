@@ -22,6 +22,9 @@ const contract = {
   "agentcode.exportNotebook": "Export Session as Notebook",
   "agentcode.restartServer": "Restart Server",
   "agentcode.showLog": "Show Log",
+  "agentcode.installPackages": "Install Python Packages for the Panel…",
+  "agentcode.listPackages": "List Python Packages of the Panel",
+  "agentcode.uninstallPackages": "Remove Python Packages from the Panel…",
 };
 
 test("the contract's commands are contributed with their titles in category AgentCode", () => {
@@ -35,7 +38,7 @@ test("the contract's commands are contributed with their titles in category Agen
 
 test("no other command title starts with 'Generate Python', so the palette finds the right one", () => {
   const titles = pkg.contributes.commands.filter((c) => c.command !== "agentcode.generate").map((c) => c.title);
-  for (const t of titles) assert.doesNotMatch(t, /Python/i, t);
+  for (const t of titles) assert.doesNotMatch(t, /Generate Python/i, t);
 });
 
 test("the command table in commands.ts registers exactly the contributed commands", () => {
@@ -104,8 +107,8 @@ test("the checked-in version is version.json's major.minor; packaging sets the p
   assert.match(fs.readFileSync(path.join(ext, "CHANGELOG.md"), "utf8"), new RegExp(`^## ${nbgv.version.replace(".", "\\.")}$`, "m"));
 });
 
-test("only the server executables are machine-scoped: a workspace cannot choose what runs on the host", () => {
-  const machine = ["agentcode.server.path", "agentcode.server.dotnetPath"];
+test("only the server executables and the package source are machine-scoped: a workspace cannot choose what runs on the host or where it downloads from", () => {
+  const machine = ["agentcode.server.path", "agentcode.server.dotnetPath", "agentcode.pyodide.packageSource"];
   for (const [key, p] of Object.entries(pkg.contributes.configuration.properties)) {
     // Other settings stay window-scoped: a remote window (code-server) ignores machine settings from the local user file.
     assert.equal(p.scope, machine.includes(key) ? "machine" : undefined, key);

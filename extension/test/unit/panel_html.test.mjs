@@ -50,14 +50,16 @@ test("every render gets a different nonce", () => {
   assert.equal(nonces.size, 20);
 });
 
-test("the webview may load local resources from media/webview and the saved-snapshot folder only", () => {
+test("the webview may load local resources from media/webview, the installed packages' folder and the saved-snapshot folder only", () => {
   const panel = fs.readFileSync(path.join(src, "panel.ts"), "utf8");
   const options = /private options\(\): vscode\.WebviewOptions \{([\s\S]*?)\n  \}/.exec(panel)?.[1] ?? "";
-  assert.match(options, /const roots = \[this\.root\];/);
+  assert.match(options, /const roots = \[this\.root, this\.ctx\.packages\.folder\];/);
   assert.match(options, /if \(this\.snapshots !== undefined\) roots\.push\(vscode\.Uri\.file\(this\.snapshots\.dir\)\);/);
   assert.match(options, /localResourceRoots: roots/);
   assert.equal([...panel.matchAll(/localResourceRoots/g)].length, 1);
   const ctx = fs.readFileSync(path.join(src, "ctx.ts"), "utf8");
   assert.match(ctx, /new SnapshotStore\(vscode\.Uri\.joinPath\(storage, "snapshots"\)\.fsPath\)/);
+  const packages = fs.readFileSync(path.join(src, "packages.ts"), "utf8");
+  assert.match(packages, /this\.folder = vscode\.Uri\.joinPath\(extension\.globalStorageUri, "pyodide-packages", pyodideVersion\);/);
   assert.match(panel, /get root\(\): vscode\.Uri \{\s*return vscode\.Uri\.joinPath\(this\.ctx\.extension\.extensionUri, "media", "webview"\);/);
 });

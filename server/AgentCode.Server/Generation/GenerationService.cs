@@ -1,6 +1,8 @@
 // The repair loop: ask the model, extract the code block, check it, trial-run it in the sandbox with the data
 // mounted, and on a missing block, a syntax error, a blocking finding or a failed run send the problem back to
-// the model and try again, up to the attempt limit. Every attempt is returned with its check and run result.
+// the model and try again, up to the attempt limit. Every attempt is returned with its check and run result. A trial
+// run that stops at importing a package installed for the review panel only is "skipped", not failed: the server
+// sandbox cannot import it, and the extension runs the code in the panel instead.
 using System.Text;
 using AgentCode.Sandbox;
 using AgentCode.Server.Protocol;
@@ -28,13 +30,15 @@ public interface IGenerationObserver
 /// <param name="Endpoint">The model connection.</param>
 /// <param name="Limits">Limits of each trial run.</param>
 /// <param name="DisabledRules">Checker rules to ignore.</param>
+/// <param name="History">Earlier attempts (reply and problem) replayed before the first new one; they count against <paramref name="MaxAttempts"/>.</param>
 public sealed record GenerationRequest(
     string Prompt,
     GenerateContext? Context,
     int MaxAttempts,
     ModelEndpoint Endpoint,
     RunLimits Limits,
-    IReadOnlySet<string> DisabledRules);
+    IReadOnlySet<string> DisabledRules,
+    IReadOnlyList<PreviousAttempt>? History = null);
 
 /// <summary>Runs the generate, check, trial-run and repair loop.</summary>
 public sealed class GenerationService(ChatModelClient model, IPythonChecker checker, IPythonSandbox sandbox)
@@ -48,13 +52,21 @@ public sealed class GenerationService(ChatModelClient model, IPythonChecker chec
     public async Task<GenerateResult> GenerateAsync(GenerationRequest request, IGenerationObserver observer, CancellationToken cancellationToken)
     {
         var attempts = new List<AttemptInfo>();
+        var panelPackages = (request.Context?.PanelPackages ?? []).Select(p => new PanelPackage(p.Name, p.Version, p.Imports)).ToList();
+        var panelImports = panelPackages.SelectMany(p => p.Imports).ToHashSet(StringComparer.Ordinal);
         var turns = new List<ChatTurn>
         {
-            new("system", PromptBuilder.System),
+            new("system", PromptBuilder.SystemFor(panelPackages)),
             new("user", PromptBuilder.User(request.Prompt, request.Context)),
         };
+        var history = request.History ?? [];
+        foreach (var previous in history)
+        {
+            turns.Add(new("assistant", previous.Reply));
+            turns.Add(new("user", PromptBuilder.Repair(previous.Problem)));
+        }
         var mounts = (request.Context?.DataFiles ?? []).Select(p => new DataMount(Path.GetFullPath(p))).ToList();
-        for (var n = 1; n <= request.MaxAttempts; n++)
+        for (var n = history.Count + 1; n <= request.MaxAttempts; n++)
         {
             var prefix = $"Attempt {n} of {request.MaxAttempts}";
             observer.OnStep($"{prefix}: asking {request.Endpoint.Model}");
@@ -95,7 +107,12 @@ public sealed class GenerationService(ChatModelClient model, IPythonChecker chec
             var run = await sandbox.RunAsync(new RunRequest(code, mounts, request.Limits), cancellationToken).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
             var runInfo = ProtocolMapping.ToInfo(run);
-            if (run.Status == RunStatus.Ok)
+            if (PanelOnlyImport(run, panelImports) is { } module)
+            {
+                runInfo = runInfo with { Status = SkippedStatus, Message = $"skipped: needs {module} (panel only)" };
+                observer.OnStep($"{prefix}: trial run skipped (needs {module}, installed in the panel only)");
+            }
+            if (run.Status == RunStatus.Ok || runInfo.Status == SkippedStatus)
             {
                 var ok = new AttemptInfo(n, text, code, checkInfo, runInfo, null);
                 attempts.Add(ok);
@@ -114,6 +131,20 @@ public sealed class GenerationService(ChatModelClient model, IPythonChecker chec
             attempts.Add(a);
             observer.OnAttemptDone(a);
         }
+    }
+
+    /// <summary>The run status of a trial run skipped because the code needs a package installed in the panel only.</summary>
+    public const string SkippedStatus = "skipped";
+
+    /// <summary>The top-level module a failed run could not import, when it is one of the panel's installed packages.</summary>
+    private static string? PanelOnlyImport(RunResult run, HashSet<string> panelImports)
+    {
+        if (run.Status != RunStatus.Error || run.Error is not { Type: "ModuleNotFoundError" } e || panelImports.Count == 0)
+        {
+            return null;
+        }
+        var top = MissingModule(e.Message)?.Split('.')[0];
+        return top is not null && panelImports.Contains(top) ? top : null;
     }
 
     private static GenerateResult Result(GenerationRequest request, List<AttemptInfo> attempts, GenerationErrorInfo? error)

@@ -26,6 +26,10 @@ public static class PromptBuilder
     /// <summary>The system prompt.</summary>
     public static string System => SystemPrompt.Value;
 
+    /// <summary>The system prompt whose capability card names the packages installed for the review panel.</summary>
+    public static string SystemFor(IReadOnlyList<PanelPackage> panelPackages) =>
+        panelPackages.Count == 0 ? System : Resource("system.md").Replace("{{capabilities}}", CapabilityCard.WithPanelPackages(panelPackages), StringComparison.Ordinal);
+
     /// <summary>The message sent when a reply had no code block.</summary>
     public static string NoCode => NoCodePrompt.Value;
 

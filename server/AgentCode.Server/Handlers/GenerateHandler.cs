@@ -32,14 +32,28 @@ internal sealed class GenerateHandler(GenerationService generation, ClientNotifi
             throw RpcErrors.Configuration(invalid.Message, keep);
         }
         var dataFiles = RequestInputs.DataFiles(parameters.Context?.DataFiles, keep);
-        var context = (parameters.Context ?? new GenerateContext(null, null, null)) with { DataFiles = dataFiles };
+        var panelPackages = RequestInputs.PanelPackages(parameters.Context?.PanelPackages, keep);
+        // Missing fields arrive as null from JSON: an attempt without a reply or problem is an empty one.
+        var history = (parameters.History ?? []).Select(p => new PreviousAttempt(p?.Reply ?? "", p?.Problem ?? "")).ToList();
+        var maxAttempts = settings.ResolveMaxAttempts(parameters.MaxAttempts);
+        if (history.Count >= maxAttempts)
+        {
+            throw RpcErrors.BadInput($"The history holds {history.Count} attempt(s), which leaves none of the {maxAttempts} allowed.", keep);
+        }
+        foreach (var previous in history)
+        {
+            RequestInputs.Within(limit, previous.Reply, "An earlier attempt's reply", keep);
+            RequestInputs.Within(limit, previous.Problem, "An earlier attempt's problem", keep);
+        }
+        var context = (parameters.Context ?? new GenerateContext()) with { DataFiles = dataFiles, PanelPackages = panelPackages };
         var request = new GenerationRequest(
             prompt,
             context,
-            settings.ResolveMaxAttempts(parameters.MaxAttempts),
+            maxAttempts,
             endpoint,
             settings.ResolveLimits(),
-            settings.DisabledRules);
+            settings.DisabledRules,
+            history);
 
         var progress = new ProgressReporter(notifier, parameters.WorkDoneToken, parameters.PartialResultToken);
         progress.Begin("Generating Python");

@@ -80,7 +80,10 @@ public sealed record RunOutputInfo(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Name);
 
 /// <summary>Result of <c>agentcode/run</c>.</summary>
-/// <param name="Status">"ok", "error", "timeout", "memory" or "output-limit".</param>
+/// <param name="Status">
+/// "ok", "error", "timeout", "memory" or "output-limit"; in a generation's attempts also "skipped": the trial run
+/// stopped at the import of a package installed for the review panel only, which the server sandbox cannot import.
+/// </param>
 /// <param name="Stdout">What the program wrote to stdout.</param>
 /// <param name="Stderr">What the program wrote to stderr.</param>
 /// <param name="Error">The program's exception, for "error".</param>
@@ -92,11 +95,22 @@ public sealed record RunResultInfo(string Status, string Stdout, string Stderr, 
 /// <summary>A document the user has open.</summary>
 public sealed record ActiveFile(string Uri, string Text);
 
+/// <summary>A package installed for the review panel only (its name in Pyodide's lock, version and import names).</summary>
+public sealed record PanelPackageInfo(string Name, string Version, IReadOnlyList<string> Imports);
+
 /// <summary>What the model is told besides the prompt.</summary>
 /// <param name="Selection">Selected text in the editor.</param>
 /// <param name="ActiveFile">The active editor's document.</param>
 /// <param name="DataFiles">Host paths of data files; their schemas go into the prompt and they are mounted for the trial run.</param>
-public sealed record GenerateContext(string? Selection = null, ActiveFile? ActiveFile = null, IReadOnlyList<string>? DataFiles = null);
+/// <param name="PanelPackages">
+/// Packages installed for the review panel only: the capability card names them, and a trial run that stops at
+/// importing one is reported as "skipped" instead of failing.
+/// </param>
+public sealed record GenerateContext(
+    string? Selection = null,
+    ActiveFile? ActiveFile = null,
+    IReadOnlyList<string>? DataFiles = null,
+    IReadOnlyList<PanelPackageInfo>? PanelPackages = null);
 
 /// <summary>Params of <c>agentcode/generate</c>.</summary>
 /// <param name="Prompt">What the user asked for.</param>
@@ -104,12 +118,21 @@ public sealed record GenerateContext(string? Selection = null, ActiveFile? Activ
 /// <param name="MaxAttempts">Overrides <c>agentcode.generate.maxAttempts</c>.</param>
 /// <param name="WorkDoneToken">When present, <c>$/progress</c> begin/report/end are sent with it.</param>
 /// <param name="PartialResultToken">When present, streamed tokens and finished attempts are sent with it.</param>
+/// <param name="History">
+/// Earlier attempts of this generation that failed after the server's last answer, e.g. code whose trial run was
+/// skipped and which then failed in the review panel: replayed to the model as its replies and repair requests, and
+/// counted against the attempt limit, so the model sees the same history as for a failed trial run.
+/// </param>
 public sealed record GenerateParams(
     string? Prompt = null,
     GenerateContext? Context = null,
     int? MaxAttempts = null,
     JsonElement? WorkDoneToken = null,
-    JsonElement? PartialResultToken = null);
+    JsonElement? PartialResultToken = null,
+    IReadOnlyList<PreviousAttempt>? History = null);
+
+/// <summary>An earlier attempt: the model's reply and what went wrong with its code (a traceback, a sentence).</summary>
+public sealed record PreviousAttempt(string Reply, string Problem);
 
 /// <summary>Why an attempt or the whole generation failed. <c>kind</c> is stable; <c>message</c> is for people.</summary>
 public sealed record GenerationErrorInfo(string Kind, string Message);

@@ -3,8 +3,8 @@
 /data, starts each cell with a fresh /output, executes the code as "<cell>" (a trailing expression is displayed),
 collects what was displayed and written under /output, and formats tracebacks without Pyodide-internal frames.
 Returns a JSON string shaped like WorkerRunResult (without elapsedMs). Importing a package of Pyodide's
-distribution that the offline panel does not ship raises a ModuleNotFoundError saying so, instead of a bare
-"No module named" or a download attempt."""
+distribution that is not installed for the panel raises a ModuleNotFoundError saying so and how to install it,
+instead of a bare "No module named" or a download attempt."""
 
 import json
 import linecache
@@ -45,13 +45,14 @@ class _UnavailablePackageFinder:
         raise ModuleNotFoundError(
             f"The package '{top}' is not available in the offline panel; only the Python standard library "
             f"can be imported here. Rewrite the code without '{top}' (charts: display a Vega-Lite spec), "
-            f"or run it where '{top}' is installed.",
+            f"or run it where '{top}' is installed. To use it here, install it with 'AgentCode: Install Python "
+            f"Packages for the Panel…' (needs the setting agentcode.pyodide.packageSource).",
             name=fullname,
         )
 
 
 def install_package_guard(names_json):
-    """names_json: JSON list of the import names of Pyodide's packages that are not shipped with the panel."""
+    """names_json: JSON list of the import names of Pyodide's packages that are not installed for the panel."""
     sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, _UnavailablePackageFinder)]
     sys.meta_path.append(_UnavailablePackageFinder(json.loads(names_json)))
 
