@@ -14,7 +14,7 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { pollUntil, startCodeServer, stopPolling } from "./code_server.mjs";
+import { pollUntil, quietWorkbench, startCodeServer, stopPolling } from "./code_server.mjs";
 import { codeReply, startOpenAiServer } from "./openai_server.mjs";
 import { newestVsix } from "../../scripts/verify-vsix.mjs";
 import { answerInputBox, findWebviewFrame, launchBrowser, notificationMessages, openWorkbench, runCommand } from "./workbench.mjs";
@@ -69,17 +69,7 @@ before(async () => {
       "agentcode.llm.model": "test-model",
       "agentcode.trace": "verbose",
       "security.workspace.trust.enabled": false,
-      "workbench.startupEditor": "none",
-      "workbench.tips.enabled": false,
-      "workbench.enableExperiments": false,
-      "workbench.secondarySideBar.defaultVisibility": "hidden",
-      "chat.disableAIFeatures": true,
-      "telemetry.telemetryLevel": "off",
-      "extensions.autoUpdate": false,
-      "extensions.autoCheckUpdates": false,
-      "update.mode": "none",
-      "git.enabled": false,
-      "files.autoSave": "off",
+      ...quietWorkbench,
       ...JSON.parse(process.env.AGENTCODE_E2E_SETTINGS ?? "{}"),
     },
   });

