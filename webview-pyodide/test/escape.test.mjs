@@ -5,7 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:net";
 import { createServer as createHttpServer } from "node:http";
-import { chartsSettled, openPanel, runInPanel, usePanelSuite, bootDeadlineMs } from "./harness.mjs";
+import { chartsSettled, openPanel, runInPanel, usePanelSuite, bootDeadlineMs, waitInPage } from "./harness.mjs";
 
 let listener;
 let connections = 0;
@@ -63,7 +63,7 @@ test("fetch, XHR, WebSocket, urllib and sockets from Python reach nothing on ano
   // WebSocket and Emscripten's socket emulation (which uses WebSockets) fail asynchronously, not by raising;
   // for them the promise is the listener's zero count below.
   // Each blocked request is reported by the CSP; wait for the reports, then check the listener saw nothing.
-  await suite.page.waitForFunction(() => window.__hostMessages.filter((m) => m.type === "webview/error" && m.message.includes("connect-src")).length >= 2, null, { timeout: 60000 });
+  await waitInPage(suite.page, () => window.__hostMessages.filter((m) => m.type === "webview/error" && m.message.includes("connect-src")).length >= 2, null, { timeout: 60000 });
   assert.equal(connections, 0);
 });
 

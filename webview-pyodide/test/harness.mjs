@@ -202,6 +202,25 @@ export function usePanelSuite(options = {}) {
   return suite;
 }
 
+/**
+ * Waits until `fn(arg)`, evaluated in the page, is truthy, polling every 50 ms up to `timeout` ms. Playwright's own
+ * waitForFunction evaluates its polled predicate as a string, which the panel's CSP refuses (no 'unsafe-eval'),
+ * so it fails whenever the condition is not already true on the first look.
+ */
+export async function waitInPage(page, fn, arg = null, { timeout = 60000 } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    let last;
+    try {
+      if (await page.evaluate(fn, arg)) return;
+    } catch (error) {
+      last = error; // a page still navigating has no context to evaluate in yet
+    }
+    if (Date.now() > deadline) throw new Error(`waitInPage: not true within ${timeout} ms: ${String(fn).slice(0, 200)}${last ? ` (${last.message})` : ""}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** Opens the harness page and waits until Python is ready. */
 export async function openPanel(context, url, { waitReady = true } = {}) {
   const page = await context.newPage();
@@ -253,7 +272,7 @@ export async function chartsSettled(page, cellId, { timeout = 60000 } = {}) {
 
 /** The bytes of the first snapshot the page offered its host (`snapshot/save`), once it has offered one. */
 export async function offeredSnapshot(page) {
-  await page.waitForFunction(() => window.__hostMessages.some((m) => m.type === "snapshot/save"), null, { timeout: bootDeadlineMs });
+  await waitInPage(page, () => window.__hostMessages.some((m) => m.type === "snapshot/save"), null, { timeout: bootDeadlineMs });
   const base64 = await page.evaluate(() => {
     const bytes = new Uint8Array(window.__snapshots[0]);
     let binary = "";

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chartsSettled, runInPanel, usePanelSuite } from "./harness.mjs";
+import { chartsSettled, runInPanel, usePanelSuite, waitInPage } from "./harness.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const suite = usePanelSuite();
@@ -113,9 +113,9 @@ test("Save as SVG and Save as PNG post cell/saveFigure with SVG and PNG bytes, a
   assert.deepEqual(await saved(), []);
 
   await svgButton.click();
-  await suite.page.waitForFunction((id) => window.__hostMessages.filter((m) => m.type === "cell/saveFigure" && m.id === id).length === 1, run.id, { timeout: 60000 });
+  await waitInPage(suite.page, (id) => window.__hostMessages.filter((m) => m.type === "cell/saveFigure" && m.id === id).length === 1, run.id, { timeout: 60000 });
   await pngButton.click();
-  await suite.page.waitForFunction((id) => window.__hostMessages.filter((m) => m.type === "cell/saveFigure" && m.id === id).length === 2, run.id, { timeout: 60000 });
+  await waitInPage(suite.page, (id) => window.__hostMessages.filter((m) => m.type === "cell/saveFigure" && m.id === id).length === 2, run.id, { timeout: 60000 });
   const [svg, png] = await saved();
   assert.equal(svg.name, "chart-1.svg");
   assert.equal(svg.mime, "image/svg+xml");
@@ -203,7 +203,7 @@ Plain()
   assert.equal(await run.cell.frameLocator("iframe.output-html >> nth=0").locator("b").textContent(), "bold");
   assert.equal(await run.cell.frameLocator("iframe.output-html >> nth=1").locator("i").textContent(), "html wins");
   assert.deepEqual(await frames.evaluateAll((fs) => fs.map((f) => f.getAttribute("sandbox"))), ["", ""]);
-  await suite.page.waitForFunction((id) => [...document.querySelectorAll(`section[data-cell-id="${id}"] img.output-image`)].every((i) => i.complete && i.naturalWidth > 0), run.id, { timeout: 60000 });
+  await waitInPage(suite.page, (id) => [...document.querySelectorAll(`section[data-cell-id="${id}"] img.output-image`)].every((i) => i.complete && i.naturalWidth > 0), run.id, { timeout: 60000 });
   assert.deepEqual(await run.cell.locator("img.output-image").evaluateAll((imgs) => imgs.map((i) => `${i.naturalWidth}x${i.naturalHeight}`)), ["8x8", "3x2"]);
   assert.deepEqual(await run.cell.locator(".output-markdown-body").evaluateAll((els) => els.map((e) => e.innerHTML.trim())), ["<p><em>emphasis</em></p>", "<p><strong>from the bundle</strong></p>"]);
   assert.deepEqual(JSON.parse(await run.text("pre.output-json-body")), { a: [1, 2] });

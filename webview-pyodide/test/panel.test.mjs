@@ -1,7 +1,7 @@
 // The panel bundle in real headless Chromium: outputs, tracebacks, host messages from clicks.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { openPanel, runInPanel, startSpin, usePanelSuite, bootDeadlineMs } from "./harness.mjs";
+import { openPanel, runInPanel, startSpin, usePanelSuite, bootDeadlineMs, waitInPage } from "./harness.mjs";
 
 const suite = usePanelSuite();
 
@@ -15,7 +15,7 @@ test("the page tells the host it is ready and reports no errors while starting",
 
 test("the page fetches each Pyodide file once and the workers fetch nothing themselves", async () => {
   // In VS Code the webview's service worker answers only the page, never a worker: the page must fetch for them.
-  await suite.page.waitForFunction(() => document.querySelector("#status")?.dataset.state === "ready");
+  await waitInPage(suite.page, () => document.querySelector("#status")?.dataset.state === "ready");
   const assets = suite.harness.requesters.filter(({ path }) => path.startsWith("/dist/"));
   const pyodideRequests = assets.map(({ path }) => path).filter((path) => path.startsWith("/dist/pyodide/"));
   assert.deepEqual(pyodideRequests.sort(), ["/dist/pyodide/pyodide-lock.json", "/dist/pyodide/pyodide.asm.wasm", "/dist/pyodide/python_stdlib.zip"]);
@@ -69,7 +69,7 @@ test("clicking Accept, Reject and Ask to fix posts the matching host messages", 
 
 test("a malformed host message is reported as webview/error, not acted on", async () => {
   await suite.page.evaluate(() => window.__sendToPanel({ type: "cell/add", id: "bad", code: 5 }));
-  await suite.page.waitForFunction(() => window.__hostMessages.some((m) => m.type === "webview/error" && m.message.includes("cell/add")), null, { timeout: 60000 });
+  await waitInPage(suite.page, () => window.__hostMessages.some((m) => m.type === "webview/error" && m.message.includes("cell/add")), null, { timeout: 60000 });
   assert.equal(await suite.page.locator('section.cell[data-cell-id="bad"]').count(), 0);
 });
 
@@ -169,7 +169,7 @@ test("PNG and SVG files written to /output are shown as images", async () => {
   const run = await runInPanel(suite.page, code);
   const images = run.cell.locator("img.output-image");
   assert.equal(await images.count(), 2);
-  await suite.page.waitForFunction((id) => [...document.querySelectorAll(`section[data-cell-id="${id}"] img`)].every((i) => i.complete && i.naturalWidth > 0), run.id, { timeout: 60000 });
+  await waitInPage(suite.page, (id) => [...document.querySelectorAll(`section[data-cell-id="${id}"] img`)].every((i) => i.complete && i.naturalWidth > 0), run.id, { timeout: 60000 });
   const sources = await images.evaluateAll((els) => els.map((e) => e.getAttribute("src").slice(0, 22)));
   assert.deepEqual(sources, ["data:image/svg+xml;bas", "data:image/png;base64,"]);
 });
@@ -195,7 +195,7 @@ test("Save under an image posts cell/saveFigure with the PNG's bytes, and a synt
   assert.deepEqual(await saved(), []);
 
   await save.click();
-  await suite.page.waitForFunction((id) => window.__hostMessages.some((m) => m.type === "cell/saveFigure" && m.id === id), run.id, { timeout: 60000 });
+  await waitInPage(suite.page, (id) => window.__hostMessages.some((m) => m.type === "cell/saveFigure" && m.id === id), run.id, { timeout: 60000 });
   const [message, ...more] = await saved();
   assert.deepEqual(more, []);
   assert.equal(message.name, "my_plot.png");
@@ -242,7 +242,7 @@ test("a cell/run sent as soon as the page is ready waits for Python instead of f
   // The extension posts cell/add and cell/run right after webview/ready, usually while Python is still loading.
   const page = await openPanel(suite.browser.context, suite.harness.url, { waitReady: false });
   try {
-    await page.waitForFunction(() => (window.__hostMessages ?? []).some((m) => m.type === "webview/ready"), null, { timeout: bootDeadlineMs });
+    await waitInPage(page, () => (window.__hostMessages ?? []).some((m) => m.type === "webview/ready"), null, { timeout: bootDeadlineMs });
     await page.evaluate(() => {
       window.__sendToPanel({ type: "cell/add", id: "early", prompt: "", code: "print('early', 2 + 3)", findings: [], dataFiles: [] });
       window.__sendToPanel({ type: "cell/run", id: "early" });
