@@ -53,6 +53,5 @@ internal static class ContractBytecode
         return text;
     }
 
-    private static bool IsBase64(string text) =>
-        text.Length > 0 && Convert.TryFromBase64String(text, new byte[text.Length], out _);
+    private static bool IsBase64(string text) => text.Length > 0 && RunOutputs.IsBase64(text);
 }

@@ -249,7 +249,8 @@ public static class RunOutputs
     private static bool IsPlainName(string? name) =>
         name is null || (name.Length is > 0 and <= MaxNameLength && !name.StartsWith('/') && !name.Split('/').Any(part => part is "" or "." or ".."));
 
-    private static bool IsBase64(string text)
+    /// <summary>Whether the text is valid base64 (standard alphabet, padded).</summary>
+    internal static bool IsBase64(string text)
     {
         var buffer = new byte[text.Length * 3 / 4 + 3];
         return Convert.TryFromBase64String(text, buffer, out _);
