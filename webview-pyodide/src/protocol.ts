@@ -253,6 +253,8 @@ export const HostMessageSchema = v.variant("type", [
   v.object({ type: v.literal("cell/stop"), id }),
   /** The user did not apply the accepted code (dismissed the choice or the preview): the cell is undecided again. */
   v.object({ type: v.literal("cell/acceptCancelled"), id }),
+  /** The panel was hidden or shown: a hidden panel keeps its interpreters only within its memory budget. */
+  v.object({ type: v.literal("panel/visibility"), visible: v.boolean() }),
   /**
    * The packages installed for the panel, sent before any cell and again after each install or removal: `base` is
    * the package folder as a webview resource URL (the panel's own origin), where the page reads their files.
