@@ -210,6 +210,11 @@ export class PanelHost implements vscode.Disposable {
     }
   }
 
+  /** Posts to the page only when the panel is open (the user may have closed it on purpose). */
+  postIfOpen(message: HostMessage): void {
+    if (this.panel !== undefined) this.post(message);
+  }
+
   /** Adds a cell to the panel and, when `run`, runs it there. */
   addCell(cell: SessionCell, run: boolean): void {
     this.show();

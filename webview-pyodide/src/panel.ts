@@ -5,6 +5,7 @@
  */
 
 import { type CellState, type CellActions, appendStream, clearOutputs, newCell, renderCell, setStream, summarize } from "./cells";
+import { renderGeneration } from "./generation_view";
 import { PackageShelf } from "./packages";
 import { type HostMessage, type PageMessage, parseHostMessage, safeFigureName } from "./protocol";
 import { PythonRuntime, type WorkerState } from "./runtime";
@@ -109,6 +110,17 @@ function keepFocus(focused: HTMLElement, fresh: HTMLElement): void {
         ? fresh.querySelector<HTMLTextAreaElement>("textarea.feedback")
         : null;
   (twin ?? fresh).focus();
+}
+
+/** The block of the generation in progress, below the cells; undefined removes it. */
+let generationEl: HTMLElement | undefined;
+function showGeneration(fresh: HTMLElement | undefined): void {
+  const first = generationEl === undefined && fresh !== undefined;
+  if (fresh === undefined) generationEl?.remove();
+  else if (generationEl === undefined) cellsRoot.after(fresh);
+  else generationEl.replaceWith(fresh);
+  generationEl = fresh;
+  if (first) fresh.scrollIntoView({ block: "nearest" });
 }
 
 function renderStatus(): void {
@@ -250,6 +262,14 @@ function handleHost(message: HostMessage): void {
     packages.update(message.base, message.packages);
     return;
   }
+  if (message.type === "generation/progress") {
+    showGeneration(renderGeneration(message));
+    return;
+  }
+  if (message.type === "generation/end") {
+    if (generationEl?.dataset.generationId === message.id) showGeneration(undefined);
+    return;
+  }
   if (message.type === "panel/visibility") {
     if (message.visible) runtime.show();
     else runtime.hide(hiddenBudgetBytes);
@@ -258,6 +278,7 @@ function handleHost(message: HostMessage): void {
   const cell = cells.find((c) => c.id === message.id);
   switch (message.type) {
     case "cell/add": {
+      showGeneration(undefined); // the generation's story continues in its cell
       const fresh = newCell(message);
       // What Python was doing when the code arrived: "ready" when it was started early enough (at the generation's start).
       fresh.pythonOnArrival = pythonState.kind;

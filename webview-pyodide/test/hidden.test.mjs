@@ -45,10 +45,11 @@ test("a hidden panel over its memory budget lets Python go, and starts it again 
   await page.close();
 });
 
-test("a hidden panel within its budget keeps Python ready, and code that arrives then finds it ready", async () => {
+test("a hidden panel within its budget keeps Python ready, and code that arrives then finds it ready", async (t) => {
   const page = await readyPanel(100_000);
   const before = await heapMib(page);
   assert.ok(before > 1, `the workers report their memory (${before} MiB)`);
+  t.diagnostic(`a ready worker and its spare: ${before} MiB of WebAssembly memory`);
   await send(page, { type: "panel/visibility", visible: false });
   // Host messages are handled in order: the cell arrives after the page has applied the budget.
   const run = await runInPanel(page, "print('kept')");
