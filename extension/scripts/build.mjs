@@ -22,7 +22,7 @@ await esbuild.build({
 });
 
 if (process.argv.includes("--tests")) {
-  const pure = ["config", "server_command", "naming", "session", "record", "notebook", "cells", "panel_html", "messages", "run_format", "lsp_ext", "figures", "endpoint", "output_names", "snapshot_store", "agent_tool_text", "pyodide_lock", "package_store"];
+  const pure = ["config", "server_command", "naming", "session", "record", "notebook", "cells", "panel_html", "messages", "run_format", "lsp_ext", "figures", "endpoint", "output_names", "snapshot_store", "agent_tool_text", "pyodide_lock", "package_store", "generation_progress"];
   await esbuild.build({
     entryPoints: pure.map((m) => path.join(root, "src", `${m}.ts`)),
     outdir: path.join(root, "test/unit/out"),

@@ -38,6 +38,8 @@ export interface ExtensionOptions {
   /** The panel keeps the head and tail of each output stream within these caps (agentcode.panel.outputCap*). */
   readonly outputCapLines: number;
   readonly outputCapKiB: number;
+  /** The memory the panel's interpreters may keep while it is hidden (agentcode.panel.hiddenMemoryMiB). */
+  readonly hiddenMemoryMiB: number;
   readonly trace: "off" | "messages" | "verbose";
 }
 
@@ -124,6 +126,7 @@ export function extensionOptions(reader: SettingsReader): ExtensionOptions {
     runOnOpen: bool(reader, "panel.runOnOpen") ?? true,
     outputCapLines: Math.floor(num(reader, "panel.outputCapLines") ?? 5000),
     outputCapKiB: Math.floor(num(reader, "panel.outputCapKiB") ?? 1024),
+    hiddenMemoryMiB: Math.max(0, Math.floor(num(reader, "panel.hiddenMemoryMiB") ?? 512)),
     trace: trace === "messages" || trace === "verbose" ? trace : "off",
   };
 }

@@ -21,6 +21,7 @@ import {
   type PreviousAttempt,
   type WorkDoneProgress,
 } from "./lsp_ext";
+import { GenerationProgress } from "./generation_progress";
 import { fixPrompt } from "./messages";
 import { ServerUnavailable } from "./server";
 import { attemptCauses, panelAttempts, panelFailureProblem, panelFindings, summaryOfServerRun, trialRunFindings, type SessionCell, type Target } from "./session";
@@ -173,21 +174,32 @@ async function request(ctx: Ctx, input: GenerateInput): Promise<Outcome> {
     async (progress, token): Promise<Outcome> => {
       let phase = "asking the model";
       let received = 0;
+      // The same story in the panel, which opened when the generation started (not reopened if the user closed it).
+      const inPanel = new GenerationProgress(
+        workDoneToken,
+        input.displayPrompt ?? input.prompt,
+        (m) => ctx.panel.postIfOpen(m),
+        (input.history?.length ?? 0) + 1,
+      );
       const subs = [
         client.onProgress(new ProgressType<WorkDoneProgress>(), workDoneToken, (v) => {
           if (v.kind !== "end" && v.message !== undefined) {
             phase = v.message;
             progress.report({ message: phase });
+            inPanel.step(phase);
           }
         }),
         client.onProgress(new ProgressType<GenerateProgress>(), partialResultToken, (v) => {
           if (v.kind === "token") {
             received += v.text.length;
             progress.report({ message: `${phase} (${received} characters received)` });
+            inPanel.tokens(v.attempt, v.text.length);
           } else {
             ctx.output.info(`Attempt ${v.result.attempt}: ${v.result.error?.message ?? "ok"}`);
+            inPanel.attemptDone(v.result);
           }
         }),
+        { dispose: () => inPanel.end() },
       ];
       try {
         const result = await client.sendRequest<GenerateResult>(methods.generate, params, token);

@@ -151,6 +151,10 @@ export class PanelHost implements vscode.Disposable {
     this.postPackages();
     const subs = [
       panel.webview.onDidReceiveMessage((raw: unknown) => void this.handle(raw)),
+      // A hidden page keeps its interpreters only within agentcode.panel.hiddenMemoryMiB (it knows their size).
+      panel.onDidChangeViewState((e) => {
+        if (this.panel === panel) this.post({ type: "panel/visibility", visible: e.webviewPanel.visible });
+      }),
       panel.onDidDispose(() => {
         if (this.panel === panel) {
           this.panel = undefined;
@@ -204,6 +208,11 @@ export class PanelHost implements vscode.Disposable {
     } else {
       this.queue.push(message);
     }
+  }
+
+  /** Posts to the page only when the panel is open (the user may have closed it on purpose). */
+  postIfOpen(message: HostMessage): void {
+    if (this.panel !== undefined) this.post(message);
   }
 
   /** Adds a cell to the panel and, when `run`, runs it there. */

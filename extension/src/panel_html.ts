@@ -18,10 +18,14 @@ export interface PanelUris {
   readonly persistedSnapshot?: PersistedSnapshot;
 }
 
-/** The caps of each output stream a cell shows (agentcode.panel.outputCapLines / outputCapKiB). */
+/**
+ * The caps of each output stream a cell shows (agentcode.panel.outputCapLines / outputCapKiB), and the memory the
+ * interpreters may keep while the panel is hidden (agentcode.panel.hiddenMemoryMiB).
+ */
 export interface PanelCaps {
   readonly outputCapLines: number;
   readonly outputCapKiB: number;
+  readonly hiddenMemoryMiB?: number;
 }
 
 export function newNonce(): string {
@@ -41,6 +45,7 @@ export function panelHtml(cspSource: string, uris: PanelUris, nonce: string = ne
     loadTimeoutMs: 180_000,
     outputCapLines: caps?.outputCapLines,
     outputCapChars: caps === undefined ? undefined : caps.outputCapKiB * 1024,
+    hiddenMemoryMiB: caps?.hiddenMemoryMiB,
     title: "AgentCode Sandbox",
   });
 }

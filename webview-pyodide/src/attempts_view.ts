@@ -57,8 +57,11 @@ function headline(attempt: Attempt, last: boolean): string {
   return `Attempt ${attempt.attempt}: ${attempt.error.kind}${last ? "" : ", sent back to the model"}`;
 }
 
-/** The attempt history, oldest first; open when some attempt failed, so the story is visible at a glance. */
-export function renderAttempts(attempts: readonly Attempt[]): HTMLElement {
+/**
+ * The attempt history, oldest first; open when some attempt failed, so the story is visible at a glance. `ongoing`:
+ * the generation goes on, so even the latest failed attempt went back to the model.
+ */
+export function renderAttempts(attempts: readonly Attempt[], ongoing = false): HTMLElement {
   const box = el("details", "attempts");
   box.open = attempts.some((a) => a.error !== null);
   const failed = attempts.filter((a) => a.error !== null).length;
@@ -68,7 +71,7 @@ export function renderAttempts(attempts: readonly Attempt[]): HTMLElement {
     const item = el("div", "attempt");
     item.dataset.attempt = String(attempt.attempt);
     item.dataset.outcome = attempt.error === null ? "passed" : attempt.error.kind;
-    item.append(el("div", "attempt-head", headline(attempt, index === attempts.length - 1)));
+    item.append(el("div", "attempt-head", headline(attempt, !ongoing && index === attempts.length - 1)));
     if (attempt.code !== null) {
       // The first attempt's code is all new; each later one is shown as what changed.
       item.append(renderDiff(diffLines(previous ?? "", attempt.code)));

@@ -50,6 +50,8 @@ export interface CellState {
   hiddenLines?: { stdout: number; stderr: number };
   decision: Decision;
   feedback: string;
+  /** What Python was doing when the cell's code arrived (ready: it was started early enough); absent in older state. */
+  pythonOnArrival?: "loading" | "ready" | "failed" | "released";
 }
 
 export interface CellActions {
@@ -180,6 +182,7 @@ export function renderCell(cell: CellState, actions: CellActions, python: "loadi
   root.dataset.run = cell.run.kind === "finished" ? cell.run.status : cell.run.kind;
   root.dataset.decision = cell.decision;
   root.dataset.server = cell.server ?? "none";
+  if (cell.pythonOnArrival !== undefined) root.dataset.pythonOnArrival = cell.pythonOnArrival;
   if (cell.prompt !== "") root.append(el("div", "prompt", cell.prompt));
   root.append(stateChips(cell));
   root.append(el("pre", "code", cell.code));

@@ -19,6 +19,8 @@ export interface PanelHtmlOptions {
   /** Caps of each output stream shown in a cell: lines and characters (the head and tail are kept past them). */
   readonly outputCapLines?: number;
   readonly outputCapChars?: number;
+  /** The memory the interpreters may keep while the panel is hidden, in MiB (default 512; 0 releases them). */
+  readonly hiddenMemoryMiB?: number;
   readonly title?: string;
   /**
    * A memory snapshot saved by an earlier page (the host checked its size and hash): the page fetches it, checks it
@@ -80,6 +82,7 @@ export function renderPanelHtml(options: PanelHtmlOptions): string {
     (options.snapshotKey === undefined ? "" : ` data-snapshot-key="${escapeAttr(options.snapshotKey)}"`);
   const capLines = String(Math.max(10, Math.floor(options.outputCapLines ?? 5000)));
   const capChars = String(Math.max(1024, Math.floor(options.outputCapChars ?? 1024 * 1024)));
+  const hiddenMemory = String(Math.max(0, Math.floor(options.hiddenMemoryMiB ?? 512)));
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -89,7 +92,7 @@ export function renderPanelHtml(options: PanelHtmlOptions): string {
 <link rel="stylesheet" href="${escapeAttr(options.styleUri)}">
 <title>${escapeAttr(options.title ?? "AgentCode")}</title>
 </head>
-<body data-assets="${escapeAttr(base)}" data-load-timeout-ms="${timeout}" data-memory-snapshot="${options.memorySnapshot === false ? "off" : "on"}" data-output-cap-lines="${capLines}" data-output-cap-chars="${capChars}"${snapshotAttrs}>
+<body data-assets="${escapeAttr(base)}" data-load-timeout-ms="${timeout}" data-memory-snapshot="${options.memorySnapshot === false ? "off" : "on"}" data-output-cap-lines="${capLines}" data-output-cap-chars="${capChars}" data-hidden-memory-mib="${hiddenMemory}"${snapshotAttrs}>
 <div id="status" role="status">Starting Python…</div>
 <main id="cells"></main>
 <script nonce="${escapeAttr(options.nonce)}" type="module" src="${escapeAttr(options.scriptUri)}"></script>

@@ -5,6 +5,7 @@
  */
 
 import { type CellState, type CellActions, appendStream, clearOutputs, newCell, renderCell, setStream, summarize } from "./cells";
+import { renderGeneration } from "./generation_view";
 import { PackageShelf } from "./packages";
 import { type HostMessage, type PageMessage, parseHostMessage, safeFigureName } from "./protocol";
 import { PythonRuntime, type WorkerState } from "./runtime";
@@ -34,6 +35,8 @@ const persistedSnapshot =
   document.body.dataset.snapshotUrl !== undefined
     ? { url: document.body.dataset.snapshotUrl, bytes: Number(document.body.dataset.snapshotBytes), sha256: document.body.dataset.snapshotSha256 ?? "" }
     : undefined;
+/** The memory the panel's interpreters may keep while it is hidden (agentcode.panel.hiddenMemoryMiB). */
+const hiddenBudgetBytes = Math.max(0, Number(document.body.dataset.hiddenMemoryMib ?? "512") || 0) * 1024 * 1024;
 const streamCaps: StreamCaps = {
   lines: Number(document.body.dataset.outputCapLines ?? "5000") || 5000,
   chars: Number(document.body.dataset.outputCapChars ?? String(1024 * 1024)) || 1024 * 1024,
@@ -84,7 +87,8 @@ function flushState(): void {
 window.addEventListener("pagehide", flushState);
 
 function render(cell: CellState): void {
-  const fresh = renderCell(cell, actions, pythonState.kind);
+  // A released interpreter starts again when a cell runs: to the cell, Python is loading.
+  const fresh = renderCell(cell, actions, pythonState.kind === "released" ? "loading" : pythonState.kind);
   const old = elements.get(cell.id);
   if (old === undefined) cellsRoot.append(fresh);
   else {
@@ -108,15 +112,29 @@ function keepFocus(focused: HTMLElement, fresh: HTMLElement): void {
   (twin ?? fresh).focus();
 }
 
+/** The block of the generation in progress, below the cells; undefined removes it. */
+let generationEl: HTMLElement | undefined;
+function showGeneration(fresh: HTMLElement | undefined): void {
+  const first = generationEl === undefined && fresh !== undefined;
+  if (fresh === undefined) generationEl?.remove();
+  else if (generationEl === undefined) cellsRoot.after(fresh);
+  else generationEl.replaceWith(fresh);
+  generationEl = fresh;
+  if (first) fresh.scrollIntoView({ block: "nearest" });
+}
+
 function renderStatus(): void {
   statusEl.dataset.state = pythonState.kind;
+  statusEl.dataset.heapMib = String(Math.round(runtime.heapBytes / 1024 / 1024));
   if (pythonState.kind === "ready") statusEl.dataset.fromSnapshot = String(pythonState.fromSnapshot);
   statusEl.textContent =
     pythonState.kind === "loading"
       ? "Starting Python…"
       : pythonState.kind === "ready"
         ? `Python ready (${(pythonState.loadMs / 1000).toFixed(1)} s)`
-        : pythonState.message;
+        : pythonState.kind === "released"
+          ? "Python was released while the panel was hidden; it starts again when needed."
+          : pythonState.message;
   for (const cell of cells) render(cell);
 }
 
@@ -244,10 +262,26 @@ function handleHost(message: HostMessage): void {
     packages.update(message.base, message.packages);
     return;
   }
+  if (message.type === "generation/progress") {
+    showGeneration(renderGeneration(message));
+    return;
+  }
+  if (message.type === "generation/end") {
+    if (generationEl?.dataset.generationId === message.id) showGeneration(undefined);
+    return;
+  }
+  if (message.type === "panel/visibility") {
+    if (message.visible) runtime.show();
+    else runtime.hide(hiddenBudgetBytes);
+    return;
+  }
   const cell = cells.find((c) => c.id === message.id);
   switch (message.type) {
     case "cell/add": {
+      showGeneration(undefined); // the generation's story continues in its cell
       const fresh = newCell(message);
+      // What Python was doing when the code arrived: "ready" when it was started early enough (at the generation's start).
+      fresh.pythonOnArrival = pythonState.kind;
       const index = cells.findIndex((c) => c.id === message.id);
       if (index >= 0) cells[index] = fresh;
       else cells.push(fresh);

@@ -254,6 +254,23 @@ export const HostMessageSchema = v.variant("type", [
   /** The user did not apply the accepted code (dismissed the choice or the preview): the cell is undecided again. */
   v.object({ type: v.literal("cell/acceptCancelled"), id }),
   /**
+   * A generation in progress (sent from its start, at most a few times a second): its prompt, the current attempt and
+   * phase, the characters of the model's reply received so far, and the attempts already sent back to the model.
+   */
+  v.object({
+    type: v.literal("generation/progress"),
+    id,
+    prompt: text(maxCodeLength, "prompt"),
+    attempt: v.pipe(v.number(), v.integer(), v.minValue(1)),
+    phase: text(500, "phase"),
+    received: v.pipe(v.number(), v.integer(), v.minValue(0)),
+    attempts: v.pipe(v.array(AttemptSchema), v.maxLength(maxAttempts, `more than ${maxAttempts} attempts`), v.readonly()),
+  }),
+  /** The generation ended (its cell follows, or it failed or was cancelled): its progress block goes. */
+  v.object({ type: v.literal("generation/end"), id }),
+  /** The panel was hidden or shown: a hidden panel keeps its interpreters only within its memory budget. */
+  v.object({ type: v.literal("panel/visibility"), visible: v.boolean() }),
+  /**
    * The packages installed for the panel, sent before any cell and again after each install or removal: `base` is
    * the package folder as a webview resource URL (the panel's own origin), where the page reads their files.
    */

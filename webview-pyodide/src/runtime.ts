@@ -8,7 +8,10 @@
  * files, checked by size and SHA-256, and used for the first worker too; one that fails a check, or that Python
  * cannot start from, is reported (onPersistedSnapshotRejected) and a fresh one is made and offered
  * (onSnapshotMade). Worker messages are validated and matched to the current run; anything else is dropped. A
- * worker loading an installed package asks for its files, which the page's PackageShelf provides.
+ * worker loading an installed package asks for its files, which the page's PackageShelf provides. While the panel
+ * is hidden (hide/show), ready workers are kept as long as their WebAssembly memory fits the hidden-memory budget;
+ * past it the spare takes over from a worker grown by earlier cells, or both are released, and Python starts again
+ * from the snapshot when the panel is shown (or a run asks for it). A running cell is never cut short.
  */
 
 import { type PersistedSnapshot } from "./html";
@@ -26,7 +29,12 @@ import {
 export type WorkerState =
   | { kind: "loading" }
   | { kind: "ready"; loadMs: number; fromSnapshot: boolean }
-  | { kind: "failed"; message: string };
+  | { kind: "failed"; message: string }
+  /** The panel is hidden and its interpreters were released to stay within the memory budget. */
+  | { kind: "released" };
+
+/** What one worker can be: released is the runtime's state when it has none. */
+type SlotState = Exclude<WorkerState, { kind: "released" }>;
 
 /** The spare worker as the page shows it (`#status[data-spare]`): none, still loading, or ready to swap in. */
 export type SpareState = "none" | "loading" | "ready" | "failed";
@@ -100,10 +108,12 @@ function notStartedMessage(timeoutMs: number): string {
 }
 
 class WorkerSlot {
-  state: WorkerState = { kind: "loading" };
-  readonly ready: Promise<WorkerState>;
+  state: SlotState = { kind: "loading" };
+  readonly ready: Promise<SlotState>;
   pending: PendingRun | undefined;
-  private settle: (state: WorkerState) => void = () => undefined;
+  /** The worker's WebAssembly memory as it last reported it (at ready and after each run); 0 before. */
+  heapBytes = 0;
+  private settle: (state: SlotState) => void = () => undefined;
   private readonly timer: ReturnType<typeof setTimeout>;
   private readonly worker: Worker;
   /** True until this worker is ready: only the first worker, asked to, may hand over a snapshot. */
@@ -164,6 +174,7 @@ class WorkerSlot {
         if (this.state.kind !== "loading") return;
         this.acceptsSnapshot = false;
         clearTimeout(this.timer);
+        this.heapBytes = message.heapBytes;
         this.state = { kind: "ready", loadMs: message.loadMs, fromSnapshot: message.fromSnapshot };
         this.settle(this.state);
         this.listener.changed(this);
@@ -184,6 +195,7 @@ class WorkerSlot {
         const pending = this.pending;
         if (pending === undefined || pending.runId !== message.runId) return;
         this.pending = undefined;
+        this.heapBytes = message.heapBytes;
         pending.resolve({ kind: "done", result: message.result });
         return;
       }
@@ -207,6 +219,8 @@ export class PythonRuntime {
   /** True while the first worker starts from a snapshot saved by an earlier page. */
   private fromPersisted = false;
   private nextRunId = 1;
+  /** The memory budget while the panel is hidden, in bytes; undefined while it is visible. */
+  private hiddenBudget: number | undefined;
   private readonly listener: SlotListener;
 
   constructor(
@@ -221,6 +235,7 @@ export class PythonRuntime {
           this.events.onStateChange(slot.state);
           if (slot.state.kind === "ready") this.warmSpare();
         } else if (slot === this.spare) this.spareChanged();
+        this.trim();
       },
       failed: (slot, message) => {
         // A failing spare is only shown as such; it is replaced when Stop needs it.
@@ -273,7 +288,55 @@ export class PythonRuntime {
   }
 
   get state(): WorkerState {
+    if (this.active === undefined && this.resources !== undefined) return { kind: "released" };
     return this.active?.state ?? { kind: "loading" };
+  }
+
+  /** The WebAssembly memory of the live workers, in bytes, as they last reported it. */
+  get heapBytes(): number {
+    return (this.active?.heapBytes ?? 0) + (this.spare?.heapBytes ?? 0);
+  }
+
+  /** The panel was hidden: from now on the workers are kept only within `budgetBytes` of memory. */
+  hide(budgetBytes: number): void {
+    this.hiddenBudget = Math.max(0, budgetBytes);
+    this.trim();
+  }
+
+  /** The panel is visible again: Python starts from the snapshot if it was released, and the spare warms. */
+  show(): void {
+    this.hiddenBudget = undefined;
+    this.wake();
+    if (this.active?.state.kind === "ready") this.warmSpare();
+  }
+
+  /**
+   * While hidden and over budget (and no cell running or queued): the ready spare, which ran nothing, replaces an
+   * active worker that earlier cells grew; when that is not enough, both are released.
+   */
+  private trim(): void {
+    const budget = this.hiddenBudget;
+    if (budget === undefined || this.running || this.resources === undefined || this.heapBytes <= budget) return;
+    const active = this.active;
+    const spare = this.spare;
+    this.spare = undefined;
+    if (spare !== undefined && spare.state.kind === "ready" && spare.heapBytes <= budget) {
+      active?.terminate();
+      this.active = spare;
+    } else {
+      active?.terminate();
+      spare?.terminate();
+      this.active = undefined;
+    }
+    this.spareChanged();
+    this.events.onStateChange(this.state);
+  }
+
+  /** Starts Python again (from the snapshot when there is one) after the workers were released. */
+  private wake(): void {
+    if (this.active !== undefined || this.resources === undefined) return;
+    this.active = this.createSlot(this.resources);
+    this.events.onStateChange(this.active.state);
   }
 
   get running(): boolean {
@@ -302,15 +365,19 @@ export class PythonRuntime {
     }
     if (slot.pending !== undefined) return { kind: "failed", message: "Another cell is running; stop it first." };
     const runId = this.nextRunId++;
-    return new Promise<RunOutcome>((resolve) => {
+    const outcome = await new Promise<RunOutcome>((resolve) => {
       slot.pending = { runId, started, onStream, resolve };
       slot.send({ type: "run", runId, code, dataFiles, packages: [...(this.options.packages?.names ?? [])] });
     });
+    // A cell run while the panel is hidden (the language-model tool) may have grown its worker past the budget.
+    this.trim();
+    return outcome;
   }
 
   /** The active worker once it is ready or failed (waiting for the page to fetch Python's files first). */
   private async readySlot(): Promise<WorkerSlot | undefined> {
     if (this.active === undefined && this.starting !== undefined) await this.starting;
+    this.wake(); // a run asks for Python while the hidden panel had released it
     let slot = this.active;
     // A Stop during the wait swaps workers: wait for whichever worker is active now.
     while (slot !== undefined) {
@@ -352,7 +419,8 @@ export class PythonRuntime {
   }
 
   private warmSpare(): void {
-    if (this.spare !== undefined || this.resources === undefined) return;
+    // While hidden no spare is started (show() starts it): it would only weigh against the budget.
+    if (this.spare !== undefined || this.resources === undefined || this.hiddenBudget !== undefined) return;
     this.spare = this.createSlot(this.resources);
     this.spareChanged();
   }

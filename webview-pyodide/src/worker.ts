@@ -166,7 +166,7 @@ async function init(indexURL: string, files: PyodideFiles, snapshot: ArrayBuffer
     runCell = py.globals.get("run_cell") as PyCallable;
     mountData = py.globals.get("mount_data") as PyCallable;
     pyodide = py;
-    post({ type: "ready", loadMs: performance.now() - started, fromSnapshot });
+    post({ type: "ready", loadMs: performance.now() - started, fromSnapshot, heapBytes: heapBytes() });
   } catch (error) {
     post({ type: "init-error", message: `Python could not start: ${describe(error)}` });
   }
@@ -292,13 +292,13 @@ async function run(runId: number, code: string, dataFiles: readonly DataFile[], 
   lastFlush = performance.now();
   const py = pyodide;
   if (py === undefined || runCell === undefined || mountData === undefined) {
-    post({ type: "done", runId, result: failure("Python is not ready yet.", started) });
+    done(runId, failure("Python is not ready yet.", started));
     return;
   }
   try {
     const loadError = await loadInstalled(py, code, packages);
     if (loadError !== null) {
-      post({ type: "done", runId, result: failure(loadError, started) });
+      done(runId, failure(loadError, started));
       return;
     }
     const files = py.toPy(dataFiles.map((file) => [file.name, decodeBase64(file.base64)]));
@@ -311,11 +311,21 @@ async function run(runId: number, code: string, dataFiles: readonly DataFile[], 
       flushStreams();
     }
     const parsed = JSON.parse(String(json)) as Omit<WorkerRunResult, "elapsedMs">;
-    post({ type: "done", runId, result: { ...parsed, elapsedMs: performance.now() - started } });
+    done(runId, { ...parsed, elapsedMs: performance.now() - started });
   } catch (error) {
     flushStreams();
-    post({ type: "done", runId, result: failure(`The run failed: ${describe(error)}`, started) });
+    done(runId, failure(`The run failed: ${describe(error)}`, started));
   }
+}
+
+/** The size of this worker's WebAssembly memory (it never shrinks: a cell that used much keeps it). */
+function heapBytes(): number {
+  const module = (pyodide as unknown as { _module?: { HEAP8?: Int8Array | Uint8Array } } | undefined)?._module;
+  return module?.HEAP8?.byteLength ?? 0;
+}
+
+function done(runId: number, result: WorkerRunResult): void {
+  post({ type: "done", runId, result, heapBytes: heapBytes() });
 }
 
 function failure(message: string, started: number): WorkerRunResult {

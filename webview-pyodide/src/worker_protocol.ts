@@ -22,6 +22,8 @@ const maxWorkerText = 16 * 1024 * 1024;
 const runId = v.pipe(v.number(), v.integer(), v.minValue(0));
 const ms = v.pipe(v.number(), v.finite(), v.minValue(0));
 const text = v.pipe(v.string(), v.maxLength(maxWorkerText, `text is longer than ${maxWorkerText} characters`));
+/** The size of the worker's WebAssembly memory, in bytes: what a hidden panel weighs against its memory budget. */
+const heapBytes = v.pipe(v.number(), v.integer(), v.minValue(0));
 
 export const WorkerRunResultSchema = v.object({
   status: v.picklist(["ok", "error"]),
@@ -87,12 +89,12 @@ export type PageToWorker = v.InferOutput<typeof PageToWorkerSchema>;
 
 /** Worker -> page. */
 export const WorkerToPageSchema = v.variant("type", [
-  v.object({ type: v.literal("ready"), loadMs: ms, fromSnapshot: v.boolean() }),
+  v.object({ type: v.literal("ready"), loadMs: ms, fromSnapshot: v.boolean(), heapBytes }),
   /** Posted before `ready` by a worker asked to make a snapshot; the page accepts it only from a loading worker. */
   v.object({ type: v.literal("snapshot"), bytes: snapshotBytes }),
   v.object({ type: v.literal("init-error"), message: text }),
   v.object({ type: v.literal("stream"), runId, stream: v.picklist(["stdout", "stderr"]), text }),
-  v.object({ type: v.literal("done"), runId, result: WorkerRunResultSchema }),
+  v.object({ type: v.literal("done"), runId, result: WorkerRunResultSchema, heapBytes }),
   v.object({ type: v.literal("csp-violation"), message: text }),
   /**
    * Pyodide in the worker asks for a package file it is loading. The page answers only for files of installed

@@ -60,7 +60,7 @@ window.__sendToPanel = (m) => window.postMessage(m, "*");
  * Starts the harness server. Options: loadTimeoutMs, files (a Map of path to bytes served first). Query parameters
  * of the page: `timeout` (load timeout, ms), `assets` (another assets base, e.g. the never-answering `/stall`),
  * `snapshot=off` (no memory snapshot), `snapshotKey` (the page offers its snapshot under this key), `saved` (a
- * snapshot put with putSnapshot).
+ * snapshot put with putSnapshot), `hiddenMemory` (the hidden-panel memory budget, MiB).
  */
 export async function startHarness(options = {}) {
   const renderPanelHtml = await loadRenderer();
@@ -102,6 +102,7 @@ export async function startHarness(options = {}) {
           memorySnapshot: url.searchParams.get("snapshot") !== "off",
           snapshotKey: url.searchParams.get("snapshotKey") ?? undefined,
           persistedSnapshot: url.searchParams.has("saved") ? saved.get(url.searchParams.get("saved")) : undefined,
+          hiddenMemoryMiB: url.searchParams.has("hiddenMemory") ? Number(url.searchParams.get("hiddenMemory")) : undefined,
         });
         html = html.replace("<script ", `<script nonce="${nonce}">${shim}</script>\n<script `);
         res.writeHead(200, { "content-type": types[".html"], "cache-control": "no-store" });

@@ -141,6 +141,19 @@ test("every documented message, severity and run status is accepted, and each re
   assert.deepEqual(protocol.parsePageMessage({ type: "webview/error", message: "x".repeat(20_001) }), { ok: false, error: "webview/error: message: message is longer than 20000 characters" });
 });
 
+test("the generation's progress, its end and the panel's visibility are validated, and a refusal names its field", () => {
+  const progress = { type: "generation/progress", id: "g", prompt: "p", attempt: 1, phase: "Attempt 1 of 3: checking", received: 0, attempts: [] };
+  for (const m of [progress, { type: "generation/end", id: "g" }, { type: "panel/visibility", visible: false }, { type: "panel/visibility", visible: true }]) {
+    assert.deepEqual(protocol.parseHostMessage(m), { ok: true, value: m });
+  }
+  assert.deepEqual(protocol.parseHostMessage({ ...progress, phase: "x".repeat(501) }), { ok: false, error: "generation/progress: phase: phase is longer than 500 characters" });
+  assert.equal(protocol.parseHostMessage({ ...progress, attempt: 0 }).ok, false);
+  assert.equal(protocol.parseHostMessage({ ...progress, received: -1 }).ok, false);
+  assert.equal(protocol.parseHostMessage({ ...progress, attempts: Array.from({ length: 11 }, (_, i) => ({ attempt: i + 1, code: null, findings: [], run: null, error: null })) }).ok, false);
+  assert.equal(protocol.parseHostMessage({ type: "panel/visibility", visible: "no" }).ok, false);
+  assert.equal(protocol.parseHostMessage({ type: "generation/end", id: "" }).ok, false);
+});
+
 test("a data file name is a plain name: not '.', '..', empty, a path or longer than 255 characters", () => {
   const cell = { type: "cell/add", id: "a", prompt: "", code: "", findings: [] };
   for (const [name, error] of [
@@ -170,10 +183,14 @@ test("worker messages that do not match the worker protocol are rejected", () =>
   assert.equal(workerProtocol.parseWorkerMessage({ type: "done", runId: 1, result: {} }).ok, false);
   assert.equal(workerProtocol.parseWorkerMessage({ type: "stream", runId: 1, stream: "stdout", text: "a" }).ok, true);
   const result = { status: "ok", error: null, outputs: [{ mime: "image/png", base64: "iVBORw0KGgo=", name: "a.png" }], outputLimit: null, elapsedMs: 1 };
-  assert.equal(workerProtocol.parseWorkerMessage({ type: "done", runId: 1, result }).ok, true);
+  assert.equal(workerProtocol.parseWorkerMessage({ type: "done", runId: 1, result, heapBytes: 16 * 1024 * 1024 }).ok, true);
+  assert.equal(workerProtocol.parseWorkerMessage({ type: "done", runId: 1, result }).ok, false, "a done without the worker's memory size");
+  assert.equal(workerProtocol.parseWorkerMessage({ type: "ready", loadMs: 5, fromSnapshot: true, heapBytes: -1 }).ok, false, "a negative memory size");
+  assert.equal(workerProtocol.parseWorkerMessage({ type: "ready", loadMs: 5, fromSnapshot: true, heapBytes: 1.5 }).ok, false, "a fractional memory size");
+  assert.equal(workerProtocol.parseWorkerMessage({ type: "ready", loadMs: 5, fromSnapshot: true, heapBytes: 0 }).ok, true);
   for (const output of [{ mime: "image/gif", base64: "", name: "a.gif" }, { mime: "image/png", text: "not base64" }, { mime: "text/plain", base64: "YQ==" },
     { mime: "text/html", text: "x", name: "../escape.html" }, { mime: "text/html", text: "x", name: "/abs.html" }]) {
-    assert.equal(workerProtocol.parseWorkerMessage({ type: "done", runId: 1, result: { ...result, outputs: [output] } }).ok, false, JSON.stringify(output));
+    assert.equal(workerProtocol.parseWorkerMessage({ type: "done", runId: 1, result: { ...result, outputs: [output] }, heapBytes: 0 }).ok, false, JSON.stringify(output));
   }
 });
 

@@ -157,3 +157,35 @@ test("the page stays responsive during an output flood: a click is handled withi
   assert.ok(delays.length >= 5);
   assert.ok(Math.max(...delays) < 200, `click delays ${delays.map((d) => d.toFixed(0)).join(", ")} ms`);
 });
+
+test("a generation in progress shows its prompt, phase and failed attempts as text below the cells, until its cell arrives", async () => {
+  const page = suite.page;
+  const send = (m) => page.evaluate((message) => window.__sendToPanel(message), m);
+  const prompt = '<img src=x onerror="window.__injected=1">Plot sales';
+  const progress = { type: "generation/progress", id: "gen-7", prompt, attempt: 1, phase: "Attempt 1 of 3: asking test-model", received: 0, attempts: [] };
+  await send(progress);
+  const block = page.locator('section.generation[data-generation-id="gen-7"]');
+  await block.waitFor();
+  assert.equal(await block.locator(".prompt").textContent(), prompt, "the prompt is text, not markup");
+  assert.equal(await block.locator("img").count(), 0);
+  assert.equal(await block.locator(".generation-phase").textContent(), "Attempt 1 of 3: asking test-model");
+  // The block sits after the cells: where the generated cell will appear.
+  assert.equal(await page.evaluate(() => document.querySelector("#cells").nextElementSibling?.className), "generation");
+
+  await send({ ...progress, attempt: 2, phase: "Attempt 2 of 3: asking test-model", received: 1234, attempts: [twoAttempts[0]] });
+  await page.waitForSelector('section.generation[data-attempt="2"]');
+  assert.equal(await block.locator(".generation-phase").textContent(), "Attempt 2 of 3: asking test-model (1,234 characters received)");
+  assert.match(await block.locator(".attempt-head").textContent(), /Attempt 1: runtime, sent back to the model/);
+  assert.equal(await page.locator("section.generation").count(), 1, "one block, replaced in place");
+
+  await addCell(page, { id: "gen-7-cell", code: twoAttempts[1].code, attempts: twoAttempts, server: "passed" });
+  assert.equal(await page.locator("section.generation").count(), 0, "the cell takes over the story");
+
+  await send({ ...progress, id: "gen-8" });
+  await page.locator('section.generation[data-generation-id="gen-8"]').waitFor();
+  await send({ type: "generation/end", id: "gen-other" });
+  assert.equal(await page.locator("section.generation").count(), 1, "another generation's end leaves it");
+  await send({ type: "generation/end", id: "gen-8" });
+  await page.waitForSelector("section.generation", { state: "detached" });
+  assert.equal(await page.evaluate(() => window.__injected), undefined);
+});

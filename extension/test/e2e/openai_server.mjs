@@ -6,12 +6,16 @@
 // and, should a test forget, by itself after an idle period (an unref'd timer that never keeps Node alive).
 import http from "node:http";
 
-/** @typedef {{ kind: "text", content: string, chunkSize?: number } | { kind: "status", status: number }} ScriptedReply */
+/**
+ * A scripted reply; `held`, when given, is a promise the reply waits for before it is sent (a model still thinking,
+ * for as long as the test needs).
+ * @typedef {({ kind: "text", content: string, chunkSize?: number } | { kind: "status", status: number }) & { held?: Promise<unknown> }} ScriptedReply
+ */
 /** @typedef {{ method: string, path: string, headers: http.IncomingHttpHeaders, body: string, json: unknown }} RecordedRequest */
 
-/** A reply whose text holds `code` in a python fence, as a model would answer. */
-export function codeReply(code) {
-  return { kind: "text", content: `Here is the program:\n\n\`\`\`python\n${code.trimEnd()}\n\`\`\`\n` };
+/** A reply whose text holds `code` in a python fence, as a model would answer; `held`: see ScriptedReply. */
+export function codeReply(code, { held } = {}) {
+  return { kind: "text", content: `Here is the program:\n\n\`\`\`python\n${code.trimEnd()}\n\`\`\`\n`, held };
 }
 
 /** An error status with an OpenAI-style error body. */
@@ -40,7 +44,7 @@ export async function startOpenAiServer({ replies, idleMs = 15 * 60 * 1000 }) {
     let body = "";
     req.setEncoding("utf8");
     req.on("data", (chunk) => (body += chunk));
-    req.on("end", () => {
+    req.on("end", async () => {
       let json = null;
       try {
         json = JSON.parse(body);
@@ -55,6 +59,7 @@ export async function startOpenAiServer({ replies, idleMs = 15 * 60 * 1000 }) {
       if (reply === undefined) {
         return writeError(res, 599, "unscripted request");
       }
+      if (reply.held !== undefined) await reply.held;
       if (reply.kind === "status") {
         return writeError(res, reply.status, `scripted status ${reply.status}`);
       }

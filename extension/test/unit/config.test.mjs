@@ -54,11 +54,11 @@ test("the payload is {settings: {agentcode: ...}} and unset values vanish from t
 });
 
 test("the extension's own options default to run on open and no trace", () => {
-  assert.deepEqual(extensionOptions(reader({})), { runOnOpen: true, outputCapLines: 5000, outputCapKiB: 1024, trace: "off" });
-  assert.deepEqual(extensionOptions(reader({ "panel.runOnOpen": false, trace: "verbose" })), { runOnOpen: false, outputCapLines: 5000, outputCapKiB: 1024, trace: "verbose" });
+  assert.deepEqual(extensionOptions(reader({})), { runOnOpen: true, outputCapLines: 5000, outputCapKiB: 1024, hiddenMemoryMiB: 512, trace: "off" });
+  assert.deepEqual(extensionOptions(reader({ "panel.runOnOpen": false, trace: "verbose" })), { runOnOpen: false, outputCapLines: 5000, outputCapKiB: 1024, hiddenMemoryMiB: 512, trace: "verbose" });
   assert.deepEqual(
-    extensionOptions(reader({ "panel.outputCapLines": 200, "panel.outputCapKiB": 64 })),
-    { runOnOpen: true, outputCapLines: 200, outputCapKiB: 64, trace: "off" },
+    extensionOptions(reader({ "panel.outputCapLines": 200, "panel.outputCapKiB": 64, "panel.hiddenMemoryMiB": 0 })),
+    { runOnOpen: true, outputCapLines: 200, outputCapKiB: 64, hiddenMemoryMiB: 0, trace: "off" },
   );
 });
 
