@@ -53,6 +53,12 @@ function num(reader: SettingsReader, key: string): number | undefined {
   return typeof v === "number" && Number.isFinite(v) && v > 0 ? v : undefined;
 }
 
+/** agentcode.panel.hiddenMemoryMiB: 0 is a real choice (let Python go whenever the panel is hidden). */
+function hiddenMemoryMiB(reader: SettingsReader): number {
+  const v = reader.get<unknown>("panel.hiddenMemoryMiB");
+  return typeof v === "number" && Number.isFinite(v) && v >= 0 ? Math.floor(v) : 512;
+}
+
 function bool(reader: SettingsReader, key: string): boolean | undefined {
   const v = reader.get<unknown>(key);
   return typeof v === "boolean" ? v : undefined;
@@ -126,7 +132,7 @@ export function extensionOptions(reader: SettingsReader): ExtensionOptions {
     runOnOpen: bool(reader, "panel.runOnOpen") ?? true,
     outputCapLines: Math.floor(num(reader, "panel.outputCapLines") ?? 5000),
     outputCapKiB: Math.floor(num(reader, "panel.outputCapKiB") ?? 1024),
-    hiddenMemoryMiB: Math.max(0, Math.floor(num(reader, "panel.hiddenMemoryMiB") ?? 512)),
+    hiddenMemoryMiB: hiddenMemoryMiB(reader),
     trace: trace === "messages" || trace === "verbose" ? trace : "off",
   };
 }

@@ -60,6 +60,8 @@ test("the extension's own options default to run on open and no trace", () => {
     extensionOptions(reader({ "panel.outputCapLines": 200, "panel.outputCapKiB": 64, "panel.hiddenMemoryMiB": 0 })),
     { runOnOpen: true, outputCapLines: 200, outputCapKiB: 64, hiddenMemoryMiB: 0, trace: "off" },
   );
+  assert.equal(extensionOptions(reader({ "panel.hiddenMemoryMiB": 300.7 })).hiddenMemoryMiB, 300);
+  assert.equal(extensionOptions(reader({ "panel.hiddenMemoryMiB": -1 })).hiddenMemoryMiB, 512, "a negative budget is not a budget");
 });
 
 test("the server executables default to the bundled server and dotnet, and come from the machine reader only", () => {
