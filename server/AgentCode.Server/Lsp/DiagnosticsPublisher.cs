@@ -59,9 +59,9 @@ internal sealed class DiagnosticsPublisher(IPythonChecker checker, ClientNotifie
     private async Task CheckAndPublishAsync(OpenDocument document, CancellationTokenSource cts)
     {
         var token = cts.Token;
+        IReadOnlyList<Diagnostic> diagnostics;
         try
         {
-            IReadOnlyList<Diagnostic> diagnostics;
             if (state.InputLimit.Refusal(document.Text, "This file") is { } refusal)
             {
                 var start = new Position(0, 0);
@@ -73,38 +73,53 @@ internal sealed class DiagnosticsPublisher(IPythonChecker checker, ClientNotifie
                 var result = await checker.CheckAsync(document.Text, token).ConfigureAwait(false);
                 diagnostics = ProtocolMapping.ToDiagnostics(result, state.Settings.DisabledRules);
             }
-            await _publish.WaitAsync(token).ConfigureAwait(false);
-            try
-            {
-                lock (_gate)
-                {
-                    // Only the newest text's check may publish; a superseded one drops its result here.
-                    if (!_pending.TryGetValue(document.Uri, out var current) || !ReferenceEquals(current, cts) || token.IsCancellationRequested)
-                    {
-                        return;
-                    }
-                    _pending.Remove(document.Uri);
-                }
-                await notifier.NotifyAsync(LspMethods.PublishDiagnostics,
-                    new PublishDiagnosticsParams(document.Uri, document.Version, diagnostics)).ConfigureAwait(false);
-            }
-            finally
-            {
-                _publish.Release();
-            }
         }
         catch (OperationCanceledException)
         {
-            // A newer change or a close superseded this check.
+            return; // a newer change or a close superseded this check
         }
         catch (Exception e)
         {
             // Say so in the editor rather than showing a clean file that was never checked.
             log($"Checking {document.Uri} failed: {e.Message}");
             var start = new Position(0, 0);
-            var notice = new Diagnostic(new LspRange(start, start), DiagnosticSeverity.Warning, "unchecked", ProtocolMapping.DiagnosticSource,
-                "AgentCode could not check this file: " + e.Message);
-            await notifier.NotifyAsync(LspMethods.PublishDiagnostics, new PublishDiagnosticsParams(document.Uri, document.Version, [notice])).ConfigureAwait(false);
+            diagnostics = [new Diagnostic(new LspRange(start, start), DiagnosticSeverity.Warning, "unchecked", ProtocolMapping.DiagnosticSource,
+                "AgentCode could not check this file: " + e.Message)];
+        }
+        await PublishIfCurrentAsync(document, cts, diagnostics).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Publishes under the publish lock, and only when this check is still the document's newest: a result or a
+    /// failure notice of superseded text, or of a document closed meanwhile, is dropped.
+    /// </summary>
+    private async Task PublishIfCurrentAsync(OpenDocument document, CancellationTokenSource cts, IReadOnlyList<Diagnostic> diagnostics)
+    {
+        var token = cts.Token;
+        try
+        {
+            await _publish.WaitAsync(token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        try
+        {
+            lock (_gate)
+            {
+                if (!_pending.TryGetValue(document.Uri, out var current) || !ReferenceEquals(current, cts) || token.IsCancellationRequested)
+                {
+                    return;
+                }
+                _pending.Remove(document.Uri);
+            }
+            await notifier.NotifyAsync(LspMethods.PublishDiagnostics,
+                new PublishDiagnosticsParams(document.Uri, document.Version, diagnostics)).ConfigureAwait(false);
+        }
+        finally
+        {
+            _publish.Release();
         }
     }
 
