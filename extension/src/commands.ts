@@ -4,9 +4,9 @@
  */
 import * as vscode from "vscode";
 import type { Ctx } from "./ctx";
-import { generateCommand, generateWithDataCommand } from "./generate";
-import { notebookJson } from "./notebook";
-import { checkFileCommand, runCellCommand, runFileCommand, runFileWithDataCommand, runSelectionCommand } from "./run";
+import { generateCommand, generateWithDataCommand } from "./generation/generate";
+import { notebookJson } from "./record/notebook";
+import { checkFileCommand, runCellCommand, runFileCommand, runFileWithDataCommand, runSelectionCommand } from "./run/run";
 import { errorMessage } from "./errors";
 
 type Handler = (...args: unknown[]) => Promise<void> | void;

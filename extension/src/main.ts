@@ -3,14 +3,14 @@
  * MCP server definition and the settings watcher, then starts the language server. Nothing else happens here.
  */
 import * as vscode from "vscode";
-import { acceptCode } from "./accept";
-import { registerAgentTool } from "./agent_tool";
+import { acceptCode } from "./panel_actions/accept";
+import { registerAgentTool } from "./agent/agent_tool";
 import { registerCommands } from "./commands";
-import { restartSettings } from "./config";
+import { restartSettings } from "./settings/config";
 import { Ctx } from "./ctx";
-import { fixCell, repairPanelFailure } from "./generate";
-import { registerMcpProvider } from "./mcp_provider";
-import { saveFigure } from "./save_figure";
+import { fixCell, repairPanelFailure } from "./generation/generate";
+import { registerMcpProvider } from "./agent/mcp_provider";
+import { saveFigure } from "./panel_actions/save_figure";
 
 let current: Ctx | undefined;
 

@@ -6,14 +6,14 @@
  * workspace.
  */
 import * as vscode from "vscode";
-import type { Ctx } from "./ctx";
+import type { Ctx } from "../ctx";
 import { cellAt } from "./cells";
-import { methods, type CheckResultInfo, type RunCellArgs, type RunParams, type RunResultInfo } from "./lsp_ext";
-import { panelFindings, summaryOfServerRun, type SessionCell } from "./session";
-import { confirmRunWhenUntrusted } from "./trust";
+import { methods, type CheckResultInfo, type RunCellArgs, type RunParams, type RunResultInfo } from "../lsp_ext";
+import { panelFindings, summaryOfServerRun, type SessionCell } from "../session";
+import { confirmRunWhenUntrusted } from "../settings/trust";
 import { runSummaryLine, formatRunOutput } from "./run_format";
-import { hasVisualOutputs } from "./output_names";
-import { errorMessage } from "./errors";
+import { hasVisualOutputs } from "../output_names";
+import { errorMessage } from "../errors";
 import { pickRunData, runDataPaths } from "./run_data";
 import { missingDataHint } from "./run_format";
 

@@ -9,8 +9,8 @@ import * as fs from "node:fs/promises";
 import * as path from "node:path";
 import * as vscode from "vscode";
 import { ProgressType, ResponseError } from "vscode-languageclient/node";
-import { maxDataFileBytes, maxDataFiles, type DataFile, type OutputsSummary } from "../../webview-pyodide/src/protocol";
-import type { Ctx } from "./ctx";
+import { maxDataFileBytes, maxDataFiles, type DataFile, type OutputsSummary } from "../../../webview-pyodide/src/protocol";
+import type { Ctx } from "../ctx";
 import {
   errorCodes,
   methods,
@@ -20,14 +20,14 @@ import {
   type GenerateResult,
   type PreviousAttempt,
   type WorkDoneProgress,
-} from "./lsp_ext";
+} from "../lsp_ext";
 import { GenerationProgress } from "./generation_progress";
-import { fixPrompt } from "./messages";
-import { ServerUnavailable } from "./server";
-import { attemptCauses, panelAttempts, panelFailureProblem, panelFindings, summaryOfServerRun, trialRunFindings, type SessionCell, type Target } from "./session";
-import { isTrusted, restrictedExplanation } from "./trust";
-import { extensionOptions } from "./config";
-import { errorMessage } from "./errors";
+import { fixPrompt } from "../panel/messages";
+import { ServerUnavailable } from "../server/server";
+import { attemptCauses, panelAttempts, panelFailureProblem, panelFindings, summaryOfServerRun, trialRunFindings, type SessionCell, type Target } from "../session";
+import { isTrusted, restrictedExplanation } from "../settings/trust";
+import { extensionOptions } from "../settings/config";
+import { errorMessage } from "../errors";
 
 export interface GenerateInput {
   /** Sent to the model. */

@@ -5,7 +5,7 @@
  */
 import * as path from "node:path";
 import * as vscode from "vscode";
-import type { Ctx } from "./ctx";
+import type { Ctx } from "../ctx";
 
 const stateKey = "agentcode.runDataFiles";
 
