@@ -44,8 +44,8 @@ const exportNotebook: Factory = (ctx) => async () => {
 export const commandTable: Readonly<Record<string, Factory>> = {
   generate: (ctx) => (args) => generateCommand(ctx, isGenerateArgs(args) ? args : undefined),
   generateWithData: (ctx) => () => generateWithDataCommand(ctx),
-  runFile: (ctx) => () => runFileCommand(ctx),
-  runFileWithData: (ctx) => () => runFileWithDataCommand(ctx),
+  runFile: (ctx) => (arg) => runFileCommand(ctx, arg),
+  runFileWithData: (ctx) => (arg) => runFileWithDataCommand(ctx, arg),
   runSelection: (ctx) => () => runSelectionCommand(ctx),
   runCell: (ctx) => (arg) => runCellCommand(ctx, arg),
   checkFile: (ctx) => () => checkFileCommand(ctx),

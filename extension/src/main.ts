@@ -1,6 +1,6 @@
 /**
  * Entry point: activation creates the context, registers the commands, the panel serializer, the agent tool, the
- * MCP server definition and the settings watcher, then starts the language server. Nothing else happens here.
+ * MCP server definition, the data code lenses and the settings watcher, then starts the language server. Nothing else happens here.
  */
 import * as vscode from "vscode";
 import { acceptCode } from "./panel_actions/accept";
@@ -10,6 +10,7 @@ import { restartSettings } from "./settings/config";
 import { Ctx } from "./ctx";
 import { fixCell, repairPanelFailure } from "./generation/generate";
 import { registerMcpProvider } from "./agent/mcp_provider";
+import { registerRunDataLenses } from "./run/run_data";
 import { saveFigure } from "./panel_actions/save_figure";
 
 let current: Ctx | undefined;
@@ -29,6 +30,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   ctx.push(ctx.panel.registerSerializer());
   ctx.push(registerAgentTool(ctx));
   registerMcpProvider(ctx);
+  ctx.push(registerRunDataLenses(ctx));
   ctx.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration("agentcode")) return;

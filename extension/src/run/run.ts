@@ -94,19 +94,26 @@ function baseName(uri: vscode.Uri): string {
   return uri.path.split("/").pop() ?? uri.toString();
 }
 
-export async function runFileCommand(ctx: Ctx): Promise<void> {
-  const e = activePython();
-  if (e === undefined) return;
-  const doc = e.document;
+/** The document a file command works on: the code lens's file when it passes a URI, else the active editor's. */
+async function fileDocument(arg: unknown): Promise<vscode.TextDocument | undefined> {
+  if (arg instanceof vscode.Uri) return vscode.workspace.openTextDocument(arg);
+  return activePython()?.document;
+}
+
+/** Run File: the active editor's file (or the code lens's), with the data files this workspace remembers. */
+export async function runFileCommand(ctx: Ctx, arg?: unknown): Promise<void> {
+  const doc = await fileDocument(arg);
+  if (doc === undefined) return;
   const range = new vscode.Range(0, 0, doc.lineCount, 0);
   await runSource(ctx, { label: baseName(doc.uri), code: doc.getText(), uri: doc.uri, range: doc.validateRange(range) });
 }
 
-/** "Run File with Data…": picks data files (remembered for this workspace), then runs the file with them. */
-export async function runFileWithDataCommand(ctx: Ctx): Promise<void> {
-  if (activePython() === undefined) return;
+/** "Run File with Data…" (also the "Run with data…" code lens): picks data files, remembered for this workspace, then runs the file with them. */
+export async function runFileWithDataCommand(ctx: Ctx, arg?: unknown): Promise<void> {
+  const doc = await fileDocument(arg);
+  if (doc === undefined) return;
   if ((await pickRunData(ctx)) === undefined) return;
-  await runFileCommand(ctx);
+  await runFileCommand(ctx, doc.uri);
 }
 
 export async function runSelectionCommand(ctx: Ctx): Promise<void> {
