@@ -1,8 +1,8 @@
 /**
  * Run File / Run Selection / Run Cell in the server's sandbox (`agentcode/run`) and Check File
  * (`agentcode/check`): cancellable progress, the full output in the "AgentCode" channel, a one-line notification
- * summary naming the run's outputs, with "Open in Panel" (re-runs the code in the Pyodide panel, which draws its
- * charts and images; offered first when the run produced any) and "Show Output". Runs ask first in an untrusted
+ * summary naming the run's outputs, with "Open in Panel" (re-runs the code in the Pyodide panel, with the same data
+ * files, which draws its charts and images; offered first when the run produced any) and "Show Output". Runs ask first in an untrusted
  * workspace.
  */
 import * as vscode from "vscode";
@@ -14,7 +14,7 @@ import { confirmRunWhenUntrusted } from "../settings/trust";
 import { runSummaryLine, formatRunOutput } from "./run_format";
 import { hasVisualOutputs } from "../output_names";
 import { errorMessage } from "../errors";
-import { pickRunData, runDataPaths } from "./run_data";
+import { pickRunData, readDataFiles, runDataPaths } from "./run_data";
 import { missingDataHint } from "./run_format";
 
 interface RunSource {
@@ -40,9 +40,9 @@ async function runSource(ctx: Ctx, src: RunSource): Promise<void> {
   }
   if (!(await confirmRunWhenUntrusted(src.label))) return;
   let result: RunResultInfo | undefined;
+  const data = runDataPaths(ctx);
   try {
     const client = await ctx.server.client();
-    const data = runDataPaths(ctx);
     const params: RunParams = data.length > 0 ? { code: src.code, data } : { code: src.code };
     result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `AgentCode: running ${src.label} in the sandbox...`, cancellable: true },
@@ -62,7 +62,7 @@ async function runSource(ctx: Ctx, src: RunSource): Promise<void> {
     model: null,
     findings: [],
     target: { kind: "editor", uri: src.uri.toString(), range: rangeOf(src.range) },
-    dataPaths: [],
+    dataPaths: data,
     dataFiles: [],
     attempts: [],
     server: "none",
@@ -83,7 +83,8 @@ async function runSource(ctx: Ctx, src: RunSource): Promise<void> {
     return;
   }
   if (choice === "Show Output") ctx.output.show(true);
-  if (choice === "Open in Panel") ctx.panel.addCell(cell, true);
+  // The panel runs the code again with the same data files, read only when the user asks for the panel.
+  if (choice === "Open in Panel") ctx.panel.addCell(data.length > 0 ? { ...cell, dataFiles: await readDataFiles(ctx, data) } : cell, true);
 }
 
 function rangeOf(r: vscode.Range): RunCellArgs["range"] {

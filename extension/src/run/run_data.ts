@@ -3,11 +3,15 @@
  * user picked with "Run File with Data…" (remembered per workspace in workspaceState) plus those the
  * `agentcode.run.dataFiles` setting names (paths relative to the first workspace folder, or absolute). Python files
  * get a "Run with data…" code lens on their first line (unless `agentcode.run.dataCodeLens` is off), and, once data
- * is attached, a second lens naming the files that Run File mounts.
+ * is attached, a second lens naming the files that Run File mounts. Also reads the files' bytes for the panel, which
+ * gets them for a generated cell and for a run opened in the panel.
  */
+import * as fs from "node:fs/promises";
 import * as path from "node:path";
 import * as vscode from "vscode";
+import { maxDataFileBytes, maxDataFiles, type DataFile } from "../../../webview-pyodide/src/protocol";
 import type { Ctx } from "../ctx";
+import { errorMessage } from "../errors";
 
 const stateKey = "agentcode.runDataFiles";
 
@@ -43,6 +47,32 @@ export async function pickRunData(ctx: Ctx): Promise<string[] | undefined> {
   await ctx.extension.workspaceState.update(stateKey, paths);
   picksChanged.fire();
   return paths;
+}
+
+/** The data files' bytes for the panel, within the panel protocol's limits; the server's trial run sees them all. */
+export async function readDataFiles(ctx: Ctx, paths: readonly string[]): Promise<DataFile[]> {
+  const files: DataFile[] = [];
+  const skipped: string[] = [];
+  for (const p of paths) {
+    const name = path.basename(p);
+    try {
+      const stat = await fs.stat(p);
+      if (files.length >= maxDataFiles || stat.size > maxDataFileBytes) {
+        skipped.push(name);
+        continue;
+      }
+      files.push({ name, base64: (await fs.readFile(p)).toString("base64") });
+    } catch (e) {
+      skipped.push(name);
+      ctx.output.warn(`Data file ${p} could not be read: ${errorMessage(e)}`);
+    }
+  }
+  if (skipped.length > 0) {
+    void vscode.window.showWarningMessage(
+      `AgentCode: the panel runs without ${skipped.join(", ")} (at most ${maxDataFiles} readable files of up to ${maxDataFileBytes / 1048576} MB each).`,
+    );
+  }
+  return files;
 }
 
 /** The "Run with data…" lens, and "Run File with NAME, …" once data is attached; both run the lens's file. */
