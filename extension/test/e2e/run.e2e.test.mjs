@@ -109,6 +109,11 @@ async function panelCells(page, file, state, count) {
   return frame.locator(cells);
 }
 
+/** The code lens titled `title` of the editor in the active group (stop.py stays open in the other group). */
+function activeEditorLens(page, title) {
+  return page.locator(".editor-group-container.active .monaco-editor .codelens-decoration a", { hasText: title }).first();
+}
+
 /** The run record's lines (.agentcode/runs.jsonl) for `prompt`, once there are `count` of them. */
 async function runRecords(prompt, count) {
   return pollUntil(
@@ -190,7 +195,7 @@ test("Run File with a remembered data file succeeds, and the next Run File uses 
     await openFile(page, "report.py");
 
     // A user clicks the code lens above the file's first line and picks the data file once.
-    const lens = page.locator(".monaco-editor .codelens-decoration a", { hasText: "Run with data…" }).first();
+    const lens = activeEditorLens(page, "Run with data…");
     await lens.waitFor({ timeout: 60_000 });
     await screenshot("run-with-data-lens");
     await lens.click();
@@ -214,7 +219,7 @@ test("Run File with a remembered data file succeeds, and the next Run File uses 
     // The lens now names the remembered file; Run File from the palette mounts it and asks nothing.
     await runCommand(page, "Notifications: Clear All Notifications");
     await openFile(page, "report.py");
-    await page.locator(".monaco-editor .codelens-decoration a", { hasText: "Run File with sales.csv" }).first().waitFor({ timeout: 30_000 });
+    await activeEditorLens(page, "Run File with sales.csv").waitFor({ timeout: 30_000 });
     await runCommand(page, "AgentCode: Run File in Sandbox");
     const dialog = page.locator(".quick-input-widget", { has: page.locator(".quick-input-title", { hasText: dataDialog }) });
     const second = await runToast(page, "report.py", {

@@ -168,7 +168,17 @@ export async function answerFileDialog(page, title, { file, proposed, opensOn } 
     const folder = `${opensOn ?? path.dirname(file)}/`;
     await pollUntil(`the dialog to open on ${folder}`, async () => (await input.inputValue()) === folder, { timeoutMs: 10_000 });
     await input.press("End");
-    await page.keyboard.type(file.slice(folder.length), { delay: 30 });
+    const parts = file.slice(folder.length).split("/");
+    for (const [i, part] of parts.entries()) {
+      if (i === parts.length - 1) {
+        await page.keyboard.type(part, { delay: 30 });
+        break;
+      }
+      // The dialog moves into a folder asynchronously: the next name is typed once its list shows it, else the dialog
+      // answers Enter with "Please select a file." for the folder it still stands in.
+      await page.keyboard.type(`${part}/`, { delay: 30 });
+      await widget.locator(".quick-input-list .monaco-list-row", { hasText: parts[i + 1] }).first().waitFor({ timeout: 10_000 });
+    }
     await pollUntil("the dialog to hold the path", async () => (await input.inputValue()) === file, { timeoutMs: 10_000 });
   }
   const chosen = await input.inputValue();
