@@ -22,9 +22,21 @@ await esbuild.build({
 });
 
 if (process.argv.includes("--tests")) {
-  const pure = ["config", "server_command", "naming", "session", "record", "notebook", "cells", "panel_html", "messages", "run_format", "lsp_ext", "figures", "endpoint", "output_names", "snapshot_store", "agent_tool_text", "pyodide_lock", "package_store", "generation_progress"];
+  // Paths under src/; the bundles keep the folders (test/unit/out/panel/messages.mjs).
+  const pure = [
+    "naming", "session", "lsp_ext", "output_names",
+    "generation/generation_progress",
+    "settings/config", "settings/endpoint",
+    "server/server_command",
+    "record/record", "record/notebook",
+    "run/cells", "run/run_format",
+    "panel/panel_html", "panel/messages", "panel/figures", "panel/snapshot_store",
+    "agent/agent_tool_text",
+    "packages/pyodide_lock", "packages/package_store",
+  ];
   await esbuild.build({
     entryPoints: pure.map((m) => path.join(root, "src", `${m}.ts`)),
+    outbase: path.join(root, "src"),
     outdir: path.join(root, "test/unit/out"),
     outExtension: { ".js": ".mjs" },
     bundle: true,

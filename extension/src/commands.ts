@@ -4,9 +4,9 @@
  */
 import * as vscode from "vscode";
 import type { Ctx } from "./ctx";
-import { generateCommand, generateWithDataCommand } from "./generate";
-import { notebookJson } from "./notebook";
-import { checkFileCommand, runCellCommand, runFileCommand, runFileWithDataCommand, runSelectionCommand } from "./run";
+import { generateCommand, generateWithDataCommand } from "./generation/generate";
+import { notebookJson } from "./record/notebook";
+import { checkFileCommand, runCellCommand, runFileCommand, runFileWithDataCommand, runSelectionCommand } from "./run/run";
 import { errorMessage } from "./errors";
 
 type Handler = (...args: unknown[]) => Promise<void> | void;
@@ -44,8 +44,8 @@ const exportNotebook: Factory = (ctx) => async () => {
 export const commandTable: Readonly<Record<string, Factory>> = {
   generate: (ctx) => (args) => generateCommand(ctx, isGenerateArgs(args) ? args : undefined),
   generateWithData: (ctx) => () => generateWithDataCommand(ctx),
-  runFile: (ctx) => () => runFileCommand(ctx),
-  runFileWithData: (ctx) => () => runFileWithDataCommand(ctx),
+  runFile: (ctx) => (arg) => runFileCommand(ctx, arg),
+  runFileWithData: (ctx) => (arg) => runFileWithDataCommand(ctx, arg),
   runSelection: (ctx) => () => runSelectionCommand(ctx),
   runCell: (ctx) => (arg) => runCellCommand(ctx, arg),
   checkFile: (ctx) => () => checkFileCommand(ctx),

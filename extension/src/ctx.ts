@@ -5,14 +5,14 @@
  */
 import * as vscode from "vscode";
 import type { OutputsSummary } from "../../webview-pyodide/src/protocol";
-import { EndpointAccess } from "./endpoint_access";
-import { PanelPackages } from "./packages";
-import { PanelHost } from "./panel";
-import { appendRecord, makeRecord, type RecordDecision, type RecordEvent } from "./record";
-import { ServerHost } from "./server";
+import { EndpointAccess } from "./settings/endpoint_access";
+import { PanelPackages } from "./packages/packages";
+import { PanelHost } from "./panel/panel";
+import { appendRecord, makeRecord, type RecordDecision, type RecordEvent } from "./record/record";
+import { ServerHost } from "./server/server";
 import { Session, type SessionCell } from "./session";
-import { SnapshotStore } from "./snapshot_store";
-import { StatusItem } from "./status";
+import { SnapshotStore } from "./panel/snapshot_store";
+import { StatusItem } from "./server/status";
 import { errorMessage } from "./errors";
 
 export class Ctx implements vscode.Disposable {

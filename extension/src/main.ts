@@ -1,16 +1,17 @@
 /**
  * Entry point: activation creates the context, registers the commands, the panel serializer, the agent tool, the
- * MCP server definition and the settings watcher, then starts the language server. Nothing else happens here.
+ * MCP server definition, the data code lenses and the settings watcher, then starts the language server. Nothing else happens here.
  */
 import * as vscode from "vscode";
-import { acceptCode } from "./accept";
-import { registerAgentTool } from "./agent_tool";
+import { acceptCode } from "./panel_actions/accept";
+import { registerAgentTool } from "./agent/agent_tool";
 import { registerCommands } from "./commands";
-import { restartSettings } from "./config";
+import { restartSettings } from "./settings/config";
 import { Ctx } from "./ctx";
-import { fixCell, repairPanelFailure } from "./generate";
-import { registerMcpProvider } from "./mcp_provider";
-import { saveFigure } from "./save_figure";
+import { fixCell, repairPanelFailure } from "./generation/generate";
+import { registerMcpProvider } from "./agent/mcp_provider";
+import { registerRunDataLenses } from "./run/run_data";
+import { saveFigure } from "./panel_actions/save_figure";
 
 let current: Ctx | undefined;
 
@@ -29,6 +30,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   ctx.push(ctx.panel.registerSerializer());
   ctx.push(registerAgentTool(ctx));
   registerMcpProvider(ctx);
+  ctx.push(registerRunDataLenses(ctx));
   ctx.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration("agentcode")) return;

@@ -14,10 +14,10 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { pollUntil, quietWorkbench, startCodeServer, stopPolling } from "./code_server.mjs";
+import { pollUntil, quietWorkbench, startCodeServer, stopPolling, withArtifacts } from "./code_server.mjs";
 import { codeReply, startOpenAiServer } from "./openai_server.mjs";
 import { newestVsix } from "../../scripts/verify-vsix.mjs";
-import { answerInputBox, findWebviewFrame, launchBrowser, notificationMessages, openWorkbench, runCommand } from "./workbench.mjs";
+import { answerFileDialog, answerInputBox, failOnVisibleError, findWebviewFrame, launchBrowser, notificationMessages, openWorkbench, runCommand } from "./workbench.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const extensionDir = path.resolve(here, "..", "..");
@@ -89,23 +89,8 @@ async function screenshot(name) {
   return file;
 }
 
-/** Runs `body`; on failure adds a screenshot, the code-server and VS Code logs and the workspace to the artifacts. */
-async function withArtifacts(t, body) {
-  try {
-    await body();
-  } catch (error) {
-    await screenshot(`failure-${t.name.slice(0, 40).replace(/\W+/g, "-")}`).catch(() => {});
-    if (codeServer) {
-      fs.copyFileSync(codeServer.logPath, path.join(artifacts, "code-server.log"));
-      fs.cpSync(path.join(codeServer.dirs.userData, "logs"), path.join(artifacts, "vscode-logs"), { recursive: true });
-    }
-    if (workspace) fs.cpSync(workspace, path.join(artifacts, "workspace"), { recursive: true });
-    t.diagnostic(`e2e failure artifacts (screenshots, code-server and VS Code logs, workspace): ${artifacts}`);
-    throw error;
-  } finally {
-    t.diagnostic(`screenshots: ${artifacts}`);
-  }
-}
+/** What a failure of a scenario here leaves for inspection (withArtifacts). */
+const scene = () => ({ page: browser?.page, codeServer, workspace, dir: artifacts });
 
 let workbenchOpen = false;
 
@@ -115,50 +100,6 @@ async function workbench() {
     workbenchOpen = true;
   }
   return browser.page;
-}
-
-/** Fails a wait at once when VS Code shows an error notification or a modal error dialog. */
-async function failOnVisibleError(page) {
-  const toasts = page.locator(".notification-toast:has(.codicon-error) .notification-list-item-message");
-  const dialogs = page.locator(".monaco-dialog-box:has(.codicon-error)");
-  const texts = [...(await toasts.allInnerTexts()), ...(await dialogs.allInnerTexts())];
-  if (texts.length > 0) throw stopPolling(`VS Code shows an error: ${texts.join(" | ").replace(/\s+/g, " ")}`);
-}
-
-/**
- * VS Code's file dialog in code-server (the "simple" dialog: a quick input holding a path) titled `title`: waits for
- * it, checks the path it proposes with `proposed` when given, types `file` when given, and accepts. When the folder
- * does not exist yet the dialog asks whether to create it; that question is accepted too.
- */
-async function answerFileDialog(page, title, { file, proposed } = {}) {
-  const widget = page.locator(".quick-input-widget", { has: page.locator(".quick-input-title", { hasText: title }) });
-  const input = widget.locator(".quick-input-box input");
-  await input.waitFor({ timeout: 30_000 });
-  if (proposed !== undefined) {
-    await pollUntil(`the dialog to propose ${proposed}`, async () => proposed.test(await input.inputValue()), { timeoutMs: 10_000 });
-  }
-  if (file !== undefined) {
-    // The dialog opens on the file's folder (the workspace); the name is typed as a person would, since the dialog
-    // completes names while they are typed and reverts a whole path set in one go.
-    const folder = `${path.dirname(file)}/`;
-    await pollUntil(`the dialog to open on ${folder}`, async () => (await input.inputValue()) === folder, { timeoutMs: 10_000 });
-    await input.press("End");
-    await page.keyboard.type(path.basename(file), { delay: 30 });
-    await pollUntil("the dialog to hold the path", async () => (await input.inputValue()) === file, { timeoutMs: 10_000 });
-  }
-  const chosen = await input.inputValue();
-  await input.press("Enter");
-  const createFolder = page.locator(".quick-input-widget", { has: page.locator(".quick-input-title", { hasText: "does not exist" }) });
-  await pollUntil(
-    `the file dialog "${title}" to close`,
-    async () => {
-      await failOnVisibleError(page);
-      if (await createFolder.isVisible()) await createFolder.locator(".quick-input-box input").press("Enter");
-      return !(await widget.isVisible());
-    },
-    { timeoutMs: 30_000 },
-  );
-  return chosen;
 }
 
 /** The records of .agentcode/runs.jsonl once `found(records)` holds. */
@@ -214,7 +155,7 @@ async function drawnBars(cell) {
 }
 
 test("A bar chart of total sales per region is drawn in the panel, saved as SVG and exported in the notebook", async (t) => {
-  await withArtifacts(t, async () => {
+  await withArtifacts(t, scene(), async () => {
     const page = await workbench();
     const prompt = "Bar chart of total sales per region";
     const code = chartProgram("bar");
@@ -278,7 +219,7 @@ test("A bar chart of total sales per region is drawn in the panel, saved as SVG 
 });
 
 test("An invalid chart spec is sent back to the model with the schema's sentence, and the repaired chart is drawn", async (t) => {
-  await withArtifacts(t, async () => {
+  await withArtifacts(t, scene(), async () => {
     const page = await workbench();
     const prompt = "Bar chart of total sales per region, once more";
     openai.enqueue(codeReply(chartProgram("barz")), codeReply(chartProgram("bar", { importDisplay: true })));

@@ -256,3 +256,39 @@ function runToEnd(command, args, env) {
     child.once("exit", (code) => resolve({ code, output }));
   });
 }
+
+/**
+ * Runs a scenario's `body`. When it fails, saves a screenshot of `page`, code-server's log, VS Code's logs (the
+ * extension host and the AgentCode output channel among them) and a copy of `workspace` into `dir` (a fresh temp dir
+ * when the scenario has none), names the folder in the test's diagnostics, with `note()` when given, and rethrows.
+ * A scenario with a `dir` keeps its screenshots there, and the folder is named after a pass too.
+ * @param {import("node:test").TestContext} t
+ * @param {{ page?: any, codeServer?: { logPath: string, dirs: { userData: string } }, workspace?: string, dir?: string, note?: () => string }} scene
+ * @param {() => Promise<void>} body
+ */
+export async function withArtifacts(t, scene, body) {
+  try {
+    await body();
+  } catch (error) {
+    const dir = scene.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), "agentcode-e2e-failure-"));
+    fs.mkdirSync(dir, { recursive: true });
+    await scene.page?.screenshot({ path: path.join(dir, `failure-${t.name.slice(0, 40).replace(/\W+/g, "-")}.png`) }).catch(() => {});
+    // Copying is best effort: the scenario's own error is the one to report.
+    const copy = (what, from, to) => {
+      try {
+        fs.cpSync(from, path.join(dir, to), { recursive: true });
+      } catch (e) {
+        t.diagnostic(`could not copy ${what}: ${e.message}`);
+      }
+    };
+    if (scene.codeServer) {
+      copy("the code-server log", scene.codeServer.logPath, "code-server.log");
+      copy("VS Code's logs", path.join(scene.codeServer.dirs.userData, "logs"), "vscode-logs");
+    }
+    if (scene.workspace) copy("the workspace", scene.workspace, "workspace");
+    t.diagnostic(`e2e failure artifacts (screenshot, code-server and VS Code logs${scene.workspace ? ", workspace" : ""}): ${dir}${scene.note ? `; ${scene.note()}` : ""}`);
+    throw error;
+  } finally {
+    if (scene.dir) t.diagnostic(`screenshots: ${scene.dir}`);
+  }
+}

@@ -14,10 +14,10 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { pollUntil, quietWorkbench, startCodeServer, stopPolling } from "./code_server.mjs";
+import { pollUntil, quietWorkbench, startCodeServer, withArtifacts } from "./code_server.mjs";
 import { codeReply, startOpenAiServer, statusReply } from "./openai_server.mjs";
 import { newestVsix } from "../../scripts/verify-vsix.mjs";
-import { acceptThroughPreview, answerInputBox, findWebviewFrame, inputBox, launchBrowser, notificationMessages, openFile, openWorkbench, runCommand } from "./workbench.mjs";
+import { acceptThroughPreview, answerInputBox, failOnVisibleError, findWebviewFrame, inputBox, launchBrowser, notificationMessages, openFile, openWorkbench, runCommand } from "./workbench.mjs";
 
 const extensionDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const apiKey = "sk-e2e-7f3a9c";
@@ -82,25 +82,8 @@ async function screenshot(page, name) {
   await page.screenshot({ path: path.join(dir, `${name}.png`) });
 }
 
-/** Runs `body`; on failure copies a screenshot and the logs to a temp dir, prints where, and rethrows. */
-async function withArtifacts(t, body) {
-  try {
-    await body();
-  } catch (error) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "agentcode-e2e-failure-"));
-    await browser?.page.screenshot({ path: path.join(dir, "screenshot.png") }).catch(() => {});
-    if (codeServer) {
-      fs.copyFileSync(codeServer.logPath, path.join(dir, "code-server.log"));
-      // VS Code's own logs, including the extension host and the AgentCode output channel.
-      fs.cpSync(path.join(codeServer.dirs.userData, "logs"), path.join(dir, "vscode-logs"), { recursive: true });
-    }
-    if (workspace) {
-      fs.cpSync(workspace, path.join(dir, "workspace"), { recursive: true });
-    }
-    t.diagnostic(`e2e failure artifacts (screenshot, code-server and VS Code logs, workspace): ${dir}`);
-    throw error;
-  }
-}
+/** What a failure of a scenario here leaves for inspection (withArtifacts). */
+const scene = () => ({ page: browser?.page, codeServer, workspace });
 
 let workbenchOpen = false;
 
@@ -113,21 +96,8 @@ async function workbench() {
   return browser.page;
 }
 
-/**
- * Fails the wait at once when VS Code shows an error (a notification toast or a modal dialog, e.g. "Command ...
- * resulted in an error"), instead of waiting out the deadline.
- */
-async function failOnVisibleError(page) {
-  const toasts = page.locator(".notification-toast:has(.codicon-error) .notification-list-item-message");
-  const dialogs = page.locator(".monaco-dialog-box:has(.codicon-error)");
-  const texts = [...(await toasts.allInnerTexts()), ...(await dialogs.allInnerTexts())];
-  if (texts.length > 0) {
-    throw stopPolling(`VS Code shows an error: ${texts.join(" | ").replace(/\s+/g, " ")}`);
-  }
-}
-
 test("Generate Python from the palette runs the code in the panel, and Accept writes it into the open file", async (t) => {
-  await withArtifacts(t, async () => {
+  await withArtifacts(t, scene(), async () => {
     const page = await workbench();
     await openFile(page, "analysis.py");
 
@@ -207,7 +177,7 @@ test("Generate Python from the palette runs the code in the panel, and Accept wr
 });
 
 test("Opening a file that imports socket lists the network finding in the Problems view", async (t) => {
-  await withArtifacts(t, async () => {
+  await withArtifacts(t, scene(), async () => {
     const page = await workbench();
     await openFile(page, "network.py");
     await runCommand(page, "View: Focus Problems");
@@ -228,7 +198,7 @@ test("Opening a file that imports socket lists the network finding in the Proble
 });
 
 test("When the model refuses the key, VS Code says so without a stack trace and keeps the prompt for the next try", async (t) => {
-  await withArtifacts(t, async () => {
+  await withArtifacts(t, scene(), async () => {
     const page = await workbench();
     await runCommand(page, "Notifications: Clear All Notifications");
     const before = fs.readFileSync(path.join(workspace, "analysis.py"), "utf8");

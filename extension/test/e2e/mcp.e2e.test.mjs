@@ -12,7 +12,7 @@ import path from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { createVSIX } from "@vscode/vsce";
-import { pollUntil, quietWorkbench, startCodeServer, stopPolling } from "./code_server.mjs";
+import { pollUntil, quietWorkbench, startCodeServer, stopPolling, withArtifacts } from "./code_server.mjs";
 import { newestVsix } from "../../scripts/verify-vsix.mjs";
 import { findWebviewFrame, launchBrowser, openWorkbench, runCommand } from "./workbench.mjs";
 
@@ -52,21 +52,8 @@ after(async () => {
   if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
 });
 
-async function withArtifacts(t, body) {
-  try {
-    await body();
-  } catch (error) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "agentcode-e2e-failure-"));
-    await browser?.page.screenshot({ path: path.join(dir, "screenshot.png") }).catch(() => {});
-    if (codeServer) {
-      fs.copyFileSync(codeServer.logPath, path.join(dir, "code-server.log"));
-      fs.cpSync(path.join(codeServer.dirs.userData, "logs"), path.join(dir, "vscode-logs"), { recursive: true });
-    }
-    if (workspace) fs.cpSync(workspace, path.join(dir, "workspace"), { recursive: true });
-    t.diagnostic(`e2e failure artifacts (screenshot, code-server and VS Code logs, workspace): ${dir}`);
-    throw error;
-  }
-}
+/** What a failure of a scenario here leaves for inspection (withArtifacts). */
+const scene = () => ({ page: browser?.page, codeServer, workspace });
 
 let workbenchOpen = false;
 async function workbench() {
@@ -84,7 +71,7 @@ async function failOnVisibleError(page) {
 }
 
 test("an agent's agentcode_runPython call is confirmed with the capability summary, runs as a panel cell in Pyodide, and returns its stdout", async (t) => {
-  await withArtifacts(t, async () => {
+  await withArtifacts(t, scene(), async () => {
     const page = await workbench();
     await runCommand(page, "AgentCode E2E: Invoke agentcode_runPython");
 
@@ -153,7 +140,7 @@ test("an agent's agentcode_runPython call is confirmed with the capability summa
 });
 
 test("the AgentCode MCP server definition is listed by MCP: List Servers", async (t) => {
-  await withArtifacts(t, async () => {
+  await withArtifacts(t, scene(), async () => {
     const page = await workbench();
     await runCommand(page, "MCP: List Servers");
     const row = page.locator(".quick-input-list .monaco-list-row", { hasText: "AgentCode Python sandbox" });

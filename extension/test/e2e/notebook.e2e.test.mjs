@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { pollUntil, quietWorkbench, startCodeServer, stopPolling } from "./code_server.mjs";
+import { pollUntil, quietWorkbench, startCodeServer, stopPolling, withArtifacts } from "./code_server.mjs";
 import { codeReply, startOpenAiServer } from "./openai_server.mjs";
 import { newestVsix } from "../../scripts/verify-vsix.mjs";
 import { acceptThroughPreview, answerInputBox, findWebviewFrame, launchBrowser, openFile, openWorkbench, runCommand } from "./workbench.mjs";
@@ -56,20 +56,8 @@ after(async () => {
   if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
 });
 
-/** Runs `body`; on failure copies the logs next to the screenshots, prints where, and rethrows. */
-async function withArtifacts(t, body) {
-  try {
-    await body();
-  } catch (error) {
-    await browser?.page.screenshot({ path: path.join(artifacts, "failure.png") }).catch(() => {});
-    if (codeServer) {
-      fs.copyFileSync(codeServer.logPath, path.join(artifacts, "code-server.log"));
-      fs.cpSync(path.join(codeServer.dirs.userData, "logs"), path.join(artifacts, "vscode-logs"), { recursive: true });
-    }
-    t.diagnostic(`e2e failure artifacts (screenshots, code-server and VS Code logs): ${artifacts}`);
-    throw error;
-  }
-}
+/** What a failure of a scenario here leaves for inspection (withArtifacts). */
+const scene = () => ({ page: browser?.page, codeServer, dir: artifacts });
 
 async function failOnVisibleError(page) {
   const toasts = page.locator(".notification-toast:has(.codicon-error) .notification-list-item-message");
@@ -78,7 +66,7 @@ async function failOnVisibleError(page) {
 }
 
 test("a generation whose first attempt fails shows both attempts in the cell, with the first attempt's error", async (t) => {
-  await withArtifacts(t, async () => {
+  await withArtifacts(t, scene(), async () => {
     const page = browser.page;
     await openFile(page, "analysis.py");
     await runCommand(page, "AgentCode: Generate Python");
@@ -118,7 +106,7 @@ test("a generation whose first attempt fails shows both attempts in the cell, wi
 });
 
 test("Accept goes through the diff preview, leaves the panel visible, and writes the file only after Apply", async (t) => {
-  await withArtifacts(t, async () => {
+  await withArtifacts(t, scene(), async () => {
     const page = browser.page;
     const file = path.join(workspace, "analysis.py");
     const panel = await findWebviewFrame(page, "section.cell details.attempts");

@@ -13,11 +13,11 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { pollUntil, quietWorkbench, startCodeServer, stopPolling } from "./code_server.mjs";
+import { pollUntil, quietWorkbench, startCodeServer, withArtifacts } from "./code_server.mjs";
 import { codeReply, startOpenAiServer } from "./openai_server.mjs";
 import { newestVsix } from "../../scripts/verify-vsix.mjs";
 import { startMirror, testPackages } from "../wheels.mjs";
-import { answerInputBox, findWebviewFrame, launchBrowser, openWorkbench, runCommand } from "./workbench.mjs";
+import { answerInputBox, failOnVisibleError, findWebviewFrame, launchBrowser, openWorkbench, runCommand } from "./workbench.mjs";
 
 const extensionDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const code = "from agentcode_testpkg import hello\nprint(hello('e2e'))";
@@ -64,28 +64,8 @@ after(async () => {
   if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
 });
 
-async function withArtifacts(t, body) {
-  try {
-    await body();
-  } catch (error) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "agentcode-e2e-failure-"));
-    await browser?.page.screenshot({ path: path.join(dir, "screenshot.png") }).catch(() => {});
-    if (codeServer) {
-      fs.copyFileSync(codeServer.logPath, path.join(dir, "code-server.log"));
-      fs.cpSync(path.join(codeServer.dirs.userData, "logs"), path.join(dir, "vscode-logs"), { recursive: true });
-    }
-    t.diagnostic(`e2e failure artifacts (screenshot, code-server and VS Code logs): ${dir}; mirror requests: ${JSON.stringify(mirror?.requests)}`);
-    throw error;
-  }
-}
-
-async function failOnVisibleError(page) {
-  const texts = [
-    ...(await page.locator(".notification-toast:has(.codicon-error) .notification-list-item-message").allInnerTexts()),
-    ...(await page.locator(".monaco-dialog-box:has(.codicon-error)").allInnerTexts()),
-  ];
-  if (texts.length > 0) throw stopPolling(`VS Code shows an error: ${texts.join(" | ").replace(/\s+/g, " ")}`);
-}
+/** What a failure of a scenario here leaves for inspection (withArtifacts). */
+const scene = () => ({ page: browser?.page, codeServer, note: () => `mirror requests: ${JSON.stringify(mirror?.requests)}` });
 
 /** Runs the install command and picks agentcode-testpkg in its multi-select list; returns the message shown after. */
 async function installTestPackage(page) {
@@ -111,7 +91,7 @@ async function installTestPackage(page) {
 }
 
 test("an installed test package imports in the panel, its server trial run shows as skipped, and only the host's downloads reach the mirror", async (t) => {
-  await withArtifacts(t, async () => {
+  await withArtifacts(t, scene(), async () => {
     const page = browser.page;
     await openWorkbench(page, codeServer.url, workspace);
 
@@ -150,7 +130,7 @@ test("an installed test package imports in the panel, its server trial run shows
 });
 
 test("code that fails in the panel after a skipped trial run goes back to the model with the panel's traceback, and the repaired code runs", async (t) => {
-  await withArtifacts(t, async () => {
+  await withArtifacts(t, scene(), async () => {
     const page = browser.page;
     const broken = "from agentcode_testpkg import hello\nprint(hello())";
     const fixed = "from agentcode_testpkg import hello\nprint(hello('again'))";

@@ -11,7 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { pollUntil, quietWorkbench, startCodeServer } from "./code_server.mjs";
+import { pollUntil, quietWorkbench, startCodeServer, withArtifacts } from "./code_server.mjs";
 import { codeReply, startOpenAiServer } from "./openai_server.mjs";
 import { newestVsix } from "../../scripts/verify-vsix.mjs";
 import { answerInputBox, findWebviewFrame, launchBrowser, openFile, openWorkbench, runCommand } from "./workbench.mjs";
@@ -119,8 +119,10 @@ async function generateWithReplyHeld(page, w, { fromSnapshot }) {
 }
 
 test("A second window's generation finds the panel ready from the saved snapshot before its code arrives, and shows the output", async (t) => {
-  const first = browser.page;
-  try {
+  // The second window's page replaces the first midway: a failure's screenshot is of the page open at that moment.
+  const scene = { get page() { return browser?.page; }, codeServer };
+  await withArtifacts(t, scene, async () => {
+    const first = browser.page;
     await openWorkbench(first, codeServer.url, workspace);
     await generateWithReplyHeld(first, windows[0], { fromSnapshot: false });
     const snapshot = await pollUntil("the panel's snapshot to be saved in global storage", () => savedSnapshots()[0] ?? null, { timeoutMs: 120_000 });
@@ -135,12 +137,5 @@ test("A second window's generation finds the panel ready from the saved snapshot
     t.diagnostic(`second window: ${await panel.locator("#status").innerText()}`);
     await screenshot(second, "ready-second-window-output");
     assert.equal(openai.requests.length, 2, "one model call per window");
-  } catch (error) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "agentcode-e2e-failure-"));
-    await browser.page.screenshot({ path: path.join(dir, "screenshot.png") }).catch(() => {});
-    fs.copyFileSync(codeServer.logPath, path.join(dir, "code-server.log"));
-    fs.cpSync(path.join(codeServer.dirs.userData, "logs"), path.join(dir, "vscode-logs"), { recursive: true });
-    t.diagnostic(`e2e failure artifacts (screenshot, code-server and VS Code logs): ${dir}`);
-    throw error;
-  }
+  });
 });

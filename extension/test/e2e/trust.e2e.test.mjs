@@ -13,7 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { pollUntil, quietWorkbench, startCodeServer, stopPolling } from "./code_server.mjs";
+import { pollUntil, quietWorkbench, startCodeServer, stopPolling, withArtifacts } from "./code_server.mjs";
 import { codeReply, startOpenAiServer } from "./openai_server.mjs";
 import { newestVsix } from "../../scripts/verify-vsix.mjs";
 import { answerInputBox, inputBox, launchBrowser, notificationMessages, openFile, openWorkbench, runCommand } from "./workbench.mjs";
@@ -88,23 +88,8 @@ async function screenshot(name) {
   return file;
 }
 
-/** Runs `body`; on failure adds a screenshot, the code-server and VS Code logs and the workspace to the artifacts. */
-async function withArtifacts(t, body) {
-  try {
-    await body();
-  } catch (error) {
-    await screenshot("failure").catch(() => {});
-    if (codeServer) {
-      fs.copyFileSync(codeServer.logPath, path.join(artifacts, "code-server.log"));
-      fs.cpSync(path.join(codeServer.dirs.userData, "logs"), path.join(artifacts, "vscode-logs"), { recursive: true });
-    }
-    if (workspace) fs.cpSync(workspace, path.join(artifacts, "workspace"), { recursive: true });
-    t.diagnostic(`e2e failure artifacts (screenshots, code-server and VS Code logs, workspace): ${artifacts}`);
-    throw error;
-  } finally {
-    t.diagnostic(`screenshots: ${artifacts}`);
-  }
-}
+/** What a failure of a scenario here leaves for inspection (withArtifacts). */
+const scene = () => ({ page: browser?.page, codeServer, workspace, dir: artifacts });
 
 /** Fails a wait at once when VS Code shows an error notification. */
 async function failOnVisibleError(page) {
@@ -165,7 +150,7 @@ async function trustedWorkbench() {
 }
 
 test("A workspace's endpoint gets no prompt and no key before the user allows it, then only its own key", async (t) => {
-  await withArtifacts(t, async () => {
+  await withArtifacts(t, scene(), async () => {
     const page = await trustedWorkbench();
     const prompt = "Print the total of 3, 4 and 5";
     await openFile(page, "analysis.py");
@@ -203,7 +188,7 @@ test("A workspace's endpoint gets no prompt and no key before the user allows it
 });
 
 test("After the decisions are reset, Deny sends the prompt to the user's own endpoint with its own key", async (t) => {
-  await withArtifacts(t, async () => {
+  await withArtifacts(t, scene(), async () => {
     const page = await trustedWorkbench();
     const prompt = "Print the total once more";
     userServer.enqueue(codeReply(code));

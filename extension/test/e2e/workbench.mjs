@@ -1,11 +1,13 @@
 // Drives the VS Code workbench served by code-server from Debian Chromium through playwright-core: launches
 // the browser with a fresh profile, opens a folder, opens a file with Quick Open, runs a command from the
-// palette, answers an input box, reads notifications and finds a webview's content frame. VS Code webviews are
+// palette, answers an input box or VS Code's file dialog, reads notifications, fails a wait at once on an error
+// VS Code shows, and finds a webview's content frame. VS Code webviews are
 // nested iframes (outer `iframe.webview` with pre/index.html -> inner `#active-frame` with the extension's
 // HTML), so the content frame is found by polling page.frames() for one that holds a given selector. Every
 // wait has a deadline; nothing sleeps a fixed time.
+import path from "node:path";
 import { launchBrowser as launchChromium } from "../../../webview-pyodide/test/harness.mjs";
-import { pollUntil } from "./code_server.mjs";
+import { pollUntil, stopPolling } from "./code_server.mjs";
 
 /** Headless Chromium with a fresh profile (the panel tests' launcher) and the workbench's page; `close()` also removes the profile. */
 export async function launchBrowser() {
@@ -134,4 +136,62 @@ export async function acceptThroughPreview(page, { placement, diffTitle, onDiff 
   await dialog.waitFor({ timeout: 60_000 });
   await dialog.locator(".dialog-buttons a.monaco-button, .dialog-buttons button", { hasText: "Apply" }).first().click();
   await dialog.waitFor({ state: "hidden", timeout: 30_000 });
+}
+
+/**
+ * Fails a wait at once when VS Code shows an error (a notification toast or a modal dialog, e.g. "Command ...
+ * resulted in an error"), instead of waiting out the deadline.
+ */
+export async function failOnVisibleError(page) {
+  const toasts = page.locator(".notification-toast:has(.codicon-error) .notification-list-item-message");
+  const dialogs = page.locator(".monaco-dialog-box:has(.codicon-error)");
+  const texts = [...(await toasts.allInnerTexts()), ...(await dialogs.allInnerTexts())];
+  if (texts.length > 0) throw stopPolling(`VS Code shows an error: ${texts.join(" | ").replace(/\s+/g, " ")}`);
+}
+
+/**
+ * VS Code's file dialog in code-server (the "simple" dialog: a quick input holding a path) titled `title`: waits for
+ * it, checks the path it proposes with `proposed` when given, types `file` when given, and accepts. The dialog is
+ * expected to open on `opensOn` (by default the file's folder), and the rest of the path is typed. When the folder
+ * does not exist yet the dialog asks whether to create it; that question is accepted too.
+ */
+export async function answerFileDialog(page, title, { file, proposed, opensOn } = {}) {
+  const widget = page.locator(".quick-input-widget", { has: page.locator(".quick-input-title", { hasText: title }) });
+  const input = widget.locator(".quick-input-box input");
+  await input.waitFor({ timeout: 30_000 });
+  if (proposed !== undefined) {
+    await pollUntil(`the dialog to propose ${proposed}`, async () => proposed.test(await input.inputValue()), { timeoutMs: 10_000 });
+  }
+  if (file !== undefined) {
+    // The rest of the path is typed as a person would, since the dialog completes names while they are typed and
+    // reverts a whole path set in one go.
+    const folder = `${opensOn ?? path.dirname(file)}/`;
+    await pollUntil(`the dialog to open on ${folder}`, async () => (await input.inputValue()) === folder, { timeoutMs: 10_000 });
+    await input.press("End");
+    const parts = file.slice(folder.length).split("/");
+    for (const [i, part] of parts.entries()) {
+      if (i === parts.length - 1) {
+        await page.keyboard.type(part, { delay: 30 });
+        break;
+      }
+      // The dialog moves into a folder asynchronously: the next name is typed once its list shows it, else the dialog
+      // answers Enter with "Please select a file." for the folder it still stands in.
+      await page.keyboard.type(`${part}/`, { delay: 30 });
+      await widget.locator(".quick-input-list .monaco-list-row", { hasText: parts[i + 1] }).first().waitFor({ timeout: 10_000 });
+    }
+    await pollUntil("the dialog to hold the path", async () => (await input.inputValue()) === file, { timeoutMs: 10_000 });
+  }
+  const chosen = await input.inputValue();
+  await input.press("Enter");
+  const createFolder = page.locator(".quick-input-widget", { has: page.locator(".quick-input-title", { hasText: "does not exist" }) });
+  await pollUntil(
+    `the file dialog "${title}" to close`,
+    async () => {
+      await failOnVisibleError(page);
+      if (await createFolder.isVisible()) await createFolder.locator(".quick-input-box input").press("Enter");
+      return !(await widget.isVisible());
+    },
+    { timeoutMs: 30_000 },
+  );
+  return chosen;
 }

@@ -5,8 +5,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { capabilitySummary, confirmationMarkdown, parseRunPythonInput, toolResultText } from "./out/agent_tool_text.mjs";
-import { mcpArgs } from "./out/server_command.mjs";
+import { capabilitySummary, confirmationMarkdown, parseRunPythonInput, toolResultText } from "./out/agent/agent_tool_text.mjs";
+import { mcpArgs } from "./out/server/server_command.mjs";
 
 const ext = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const pkg = JSON.parse(fs.readFileSync(path.join(ext, "package.json"), "utf8"));

@@ -2,7 +2,7 @@
 // object; unset or malformed values are left out so the server's defaults and environment fallbacks apply.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { configurationPayload, extensionOptions, serverExecutables, serverSettings } from "./out/config.mjs";
+import { configurationPayload, extensionOptions, serverExecutables, serverSettings } from "./out/settings/config.mjs";
 
 function reader(values) {
   return { get: (key) => values[key] };

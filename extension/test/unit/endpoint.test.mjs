@@ -13,7 +13,7 @@ import {
   serverEndpoint,
   settledEndpoint,
   workspaceEndpointQuestion,
-} from "./out/endpoint.mjs";
+} from "./out/settings/endpoint.mjs";
 
 test("the origin drops the scheme's default port but keeps any other", () => {
   assert.equal(endpointOrigin("https://api.openai.com:443/v1"), "https://api.openai.com");

@@ -2,7 +2,7 @@
 // name, and the dialog proposes figures/<first free name> filtered by type.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { checkFigure, defaultFigureName, figureFilters, figuresFolder, savedMessage } from "./out/figures.mjs";
+import { checkFigure, defaultFigureName, figureFilters, figuresFolder, savedMessage } from "./out/panel/figures.mjs";
 
 const png = Buffer.from("89504e470d0a1a0a0000000d49484452000000010000000108020000009077", "hex");
 const b64 = (x) => Buffer.from(x).toString("base64");

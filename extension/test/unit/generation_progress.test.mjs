@@ -1,9 +1,9 @@
-// The generation's progress as the panel gets it (out/generation_progress.mjs, bundled by build.mjs --tests): steps
+// The generation's progress as the panel gets it (out/generation/generation_progress.mjs, bundled by build.mjs --tests): steps
 // and finished attempts are posted at once, received characters at most every interval, and end() posts
 // generation/end and nothing after it. A fake clock decides when time passes.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { GenerationProgress } from "./out/generation_progress.mjs";
+import { GenerationProgress } from "./out/generation/generation_progress.mjs";
 
 function fakeClock() {
   let now = 0;

@@ -5,7 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { serverSettings } from "./out/config.mjs";
+import { serverSettings } from "./out/settings/config.mjs";
 
 const ext = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const pkg = JSON.parse(fs.readFileSync(path.join(ext, "package.json"), "utf8"));

@@ -2,7 +2,7 @@
 // Fix requests for unknown cells are dropped, never acted on.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { decide, fixPrompt, maxAcceptedCode } from "./out/messages.mjs";
+import { decide, fixPrompt, maxAcceptedCode } from "./out/panel/messages.mjs";
 import { Session } from "./out/session.mjs";
 
 function session() {

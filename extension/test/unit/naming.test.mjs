@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { slugOfPrompt, uniqueName } from "./out/naming.mjs";
-import { cellAt } from "./out/cells.mjs";
+import { cellAt } from "./out/run/cells.mjs";
 
 test("a prompt becomes a short Python module name", () => {
   assert.equal(slugOfPrompt("Total sales per region, from /data/sales.csv!"), "total_sales_per_region_from_data_sales");

@@ -3,7 +3,7 @@
 // JupyterLab draws the same chart) and error outputs.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { displayData, lines, notebookJson, toNotebook } from "./out/notebook.mjs";
+import { displayData, lines, notebookJson, toNotebook } from "./out/record/notebook.mjs";
 
 const spec = {
   $schema: "https://vega.github.io/schema/vega-lite/v6.json",

@@ -8,8 +8,8 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { dependencyClosure, dependents, parseLock } from "./out/pyodide_lock.mjs";
-import { PackageInstallCancelled, PackageInstallError, PackageStore, parsePackageSource, pyodideVersion } from "./out/package_store.mjs";
+import { dependencyClosure, dependents, parseLock } from "./out/packages/pyodide_lock.mjs";
+import { PackageInstallCancelled, PackageInstallError, PackageStore, parsePackageSource, pyodideVersion } from "./out/packages/package_store.mjs";
 import { startMirror, testPackages } from "../wheels.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -5,7 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { isCspSourceList, newNonce, panelHtml } from "./out/panel_html.mjs";
+import { isCspSourceList, newNonce, panelHtml } from "./out/panel/panel_html.mjs";
 
 const src = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "src");
 const uris = {
@@ -51,7 +51,7 @@ test("every render gets a different nonce", () => {
 });
 
 test("the webview may load local resources from media/webview, the installed packages' folder and the saved-snapshot folder only", () => {
-  const panel = fs.readFileSync(path.join(src, "panel.ts"), "utf8");
+  const panel = fs.readFileSync(path.join(src, "panel", "panel.ts"), "utf8");
   const options = /private options\(\): vscode\.WebviewOptions \{([\s\S]*?)\n  \}/.exec(panel)?.[1] ?? "";
   assert.match(options, /const roots = \[this\.root, this\.ctx\.packages\.folder\];/);
   assert.match(options, /if \(this\.snapshots !== undefined\) roots\.push\(vscode\.Uri\.file\(this\.snapshots\.dir\)\);/);
@@ -59,7 +59,7 @@ test("the webview may load local resources from media/webview, the installed pac
   assert.equal([...panel.matchAll(/localResourceRoots/g)].length, 1);
   const ctx = fs.readFileSync(path.join(src, "ctx.ts"), "utf8");
   assert.match(ctx, /new SnapshotStore\(vscode\.Uri\.joinPath\(storage, "snapshots"\)\.fsPath\)/);
-  const packages = fs.readFileSync(path.join(src, "packages.ts"), "utf8");
+  const packages = fs.readFileSync(path.join(src, "packages", "packages.ts"), "utf8");
   assert.match(packages, /this\.folder = vscode\.Uri\.joinPath\(extension\.globalStorageUri, "pyodide-packages", pyodideVersion\);/);
   assert.match(panel, /get root\(\): vscode\.Uri \{\s*return vscode\.Uri\.joinPath\(this\.ctx\.extension\.extensionUri, "media", "webview"\);/);
 });

@@ -7,7 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
-import { appendRecord, makeRecord, outputSha256, recordLine } from "./out/record.mjs";
+import { appendRecord, makeRecord, outputSha256, recordLine } from "./out/record/record.mjs";
 
 const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
 const spec = '{"mark": "bar", "data": {"values": [{"region": "Süd", "total": 7}]}}';

@@ -2,7 +2,7 @@
 // outputs (charts, images, /output files), and the server run's summary in the panel's shape.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { formatRunOutput, runSummaryLine } from "./out/run_format.mjs";
+import { formatRunOutput, runSummaryLine } from "./out/run/run_format.mjs";
 import { hasVisualOutputs } from "./out/output_names.mjs";
 import { summaryOfServerRun } from "./out/session.mjs";
 
@@ -81,7 +81,7 @@ test("charts, images, HTML and Markdown need the panel; text and JSON do not", (
 });
 
 test("a FileNotFoundError under /data says how to attach data, and other errors do not", async () => {
-  const { missingDataHint } = await import("./out/run_format.mjs");
+  const { missingDataHint } = await import("./out/run/run_format.mjs");
   const failed = (type, message) => ({ status: "error", stdout: "", stderr: "", elapsedMs: 1, outputs: [], error: { type, message, traceback: "" } });
   assert.equal(
     missingDataHint(failed("FileNotFoundError", "[Errno 44] No such file or directory: '/data/sales.csv'")),

@@ -5,7 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
-import { checkDotnet, resolveServerCommand, runsOn } from "./out/server_command.mjs";
+import { checkDotnet, resolveServerCommand, runsOn } from "./out/server/server_command.mjs";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "agentcode-server-cmd-"));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));

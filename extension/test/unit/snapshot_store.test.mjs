@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs/promises";
 import * as os from "node:os";
 import * as path from "node:path";
-import { SnapshotStore, sha256Hex, snapshotKey } from "./out/snapshot_store.mjs";
+import { SnapshotStore, sha256Hex, snapshotKey } from "./out/panel/snapshot_store.mjs";
 
 async function store() {
   return new SnapshotStore(path.join(await fs.mkdtemp(path.join(os.tmpdir(), "agentcode-snapshots-")), "snapshots"));

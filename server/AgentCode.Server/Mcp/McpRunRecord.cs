@@ -1,6 +1,6 @@
 // The run record of the MCP server: one JSON line per tool call appended to a file (by default
 // .agentcode/runs.jsonl under the working directory, as the extension's record in a workspace). The line has the
-// extension's shape (extension/src/record.ts: time, event, cell, prompt, model, endpoint, codeSha256, findings,
+// extension's shape (extension/src/record/record.ts: time, event, cell, prompt, model, endpoint, codeSha256, findings,
 // outputs, decision, error) plus "source": "mcp", the tool and the data paths. Writes are serialised; a failed
 // write is logged to stderr and never fails the call.
 using System.Security.Cryptography;

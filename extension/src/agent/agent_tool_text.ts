@@ -3,7 +3,7 @@
  * (from the output contract, contract/contract.json, the file both sandboxes load) and the text result the agent
  * gets back from the panel's run. Pure (no `vscode`), so it is unit-tested.
  */
-import { outputContract, type OutputsSummary } from "../../webview-pyodide/src/protocol";
+import { outputContract, type OutputsSummary } from "../../../webview-pyodide/src/protocol";
 
 /** The input the tool accepts (package.json `languageModelTools[0].inputSchema` says the same). */
 export interface RunPythonInput {

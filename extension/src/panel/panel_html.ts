@@ -4,7 +4,7 @@
  * html.ts validates before it goes into the policy. Pure, unit-tested.
  */
 import { randomBytes } from "node:crypto";
-import { type PersistedSnapshot, isCspSourceList, renderPanelHtml } from "../../webview-pyodide/src/html";
+import { type PersistedSnapshot, isCspSourceList, renderPanelHtml } from "../../../webview-pyodide/src/html";
 
 export { isCspSourceList };
 

@@ -1,20 +1,20 @@
 /**
  * Run File / Run Selection / Run Cell in the server's sandbox (`agentcode/run`) and Check File
  * (`agentcode/check`): cancellable progress, the full output in the "AgentCode" channel, a one-line notification
- * summary naming the run's outputs, with "Open in Panel" (re-runs the code in the Pyodide panel, which draws its
- * charts and images; offered first when the run produced any) and "Show Output". Runs ask first in an untrusted
+ * summary naming the run's outputs, with "Open in Panel" (re-runs the code in the Pyodide panel, with the same data
+ * files, which draws its charts and images; offered first when the run produced any) and "Show Output". Runs ask first in an untrusted
  * workspace.
  */
 import * as vscode from "vscode";
-import type { Ctx } from "./ctx";
+import type { Ctx } from "../ctx";
 import { cellAt } from "./cells";
-import { methods, type CheckResultInfo, type RunCellArgs, type RunParams, type RunResultInfo } from "./lsp_ext";
-import { panelFindings, summaryOfServerRun, type SessionCell } from "./session";
-import { confirmRunWhenUntrusted } from "./trust";
+import { methods, type CheckResultInfo, type RunCellArgs, type RunParams, type RunResultInfo } from "../lsp_ext";
+import { panelFindings, summaryOfServerRun, type SessionCell } from "../session";
+import { confirmRunWhenUntrusted } from "../settings/trust";
 import { runSummaryLine, formatRunOutput } from "./run_format";
-import { hasVisualOutputs } from "./output_names";
-import { errorMessage } from "./errors";
-import { pickRunData, runDataPaths } from "./run_data";
+import { hasVisualOutputs } from "../output_names";
+import { errorMessage } from "../errors";
+import { pickRunData, readDataFiles, runDataPaths } from "./run_data";
 import { missingDataHint } from "./run_format";
 
 interface RunSource {
@@ -40,9 +40,9 @@ async function runSource(ctx: Ctx, src: RunSource): Promise<void> {
   }
   if (!(await confirmRunWhenUntrusted(src.label))) return;
   let result: RunResultInfo | undefined;
+  const data = runDataPaths(ctx);
   try {
     const client = await ctx.server.client();
-    const data = runDataPaths(ctx);
     const params: RunParams = data.length > 0 ? { code: src.code, data } : { code: src.code };
     result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `AgentCode: running ${src.label} in the sandbox...`, cancellable: true },
@@ -62,7 +62,7 @@ async function runSource(ctx: Ctx, src: RunSource): Promise<void> {
     model: null,
     findings: [],
     target: { kind: "editor", uri: src.uri.toString(), range: rangeOf(src.range) },
-    dataPaths: [],
+    dataPaths: data,
     dataFiles: [],
     attempts: [],
     server: "none",
@@ -83,7 +83,8 @@ async function runSource(ctx: Ctx, src: RunSource): Promise<void> {
     return;
   }
   if (choice === "Show Output") ctx.output.show(true);
-  if (choice === "Open in Panel") ctx.panel.addCell(cell, true);
+  // The panel runs the code again with the same data files, read only when the user asks for the panel.
+  if (choice === "Open in Panel") ctx.panel.addCell(data.length > 0 ? { ...cell, dataFiles: await readDataFiles(ctx, data) } : cell, true);
 }
 
 function rangeOf(r: vscode.Range): RunCellArgs["range"] {
@@ -94,19 +95,26 @@ function baseName(uri: vscode.Uri): string {
   return uri.path.split("/").pop() ?? uri.toString();
 }
 
-export async function runFileCommand(ctx: Ctx): Promise<void> {
-  const e = activePython();
-  if (e === undefined) return;
-  const doc = e.document;
+/** The document a file command works on: the code lens's file when it passes a URI, else the active editor's. */
+async function fileDocument(arg: unknown): Promise<vscode.TextDocument | undefined> {
+  if (arg instanceof vscode.Uri) return vscode.workspace.openTextDocument(arg);
+  return activePython()?.document;
+}
+
+/** Run File: the active editor's file (or the code lens's), with the data files this workspace remembers. */
+export async function runFileCommand(ctx: Ctx, arg?: unknown): Promise<void> {
+  const doc = await fileDocument(arg);
+  if (doc === undefined) return;
   const range = new vscode.Range(0, 0, doc.lineCount, 0);
   await runSource(ctx, { label: baseName(doc.uri), code: doc.getText(), uri: doc.uri, range: doc.validateRange(range) });
 }
 
-/** "Run File with Data…": picks data files (remembered for this workspace), then runs the file with them. */
-export async function runFileWithDataCommand(ctx: Ctx): Promise<void> {
-  if (activePython() === undefined) return;
+/** "Run File with Data…" (also the "Run with data…" code lens): picks data files, remembered for this workspace, then runs the file with them. */
+export async function runFileWithDataCommand(ctx: Ctx, arg?: unknown): Promise<void> {
+  const doc = await fileDocument(arg);
+  if (doc === undefined) return;
   if ((await pickRunData(ctx)) === undefined) return;
-  await runFileCommand(ctx);
+  await runFileCommand(ctx, doc.uri);
 }
 
 export async function runSelectionCommand(ctx: Ctx): Promise<void> {

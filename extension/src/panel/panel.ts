@@ -11,16 +11,16 @@
  * dependencies point down.
  */
 import * as vscode from "vscode";
-import type { PanelPackages } from "./packages";
-import type { HostMessage, OutputsSummary } from "../../webview-pyodide/src/protocol";
+import type { PanelPackages } from "../packages/packages";
+import type { HostMessage, OutputsSummary } from "../../../webview-pyodide/src/protocol";
 import { decide, type PanelAction } from "./messages";
 import { savedMessage } from "./figures";
 import { panelHtml } from "./panel_html";
-import type { RecordDecision, RecordEvent } from "./record";
+import type { RecordDecision, RecordEvent } from "../record/record";
 import { type SnapshotStore, type StoredSnapshot, snapshotKey } from "./snapshot_store";
-import type { Session, SessionCell, Target } from "./session";
-import { errorMessage } from "./errors";
-import { extensionOptions } from "./config";
+import type { Session, SessionCell, Target } from "../session";
+import { errorMessage } from "../errors";
+import { extensionOptions } from "../settings/config";
 
 export const panelViewType = "agentcode.sandbox";
 export const panelTitle = "AgentCode Sandbox";

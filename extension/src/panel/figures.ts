@@ -4,8 +4,8 @@
  * `figures/<name>` in the first workspace folder (the first name not yet taken there) and filters by type.
  * Pure (no `vscode`), unit-tested; save_figure.ts carries it out.
  */
-import { figureExtension, isSafeFigureName, type FigureMime } from "../../webview-pyodide/src/protocol";
-import { uniqueName } from "./naming";
+import { figureExtension, isSafeFigureName, type FigureMime } from "../../../webview-pyodide/src/protocol";
+import { uniqueName } from "../naming";
 
 /** The workspace folder figures are proposed in, relative to the first workspace folder. */
 export const figuresFolder = "figures";

@@ -3,9 +3,9 @@
  * `parsePageMessage` first; anything malformed, or naming a cell this session does not know (for Fix), is
  * dropped with a log line, never acted on. Pure: returns a decision that panel.ts carries out.
  */
-import { maxCodeLength, parsePageMessage, type FigureMime, type OutputsSummary } from "../../webview-pyodide/src/protocol";
+import { maxCodeLength, parsePageMessage, type FigureMime, type OutputsSummary } from "../../../webview-pyodide/src/protocol";
 import { checkFigure } from "./figures";
-import type { Session, SessionCell } from "./session";
+import type { Session, SessionCell } from "../session";
 
 export type PanelAction =
   | { readonly kind: "ready" }

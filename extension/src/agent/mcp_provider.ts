@@ -6,10 +6,10 @@
  * `.agentcode/runs.jsonl`. The definition changes with the folders, the trust and the server settings.
  */
 import * as vscode from "vscode";
-import { serverExecutables } from "./config";
-import type { Ctx } from "./ctx";
-import { machineReader } from "./server";
-import { mcpArgs, resolveServerCommand } from "./server_command";
+import { serverExecutables } from "../settings/config";
+import type { Ctx } from "../ctx";
+import { machineReader } from "../server/server";
+import { mcpArgs, resolveServerCommand } from "../server/server_command";
 
 export const mcpProviderId = "agentcode.mcp";
 export const mcpServerLabel = "AgentCode Python sandbox";

@@ -5,7 +5,7 @@
  * and the edit is applied only after "Apply". Closing the question or choosing Cancel changes nothing.
  */
 import * as vscode from "vscode";
-import type { Target } from "./session";
+import type { Target } from "../session";
 
 export const previewScheme = "agentcode-preview";
 

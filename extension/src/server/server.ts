@@ -18,12 +18,12 @@ import {
   State,
   Trace,
 } from "vscode-languageclient/node";
-import { configurationPayload, extensionOptions, serverExecutables, serverSettings, type ServerSettings, type SettingsReader } from "./config";
-import type { EndpointAccess } from "./endpoint_access";
+import { configurationPayload, extensionOptions, serverExecutables, serverSettings, type ServerSettings, type SettingsReader } from "../settings/config";
+import type { EndpointAccess } from "../settings/endpoint_access";
 import { checkDotnet, resolveServerCommand } from "./server_command";
 import type { StatusItem } from "./status";
-import { errorMessage } from "./errors";
-import { methods } from "./lsp_ext";
+import { errorMessage } from "../errors";
+import { methods } from "../lsp_ext";
 
 /** Reads user and remote-machine settings only, never workspace ones: for the executables the host runs. */
 export function machineReader(config: vscode.WorkspaceConfiguration): SettingsReader {

@@ -5,12 +5,10 @@
  * streamed reply, then open the result in the panel and run it there. Failures say what happened and offer
  * "Set API Key" / "Open Settings" / "Retry"; code from a failed generation can still be opened in the panel.
  */
-import * as fs from "node:fs/promises";
-import * as path from "node:path";
 import * as vscode from "vscode";
 import { ProgressType, ResponseError } from "vscode-languageclient/node";
-import { maxDataFileBytes, maxDataFiles, type DataFile, type OutputsSummary } from "../../webview-pyodide/src/protocol";
-import type { Ctx } from "./ctx";
+import type { OutputsSummary } from "../../../webview-pyodide/src/protocol";
+import type { Ctx } from "../ctx";
 import {
   errorCodes,
   methods,
@@ -20,14 +18,15 @@ import {
   type GenerateResult,
   type PreviousAttempt,
   type WorkDoneProgress,
-} from "./lsp_ext";
+} from "../lsp_ext";
 import { GenerationProgress } from "./generation_progress";
-import { fixPrompt } from "./messages";
-import { ServerUnavailable } from "./server";
-import { attemptCauses, panelAttempts, panelFailureProblem, panelFindings, summaryOfServerRun, trialRunFindings, type SessionCell, type Target } from "./session";
-import { isTrusted, restrictedExplanation } from "./trust";
-import { extensionOptions } from "./config";
-import { errorMessage } from "./errors";
+import { fixPrompt } from "../panel/messages";
+import { ServerUnavailable } from "../server/server";
+import { attemptCauses, panelAttempts, panelFailureProblem, panelFindings, summaryOfServerRun, trialRunFindings, type SessionCell, type Target } from "../session";
+import { isTrusted, restrictedExplanation } from "../settings/trust";
+import { extensionOptions } from "../settings/config";
+import { readDataFiles } from "../run/run_data";
+import { errorMessage } from "../errors";
 
 export interface GenerateInput {
   /** Sent to the model. */
@@ -112,32 +111,6 @@ export async function fixCell(ctx: Ctx, cell: SessionCell, feedback: string): Pr
     context: { dataFiles: cell.dataPaths.length > 0 ? [...cell.dataPaths] : undefined, ...panelPackagesOf(ctx) },
     dataPaths: cell.dataPaths,
   });
-}
-
-/** The data files' bytes for the panel, within the panel protocol's limits; the server's trial run sees them all. */
-async function readDataFiles(ctx: Ctx, paths: readonly string[]): Promise<DataFile[]> {
-  const files: DataFile[] = [];
-  const skipped: string[] = [];
-  for (const p of paths) {
-    const name = path.basename(p);
-    try {
-      const stat = await fs.stat(p);
-      if (files.length >= maxDataFiles || stat.size > maxDataFileBytes) {
-        skipped.push(name);
-        continue;
-      }
-      files.push({ name, base64: (await fs.readFile(p)).toString("base64") });
-    } catch (e) {
-      skipped.push(name);
-      ctx.output.warn(`Data file ${p} could not be read: ${errorMessage(e)}`);
-    }
-  }
-  if (skipped.length > 0) {
-    void vscode.window.showWarningMessage(
-      `AgentCode: the panel runs without ${skipped.join(", ")} (at most ${maxDataFiles} readable files of up to ${maxDataFileBytes / 1048576} MB each).`,
-    );
-  }
-  return files;
 }
 
 type Outcome =

@@ -8,8 +8,8 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
-import type { Finding, Output, OutputsSummary } from "../../webview-pyodide/src/protocol";
-import type { Decision } from "./session";
+import type { Finding, Output, OutputsSummary } from "../../../webview-pyodide/src/protocol";
+import type { Decision } from "../session";
 
 export type RecordEvent = "generate" | "run" | "decision";
 

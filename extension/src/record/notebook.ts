@@ -5,9 +5,9 @@
  * draws the same chart, a passed output cap as a stderr line, and a failure as an error output. Pure, no `vscode`;
  * the command asks where to save.
  */
-import { type Output, outputType } from "../../webview-pyodide/src/protocol";
-import { outputKindName, outputLabel } from "./output_names";
-import type { SessionCell } from "./session";
+import { type Output, outputType } from "../../../webview-pyodide/src/protocol";
+import { outputKindName, outputLabel } from "../output_names";
+import type { SessionCell } from "../session";
 
 type MultilineString = string[];
 

@@ -5,11 +5,11 @@
  * shown. Without a workspace folder the code opens in an untitled editor, so nothing is lost.
  */
 import * as vscode from "vscode";
-import type { Ctx } from "./ctx";
-import { slugOfPrompt, uniqueName } from "./naming";
-import type { Target } from "./session";
+import type { Ctx } from "../ctx";
+import { slugOfPrompt, uniqueName } from "../naming";
+import type { Target } from "../session";
 import { PreviewDocuments, choosePlacement, confirmWithPreview, insertionText } from "./accept_preview";
-import { errorMessage } from "./errors";
+import { errorMessage } from "../errors";
 
 async function exists(uri: vscode.Uri): Promise<boolean> {
   try {

@@ -4,10 +4,10 @@
  * the dialog saves nothing. The checks and names come from the pure figures.ts.
  */
 import * as vscode from "vscode";
-import type { FigureMime } from "../../webview-pyodide/src/protocol";
-import type { Ctx } from "./ctx";
-import { defaultFigureName, figureFilters, figuresFolder } from "./figures";
-import { errorMessage } from "./errors";
+import type { FigureMime } from "../../../webview-pyodide/src/protocol";
+import type { Ctx } from "../ctx";
+import { defaultFigureName, figureFilters, figuresFolder } from "../panel/figures";
+import { errorMessage } from "../errors";
 
 export interface FigureToSave {
   readonly name: string;

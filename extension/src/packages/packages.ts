@@ -8,9 +8,9 @@
 import * as path from "node:path";
 import * as fs from "node:fs/promises";
 import * as vscode from "vscode";
-import type { InstalledPackage as PanelPackage } from "../../webview-pyodide/src/protocol";
-import { errorMessage } from "./errors";
-import type { PanelPackageInfo } from "./lsp_ext";
+import type { InstalledPackage as PanelPackage } from "../../../webview-pyodide/src/protocol";
+import { errorMessage } from "../errors";
+import type { PanelPackageInfo } from "../lsp_ext";
 import {
   formatBytes,
   type InstalledPackage,

@@ -8,9 +8,9 @@
  */
 import * as vscode from "vscode";
 import { confirmationMarkdown, parseRunPythonInput, toolResultText, type RunPythonInput } from "./agent_tool_text";
-import type { Ctx } from "./ctx";
-import type { SessionCell } from "./session";
-import { confirmRunWhenUntrusted } from "./trust";
+import type { Ctx } from "../ctx";
+import type { SessionCell } from "../session";
+import { confirmRunWhenUntrusted } from "../settings/trust";
 
 export const runPythonToolName = "agentcode_runPython";
 

@@ -3,8 +3,8 @@
  * a notification. Both name every output the run produced (charts, images, HTML, files under /output), so a
  * server run's outputs are never dropped silently; the report also shows the text of text and Markdown outputs. Pure, unit-tested.
  */
-import type { RunOutputInfo, RunResultInfo } from "./lsp_ext";
-import { describeOutputs, outputBytes, outputKindName, outputLabel } from "./output_names";
+import type { RunOutputInfo, RunResultInfo } from "../lsp_ext";
+import { describeOutputs, outputBytes, outputKindName, outputLabel } from "../output_names";
 
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(2)} s`;

@@ -5,9 +5,9 @@
  * stream does not flood the page. `end()` posts `generation/end` and stops any pending post. No `vscode` import:
  * the caller gives the post function and the clock (unit-tested).
  */
-import type { HostMessage } from "../../webview-pyodide/src/protocol";
-import type { AttemptInfo } from "./lsp_ext";
-import { panelAttempts } from "./session";
+import type { HostMessage } from "../../../webview-pyodide/src/protocol";
+import type { AttemptInfo } from "../lsp_ext";
+import { panelAttempts } from "../session";
 
 export interface ProgressClock {
   now(): number;
