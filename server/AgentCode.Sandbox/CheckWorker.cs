@@ -16,6 +16,8 @@ internal sealed partial class CheckWorker : IDisposable
     private readonly FileStream _requests;
     private readonly Thread _thread;
     private readonly ManualResetEventSlim _exited = new(false);
+    // Set when a reply breaks the framing, so the waiting check gives up at once instead of at its deadline.
+    private readonly ManualResetEventSlim _broken = new(false);
     private readonly SemaphoreSlim _replied = new(0);
     private readonly Lock _gate = new();
     private readonly List<byte> _pending = [];
@@ -79,7 +81,7 @@ internal sealed partial class CheckWorker : IDisposable
             return null;
         }
 
-        var waits = new[] { _replied.AvailableWaitHandle, _exited.WaitHandle, cancellationToken.WaitHandle };
+        var waits = new[] { _replied.AvailableWaitHandle, _exited.WaitHandle, _broken.WaitHandle, cancellationToken.WaitHandle };
         var signalled = WaitHandle.WaitAny(waits, timeout);
         if (signalled == 0 && _replied.Wait(0, CancellationToken.None))
         {
@@ -129,7 +131,7 @@ internal sealed partial class CheckWorker : IDisposable
             {
                 if (_pending.Count > 32)
                 {
-                    _dead = true; // not our framing: something is wrong with the guest
+                    Break(); // not our framing: something is wrong with the guest
                 }
 
                 return;
@@ -137,7 +139,7 @@ internal sealed partial class CheckWorker : IDisposable
 
             if (!int.TryParse(Encoding.ASCII.GetString([.. _pending.GetRange(0, newline)]), out var length) || length < 0)
             {
-                _dead = true;
+                Break();
                 return;
             }
 
@@ -151,6 +153,13 @@ internal sealed partial class CheckWorker : IDisposable
         }
 
         _replied.Release();
+    }
+
+    /// <summary>The guest's reply is not a length line and a body: the worker is dead, and a waiting check is told now.</summary>
+    private void Break()
+    {
+        _dead = true;
+        _broken.Set();
     }
 
     private void Retire()
@@ -174,6 +183,7 @@ internal sealed partial class CheckWorker : IDisposable
         _state.Dispose();
         _replied.Dispose();
         _exited.Dispose();
+        _broken.Dispose();
         try
         {
             _dir.Delete(recursive: true);
