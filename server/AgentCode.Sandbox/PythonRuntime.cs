@@ -34,8 +34,12 @@ internal sealed class PythonRuntime : IDisposable
 {
     private readonly Timer? _ticker;
 
-    private PythonRuntime(Engine engine, Module module, Linker linker, bool loadedFromCache, string key, string? cacheDirectory, EpochSettings epoch)
+    /// <summary>Where an interpreter built without an embedded standard library looks for it (prefix /python).</summary>
+    internal const string GuestLibDirectory = "/python/lib";
+
+    private PythonRuntime(Engine engine, Module module, Linker linker, bool loadedFromCache, string key, string? cacheDirectory, EpochSettings epoch, string? libDirectory)
     {
+        LibDirectory = libDirectory;
         Key = key;
         CacheDirectory = cacheDirectory;
         Engine = engine;
@@ -45,6 +49,13 @@ internal sealed class PythonRuntime : IDisposable
         Epoch = epoch;
         _ticker = epoch.Interrupt ? new Timer(_ => engine.IncrementEpoch(), null, epoch.Tick, epoch.Tick) : null;
     }
+
+    /// <summary>
+    /// The standard library of an interpreter that does not embed it (scripts/build-python-wasm): the folder 'lib'
+    /// next to python.wasm when it holds a python3*.zip, mounted read-only at /python/lib in every Store; null
+    /// for the npm build, which embeds its library.
+    /// </summary>
+    public string? LibDirectory { get; }
 
     /// <summary>How running guests are interrupted.</summary>
     public EpochSettings Epoch { get; }
@@ -72,6 +83,11 @@ internal sealed class PythonRuntime : IDisposable
     {
         var store = new Store(Engine, state);
         store.SetLimits(memorySize: memoryBytes);
+        if (LibDirectory is not null)
+        {
+            wasi = wasi.WithPreopenedDirectory(LibDirectory, GuestLibDirectory, mutable: false);
+        }
+
         store.SetWasiConfiguration(wasi);
         if (Epoch.Interrupt)
         {
@@ -103,13 +119,19 @@ internal sealed class PythonRuntime : IDisposable
             linker.DefineWasi();
             linker.AllowShadowing = true;
             GuestClock.Define(linker);
-            return new PythonRuntime(engine, module, linker, fromCache, key, options.CacheDirectory, epoch);
+            return new PythonRuntime(engine, module, linker, fromCache, key, options.CacheDirectory, epoch, FindLibDirectory(options.PythonWasmPath));
         }
         catch
         {
             engine.Dispose();
             throw;
         }
+    }
+
+    private static string? FindLibDirectory(string wasmPath)
+    {
+        var lib = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(wasmPath))!, "lib");
+        return Directory.Exists(lib) && Directory.EnumerateFiles(lib, "python3*.zip").Any() ? lib : null;
     }
 
     private static (Module Module, bool FromCache) LoadModule(Engine engine, SandboxOptions options, string key)
