@@ -38,7 +38,7 @@ internal static class RunBenchmark
             }
 
             Console.WriteLine();
-            Console.WriteLine("run summary (p50 ms, ratio to native python3)");
+            Console.WriteLine("run summary (wall-clock p50 ms, ratio to native python3; on a busy machine the CPU columns above are steadier)");
             Console.WriteLine($"{"workload",-30}{"native",10}{"in-process",14}{"ratio",8}{"agentcode run",16}{"ratio",8}");
             foreach (var (name, native, inProcess, whole) in summary)
             {
@@ -93,13 +93,14 @@ internal static class RunBenchmark
 
         var whole = agentcode is null ? null : Bench.Measure(w.Iterations, 1, () => Bench.RunProcess(agentcode, wholeArgs, null));
 
-        Bench.Header("", "p50 ms", "p95 ms", "p50 ratio");
+        Bench.Header("", "p50 ms", "p95 ms", "p50 ratio", "cpu p50 ms", "cpu ratio");
         var baseline = Bench.Percentile(native, 50);
-        Bench.Row("native python3 (baseline)", native, baseline);
-        Bench.Row("run in-process (PythonSandbox)", inProcess, baseline);
+        double? cpuBaseline = native.Cpu.Count > 0 ? Math.Max(1, Bench.Percentile(native.Cpu, 50)) : null;
+        Bench.Row("native python3 (baseline)", native, baseline, cpuBaseline);
+        Bench.Row("run in-process (PythonSandbox)", inProcess, baseline, cpuBaseline);
         if (whole is not null)
         {
-            Bench.Row("run whole process (agentcode run)", whole, baseline);
+            Bench.Row("run whole process (agentcode run)", whole, baseline, cpuBaseline);
         }
 
         return (w.Name, baseline, Bench.Percentile(inProcess, 50), whole is null ? null : Bench.Percentile(whole, 50));
