@@ -46,6 +46,16 @@ internal static class RunBenchmark
                 Console.WriteLine($"{name,-30}{native,10:0}{inProcess,14:0}{inProcess / native,7:0.0}x{wholeText}");
             }
 
+            // The targets of the sandbox speed work, on the wall clock of a quiet machine.
+            var (_, _, helloInProcess, helloWhole) = summary[0];
+            var (_, nbodyNative, nbodyInProcess, _) = summary[2];
+            Console.WriteLine($"target: n-body in process <= 3x native: {Verdict(nbodyInProcess <= 3 * nbodyNative)} ({nbodyInProcess / nbodyNative:0.0}x)");
+            Console.WriteLine($"target: hello in process <= 60 ms: {Verdict(helloInProcess <= 60)} ({helloInProcess:0} ms)");
+            if (helloWhole is { } wholeHello)
+            {
+                Console.WriteLine($"target: agentcode run of hello <= 250 ms: {Verdict(wholeHello <= 250)} ({wholeHello:0} ms)");
+            }
+
             if (agentcode is not null)
             {
                 var hello = Path.Combine(dir.FullName, "hello-guest.py");
@@ -105,6 +115,8 @@ internal static class RunBenchmark
 
         return (w.Name, baseline, Bench.Percentile(inProcess, 50), whole is null ? null : Bench.Percentile(whole, 50));
     }
+
+    private static string Verdict(bool met) => met ? "met" : "NOT met";
 
     private static string Quote(string path) => "\"" + path.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 
