@@ -1,7 +1,14 @@
-// Measurement helpers shared by the benchmarks: timing samples, percentiles, table rows, running a child
-// process, its peak resident memory, and finding the built agentcode executable.
+// Measurement helpers shared by the benchmarks: timing samples (wall clock and CPU time, the latter steady on a
+// machine shared with other work), percentiles, table rows, running a child process, its peak resident memory, and
+// finding the built agentcode executable.
 using System.Diagnostics;
 using System.Globalization;
+
+/// <summary>Wall-clock samples in ms; <see cref="Cpu"/> holds the CPU time of the same runs.</summary>
+internal sealed class Samples : List<double>
+{
+    public List<double> Cpu { get; } = [];
+}
 
 /// <summary>Timing, memory and process helpers for the benchmarks.</summary>
 internal static class Bench
@@ -11,25 +18,58 @@ internal static class Bench
         Console.WriteLine($"{firstColumn,-40}" + string.Concat(columns.Select(c => $"{c,12}")));
     }
 
-    public static void Row(string name, List<double> samples, double baseline) =>
-        Console.WriteLine($"{name,-40}{Percentile(samples, 50),12:0.0}{Percentile(samples, 95),12:0.0}{Percentile(samples, 50) / baseline,11:0.0}x");
+    /// <summary>A row: wall p50, p95 and ratio, then (for <see cref="Samples"/>) CPU p50 and its ratio.</summary>
+    public static void Row(string name, List<double> samples, double baseline, double? cpuBaseline = null)
+    {
+        var cpu = samples is Samples { Cpu.Count: > 0 } s && cpuBaseline is { } b
+            ? $"{Percentile(s.Cpu, 50),12:0.0}{Percentile(s.Cpu, 50) / b,11:0.0}x"
+            : "";
+        Console.WriteLine($"{name,-40}{Percentile(samples, 50),12:0.0}{Percentile(samples, 95),12:0.0}{Percentile(samples, 50) / baseline,11:0.0}x{cpu}");
+    }
 
-    public static List<double> Measure(int iterations, int warmup, Func<object> action)
+    /// <summary>Wall-clock samples in ms, with the CPU time of each sample (this process and its children) in <see cref="Samples.Cpu"/>.</summary>
+    public static Samples Measure(int iterations, int warmup, Func<object> action)
     {
         for (var i = 0; i < warmup; i++)
         {
             action();
         }
 
-        var samples = new List<double>(iterations);
+        var samples = new Samples();
         for (var i = 0; i < iterations; i++)
         {
+            var cpu = CpuMilliseconds();
             var clock = Stopwatch.StartNew();
             action();
             samples.Add(clock.Elapsed.TotalMilliseconds);
+            var used = CpuMilliseconds() - cpu;
+            if (!double.IsNaN(used))
+            {
+                samples.Cpu.Add(used);
+            }
         }
 
         return samples;
+    }
+
+    /// <summary>
+    /// CPU time used so far by this process and its reaped children, in ms (Linux: /proc/self/stat utime, stime,
+    /// cutime, cstime); NaN elsewhere. Includes the sandbox's helper threads and the runtime's GC, as a user pays.
+    /// </summary>
+    public static double CpuMilliseconds()
+    {
+        try
+        {
+            var stat = File.ReadAllText("/proc/self/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            // Fields 14-17 of stat(5), counted from 'state' (field 3) here.
+            var ticks = Enumerable.Range(11, 4).Sum(i => long.Parse(fields[i], CultureInfo.InvariantCulture));
+            return ticks * 1000.0 / 100; // USER_HZ is 100 on Linux
+        }
+        catch (IOException)
+        {
+            return double.NaN;
+        }
     }
 
     public static double Percentile(List<double> samples, int percent)

@@ -134,6 +134,62 @@ internal sealed class CappedOutput(int cap, GuestRunState state)
     }
 }
 
+/// <summary>
+/// Stops a run when its time limit has passed on the run's own clock. .NET timers follow a coarse clock and can fire
+/// a few milliseconds early; a run stopped before its limit would then be reported as stopped "after 1 s" in 0.998 s,
+/// so an early tick re-arms for what is left.
+/// </summary>
+internal sealed class Deadline : IDisposable
+{
+    private readonly TimeSpan _timeout;
+    private readonly Stopwatch _clock;
+    private readonly GuestRunState _state;
+    private readonly Timer _timer;
+
+    private Deadline(TimeSpan timeout, Stopwatch clock, GuestRunState state)
+    {
+        _timeout = timeout;
+        _clock = clock;
+        _state = state;
+        _timer = new Timer(_ => Fire(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    public static Deadline Start(TimeSpan timeout, Stopwatch clock, GuestRunState state)
+    {
+        var deadline = new Deadline(timeout, clock, state);
+        deadline.Arm(timeout - clock.Elapsed);
+        return deadline;
+    }
+
+    private void Fire()
+    {
+        var left = _timeout - _clock.Elapsed;
+        if (left > TimeSpan.Zero)
+        {
+            Arm(left);
+            return;
+        }
+
+        _state.Stop(StopReason.Deadline);
+    }
+
+    private void Arm(TimeSpan wait)
+    {
+        // Whole milliseconds, rounded up, so a re-armed tick is never early again by a fraction.
+        var ms = Math.Clamp(Math.Ceiling(wait.TotalMilliseconds), 1, uint.MaxValue - 1);
+        try
+        {
+            _timer.Change(TimeSpan.FromMilliseconds(ms), Timeout.InfiniteTimeSpan);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The run ended while the timer fired.
+        }
+    }
+
+    public void Dispose() => _timer.Dispose();
+}
+
 internal static class GuestRun
 {
     public static GuestOutcome Execute(PythonRuntime runtime, GuestInvocation invocation, CancellationToken cancellationToken)
@@ -141,8 +197,7 @@ internal static class GuestRun
         var clock = Stopwatch.StartNew();
         var limits = invocation.Limits;
         using var state = new GuestRunState();
-        using var deadline = new CancellationTokenSource(limits.Timeout);
-        using var onDeadline = deadline.Token.Register(() => state.Stop(StopReason.Deadline));
+        using var deadline = Deadline.Start(limits.Timeout, clock, state);
         using var onCancel = cancellationToken.Register(() => state.Stop(StopReason.Cancelled));
         var stdout = new CappedOutput(limits.StdoutBytes, state);
         var stderr = new CappedOutput(limits.StderrBytes + invocation.StderrReserve, state);

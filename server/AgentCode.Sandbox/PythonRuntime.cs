@@ -13,27 +13,52 @@ namespace AgentCode.Sandbox;
 /// <summary>Raised when the sandbox itself cannot start (python.wasm missing or unreadable), never for a program.</summary>
 public sealed class SandboxUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
 
+/// <summary>
+/// How a running guest is interrupted: the engine epoch advances every <paramref name="Tick"/>, and a Store's epoch
+/// callback runs (and can stop the guest) every <paramref name="DeadlineTicks"/> ticks. A stop lands at most
+/// Tick x DeadlineTicks late. <paramref name="Interrupt"/> false compiles no epoch checks at all (benchmarks only:
+/// such a guest cannot be stopped).
+/// </summary>
+internal sealed record EpochSettings(TimeSpan Tick, ulong DeadlineTicks, bool Interrupt = true)
+{
+    /// <summary>
+    /// 10 ms x 1: the cost of epoch interruption is the check compiled into every loop and call, not the callback,
+    /// so checking less often gains nothing measurable (docs/sandbox.md has the figures) while stops land later.
+    /// </summary>
+    public static readonly EpochSettings Default = new(TimeSpan.FromMilliseconds(10), 1);
+
+    public override string ToString() => Interrupt ? $"tick {Tick.TotalMilliseconds:0} ms x {DeadlineTicks}" : "no epoch interruption";
+}
+
 internal sealed class PythonRuntime : IDisposable
 {
-    /// <summary>How often the epoch advances; bounds how late a deadline or cancellation is noticed.</summary>
-    internal static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(10);
+    private readonly Timer? _ticker;
 
-    // Describes every Config setting that affects compiled code, so a cached module built with other settings is
-    // never reused.
-    private const string ConfigDescription = "epoch-interruption;cranelift;opt-speed;v1";
+    /// <summary>Where an interpreter built without an embedded standard library looks for it (prefix /python).</summary>
+    internal const string GuestLibDirectory = "/python/lib";
 
-    private readonly Timer _ticker;
-
-    private PythonRuntime(Engine engine, Module module, Linker linker, bool loadedFromCache, string key, string? cacheDirectory)
+    private PythonRuntime(Engine engine, Module module, Linker linker, bool loadedFromCache, string key, string? cacheDirectory, EpochSettings epoch, string? libDirectory)
     {
+        LibDirectory = libDirectory;
         Key = key;
         CacheDirectory = cacheDirectory;
         Engine = engine;
         Module = module;
         Linker = linker;
         LoadedFromCache = loadedFromCache;
-        _ticker = new Timer(_ => engine.IncrementEpoch(), null, Tick, Tick);
+        Epoch = epoch;
+        _ticker = epoch.Interrupt ? new Timer(_ => engine.IncrementEpoch(), null, epoch.Tick, epoch.Tick) : null;
     }
+
+    /// <summary>
+    /// The standard library of an interpreter that does not embed it (scripts/build-python-wasm): the folder 'lib'
+    /// next to python.wasm when it holds a python3*.zip, mounted read-only at /python/lib in every Store; null
+    /// for the npm build, which embeds its library.
+    /// </summary>
+    public string? LibDirectory { get; }
+
+    /// <summary>How running guests are interrupted.</summary>
+    public EpochSettings Epoch { get; }
 
     public Engine Engine { get; }
 
@@ -58,13 +83,23 @@ internal sealed class PythonRuntime : IDisposable
     {
         var store = new Store(Engine, state);
         store.SetLimits(memorySize: memoryBytes);
+        if (LibDirectory is not null)
+        {
+            wasi = wasi.WithPreopenedDirectory(LibDirectory, GuestLibDirectory, mutable: false);
+        }
+
         store.SetWasiConfiguration(wasi);
-        store.SetEpochDeadline(1);
-        store.SetEpochDeadlineCallback(_ => state.Reason == StopReason.None ? 1UL : throw new GuestStoppedException());
+        if (Epoch.Interrupt)
+        {
+            var delta = Epoch.DeadlineTicks;
+            store.SetEpochDeadline(delta);
+            store.SetEpochDeadlineCallback(_ => state.Reason == StopReason.None ? delta : throw new GuestStoppedException());
+        }
+
         return store;
     }
 
-    public static PythonRuntime Load(SandboxOptions options)
+    public static PythonRuntime Load(SandboxOptions options, EpochSettings epoch)
     {
         if (!File.Exists(options.PythonWasmPath))
         {
@@ -73,24 +108,30 @@ internal sealed class PythonRuntime : IDisposable
         }
 
         using var config = new Config()
-            .WithEpochInterruption(true)
+            .WithEpochInterruption(epoch.Interrupt)
             .WithOptimizationLevel(OptimizationLevel.Speed);
         var engine = new Engine(config);
         try
         {
-            var key = CacheKey(options.PythonWasmPath);
+            var key = CacheKey(options.PythonWasmPath, epoch.Interrupt);
             var (module, fromCache) = LoadModule(engine, options, key);
             var linker = new Linker(engine);
             linker.DefineWasi();
             linker.AllowShadowing = true;
             GuestClock.Define(linker);
-            return new PythonRuntime(engine, module, linker, fromCache, key, options.CacheDirectory);
+            return new PythonRuntime(engine, module, linker, fromCache, key, options.CacheDirectory, epoch, FindLibDirectory(options.PythonWasmPath));
         }
         catch
         {
             engine.Dispose();
             throw;
         }
+    }
+
+    private static string? FindLibDirectory(string wasmPath)
+    {
+        var lib = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(wasmPath))!, "lib");
+        return Directory.Exists(lib) && Directory.EnumerateFiles(lib, "python3*.zip").Any() ? lib : null;
     }
 
     private static (Module Module, bool FromCache) LoadModule(Engine engine, SandboxOptions options, string key)
@@ -132,15 +173,18 @@ internal sealed class PythonRuntime : IDisposable
     }
 
     /// <summary>Wasmtime version + engine settings + a hash of python.wasm; any change yields a new file name.</summary>
-    private static string CacheKey(string wasmPath)
+    private static string CacheKey(string wasmPath, bool interrupt)
     {
+        // Describes every Config setting that affects compiled code, so a cached module built with other settings
+        // is never reused.
+        var config = $"{(interrupt ? "epoch-interruption" : "no-interruption")};cranelift;opt-speed;v1";
         var wasmtime = typeof(Engine).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
             ?? typeof(Engine).Assembly.GetName().Version?.ToString() ?? "unknown";
         using var sha = SHA256.Create();
         using (var stream = File.OpenRead(wasmPath))
         {
             var wasmHash = sha.ComputeHash(stream);
-            var key = Encoding.UTF8.GetBytes($"{wasmtime}|{ConfigDescription}|{RuntimeInformationKey()}|{Convert.ToHexString(wasmHash)}");
+            var key = Encoding.UTF8.GetBytes($"{wasmtime}|{config}|{RuntimeInformationKey()}|{Convert.ToHexString(wasmHash)}");
             return Convert.ToHexString(SHA256.HashData(key))[..24].ToLowerInvariant();
         }
     }
@@ -194,7 +238,7 @@ internal sealed class PythonRuntime : IDisposable
 
     public void Dispose()
     {
-        _ticker.Dispose();
+        _ticker?.Dispose();
         Linker.Dispose();
         Module.Dispose();
         Engine.Dispose();

@@ -20,10 +20,10 @@ public sealed class PythonSandbox : IPythonSandbox, IDisposable
     private CheckWorker? _worker;
     private bool _disposed;
 
-    private PythonSandbox(SandboxOptions options)
+    private PythonSandbox(SandboxOptions options, EpochSettings epoch)
     {
         Options = options;
-        _runtime = new Lazy<PythonRuntime>(() => PythonRuntime.Load(options), LazyThreadSafetyMode.ExecutionAndPublication);
+        _runtime = new Lazy<PythonRuntime>(() => PythonRuntime.Load(options, epoch), LazyThreadSafetyMode.ExecutionAndPublication);
         _contractCode = new Lazy<string?>(() => ContractBytecode.Load(this, Runtime), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
@@ -31,10 +31,13 @@ public sealed class PythonSandbox : IPythonSandbox, IDisposable
     public SandboxOptions Options { get; }
 
     /// <summary>Creates a sandbox; python.wasm is compiled (or loaded from the cache) on first use or by <see cref="WarmUp"/>.</summary>
-    public static PythonSandbox Create(SandboxOptions options) => new(options);
+    public static PythonSandbox Create(SandboxOptions options) => new(options, EpochSettings.Default);
 
     /// <summary>Creates a sandbox with <see cref="SandboxOptions.FromEnvironment"/>.</summary>
-    public static PythonSandbox Create() => new(SandboxOptions.FromEnvironment());
+    public static PythonSandbox Create() => new(SandboxOptions.FromEnvironment(), EpochSettings.Default);
+
+    /// <summary>Creates a sandbox whose guests are interrupted as <paramref name="epoch"/> says (benchmarks compare settings).</summary>
+    internal static PythonSandbox Create(SandboxOptions options, EpochSettings epoch) => new(options, epoch);
 
     /// <summary>Loads the compiled module now rather than on the first run. Throws <see cref="SandboxUnavailableException"/>.</summary>
     public void WarmUp() => _ = Runtime;
