@@ -44,6 +44,8 @@ export interface CellState {
   recheck?: { readonly blocking: boolean };
   /** A Check is under way (not persisted across reloads in any useful way: the answer goes to the old page). */
   checking?: boolean;
+  /** Why the latest Check could not be done; cleared by the next one. */
+  checkError?: string | null;
   readonly dataFiles: readonly DataFile[];
   /** The generation's attempts, oldest first (empty for code the server did not generate). */
   readonly attempts: readonly Attempt[];
@@ -133,6 +135,7 @@ export function capabilityLine(capabilities: Capabilities, findings: readonly Fi
 
 function capabilityView(cell: CellState): HTMLElement | null {
   if (cell.checking === true) return el("div", "capabilities checking", "Checking on the server…");
+  if (typeof cell.checkError === "string") return el("div", "capabilities check-failed", `Not checked: ${cell.checkError}`);
   if (cell.capabilities === undefined || cell.capabilities === null) return null;
   const line = el("div", "capabilities", capabilityLine(cell.capabilities, cell.findings));
   line.setAttribute("aria-label", `Before you run it: ${line.textContent ?? ""}`);

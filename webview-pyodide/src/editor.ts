@@ -50,7 +50,8 @@ export function createEditor(options: EditorOptions): CodeEditor {
         new LanguageSupport(pythonLanguage), // the language alone: python() would also bring in the completion code
         syntaxHighlighting(classHighlighter),
         keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
-        EditorView.contentAttributes.of({ "aria-label": options.label }),
+        // code-text: the code as text, in the editor or (before it loads) in a plain pre, for tests and tools.
+        EditorView.contentAttributes.of({ "aria-label": options.label, class: "code-text" }),
         EditorView.updateListener.of((update) => {
           if (update.docChanged) options.onChange(update.state.doc.toString());
         }),

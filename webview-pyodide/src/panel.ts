@@ -276,6 +276,7 @@ const actions: CellActions = {
   },
   check(cell) {
     cell.checking = true;
+    cell.checkError = null;
     render(cell);
     post({ type: "cell/check", id: cell.id, code: cell.code });
   },
@@ -284,7 +285,7 @@ const actions: CellActions = {
 
 /** The cell's editor once the editor chunk is there; until then its code as plain text. */
 function codeView(cell: CellState): HTMLElement {
-  if (editorModule === undefined) return el("pre", "code", cell.code);
+  if (editorModule === undefined) return el("pre", "code code-text", cell.code);
   let editor = editors.get(cell.id);
   if (editor === undefined) {
     editor = editorModule.createEditor({
@@ -360,6 +361,12 @@ function handleHost(message: HostMessage): void {
       cell.findings = message.findings;
       cell.capabilities = message.capabilities;
       cell.recheck = { blocking: message.blocking };
+      render(cell);
+      return;
+    case "cell/checkFailed":
+      if (cell === undefined) return;
+      cell.checking = false;
+      cell.checkError = message.message;
       render(cell);
       return;
     case "cell/run":

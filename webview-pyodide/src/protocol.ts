@@ -283,6 +283,8 @@ export const HostMessageSchema = v.variant("type", [
     blocking: v.boolean(),
     capabilities: v.nullable(CapabilitiesSchema),
   }),
+  /** The server could not check the edited code (it is not running, or the request failed): the sentence says why. */
+  v.object({ type: v.literal("cell/checkFailed"), id, message: text(maxText, "message") }),
   v.object({ type: v.literal("cell/run"), id }),
   v.object({ type: v.literal("cell/stop"), id }),
   /** The user did not apply the accepted code (dismissed the choice or the preview): the cell is undecided again. */

@@ -168,3 +168,17 @@ test("a blocking answer to Check turns Accept into Accept anyway", async () => {
   assert.equal(await cell.locator(".chip-server-failed").textContent(), "Blocked by the server's check");
   assert.equal(await cell.locator('button[data-action="accept"]').textContent(), "Accept anyway");
 });
+
+test("a Check the host could not do says why, and Check can be clicked again", async () => {
+  const page = suite.page;
+  const cell = await addCell(page, { id: "unchecked", code: "print(1)\n", server: "passed" });
+  await typeCode(page, cell, "print(2)");
+  const check = cell.locator('button[data-action="check"]');
+  await check.click();
+  await waitInPage(page, () => window.__hostMessages.some((m) => m.type === "cell/check" && m.id === "unchecked"));
+  await page.evaluate((m) => window.__sendToPanel(m), { type: "cell/checkFailed", id: "unchecked", message: "The AgentCode server is not running." });
+  await cell.locator(".capabilities.check-failed").waitFor();
+  assert.equal(await cell.locator(".capabilities").textContent(), "Not checked: The AgentCode server is not running.");
+  assert.equal(await check.isDisabled(), false);
+  assert.equal(await cell.locator(".chip-server-edited").textContent(), "Edited: not checked by the server");
+});
