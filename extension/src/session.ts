@@ -85,6 +85,11 @@ export class Session {
   }
 }
 
+/** The code the generation produced for this cell (its last attempt with code); undefined when it was not generated. */
+export function lastGeneratedCode(cell: Pick<SessionCell, "attempts">): string | undefined {
+  return [...cell.attempts].reverse().find((a) => a.code !== null)?.code ?? undefined;
+}
+
 /** Findings of a check, in the panel's shape (0-based start line). */
 export function panelFindings(check: CheckResultInfo | undefined): Finding[] {
   if (check === undefined) return [];

@@ -198,7 +198,8 @@ async function runCell(cell: CellState): Promise<void> {
   const capped = { stdout: new CappedStream(streamCaps), stderr: new CappedStream(streamCaps) };
   streams.set(cell.id, capped);
   let redraw: ReturnType<typeof setTimeout> | undefined;
-  const outcome = await runtime.run(cell.code, cell.dataFiles, (stream, text) => {
+  const code = cell.code; // what runs, though the user may edit on while it does
+  const outcome = await runtime.run(code, cell.dataFiles, (stream, text) => {
     capped[stream].append(text);
     if (!capped[stream].truncated) {
       // Below the cap, text is appended in place: cheap, and what was printed shows at once.
@@ -237,7 +238,7 @@ async function runCell(cell: CellState): Promise<void> {
       break;
   }
   render(cell);
-  post({ type: "cell/result", id: cell.id, summary: summarize(cell) });
+  post({ type: "cell/result", id: cell.id, summary: summarize(cell), code });
 }
 
 const actions: CellActions = {

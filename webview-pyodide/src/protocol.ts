@@ -345,7 +345,8 @@ export const PageMessageSchema = v.variant("type", [
   v.object({ type: v.literal("cell/fix"), id, feedback: text(maxFeedbackLength, "feedback") }),
   /** Check: the user edited the cell's code and asks the server to check it again (answered by `cell/checked`). */
   v.object({ type: v.literal("cell/check"), id, code: text(maxCodeLength, "code") }),
-  v.object({ type: v.literal("cell/result"), id, summary: OutputsSummarySchema }),
+  /** A run's result; `code` is the code that ran (the user may have edited it in the cell; absent from older pages). */
+  v.object({ type: v.literal("cell/result"), id, summary: OutputsSummarySchema, code: v.optional(text(maxCodeLength, "code")) }),
   /** "Open full output": the whole stream of the cell's last run, to open in an editor (the cell shows head and tail). */
   v.object({ type: v.literal("cell/openOutput"), id, stream: v.picklist(["stdout", "stderr"]), text: text(maxFullOutputChars, "full output") }),
   v.pipe(

@@ -45,6 +45,7 @@ test("typed code is what runs: Ctrl+Enter in the editor runs the edited code and
   assert.equal(await cell.locator(".cm-content").innerText(), 'print("after", 6 * 7)');
   const result = await page.evaluate(() => window.__hostMessages.find((m) => m.type === "cell/result" && m.id === "typed"));
   assert.equal(result.summary.stdout, "after 42\n");
+  assert.equal(result.code, 'print("after", 6 * 7)', "the result names the code that ran, for the run record");
   // Accept takes the edited code too.
   await cell.locator('button[data-action="accept"]').click();
   const accepted = await page.evaluate(() => window.__hostMessages.find((m) => m.type === "cell/accept" && m.id === "typed"));

@@ -17,7 +17,8 @@ export type PanelAction =
   | { readonly kind: "fix"; readonly cell: SessionCell; readonly feedback: string }
   /** Check: the user edited the cell's code; the server checks it and the answer goes back to the panel. */
   | { readonly kind: "check"; readonly id: string; readonly code: string }
-  | { readonly kind: "result"; readonly id: string; readonly summary: OutputsSummary; readonly cell: SessionCell | undefined }
+  /** `code` is the code that ran, when the page says (the user may have edited it in the cell). */
+  | { readonly kind: "result"; readonly id: string; readonly summary: OutputsSummary; readonly code: string | undefined; readonly cell: SessionCell | undefined }
   /** The full output of one stream, to open in an editor. */
   | { readonly kind: "open-output"; readonly stream: "stdout" | "stderr"; readonly text: string }
   /** A figure whose bytes are the type it claims, to be saved where the user chooses. */
@@ -60,7 +61,7 @@ export function decide(raw: unknown, session: Session): PanelAction {
     case "cell/check":
       return { kind: "check", id: m.id, code: m.code };
     case "cell/result":
-      return { kind: "result", id: m.id, summary: m.summary, cell: session.get(m.id) };
+      return { kind: "result", id: m.id, summary: m.summary, code: m.code, cell: session.get(m.id) };
     case "snapshot/save":
       return { kind: "snapshot-save", key: m.key, bytes: new Uint8Array(m.bytes) };
     case "snapshot/rejected":

@@ -19,7 +19,7 @@ import { savedMessage } from "./figures";
 import { panelHtml } from "./panel_html";
 import type { RecordDecision, RecordEvent } from "../record/record";
 import { type SnapshotStore, type StoredSnapshot, snapshotKey } from "./snapshot_store";
-import type { Session, SessionCell, Target } from "../session";
+import { type Session, type SessionCell, type Target, lastGeneratedCode } from "../session";
 import { errorMessage } from "../errors";
 import { extensionOptions } from "../settings/config";
 
@@ -295,11 +295,15 @@ export class PanelHost implements vscode.Disposable {
         this.cellsRan = true;
         const cell = action.cell;
         if (cell !== undefined) cell.result = action.summary;
+        // Code the user edited in the panel is theirs: its failure is not the generation's to repair.
+        const ranEdited = cell !== undefined && action.code !== undefined && action.code !== lastGeneratedCode(cell);
+        // The run record and a later notebook export show the code that produced this result.
+        if (cell !== undefined && action.code !== undefined) cell.code = action.code;
         this.waiting.get(action.id)?.resolve(action.summary);
         this.waiting.delete(action.id);
         await this.ctx.record("run", recordedCell(action.id, cell), action.summary, null);
         // The panel run was this code's trial run (the server's was skipped): a failure goes back to the model.
-        if (cell?.panelOnly !== undefined) await this.connected.repairPanelFailure(cell, action.summary);
+        if (cell?.panelOnly !== undefined && !ranEdited) await this.connected.repairPanelFailure(cell, action.summary);
         return;
       }
       case "accept": {

@@ -143,3 +143,11 @@ test("the server's check goes back to the panel as cell/checked with its finding
   assert.equal(broken.capabilities, null);
   assert.equal(broken.findings[0].ruleId, "syntax");
 });
+
+test("a result names the code that ran, so the record shows edited code with its own output", () => {
+  const r = decide({ type: "cell/result", id: "c1", summary, code: "print(2)" }, session());
+  assert.equal(r.kind, "result");
+  assert.equal(r.code, "print(2)");
+  // Pages from before editing send no code: the session's code stands.
+  assert.equal(decide({ type: "cell/result", id: "c1", summary }, session()).code, undefined);
+});
