@@ -51,10 +51,19 @@ export interface FindingInfo {
   readonly message: string;
 }
 
+/** What the code will touch (CapabilitiesInfo): /data paths it names, whether it names /output, its imports. */
+export interface CapabilitiesInfo {
+  readonly reads: readonly string[];
+  readonly writesOutput: boolean;
+  readonly imports: readonly string[];
+}
+
 export interface CheckResultInfo {
   readonly syntaxErrors: readonly SyntaxErrorInfo[];
   readonly findings: readonly FindingInfo[];
   readonly blocking: boolean;
+  /** Absent when the code did not parse. */
+  readonly capabilities?: CapabilitiesInfo;
 }
 
 export interface RunLimitsParams {

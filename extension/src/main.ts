@@ -9,6 +9,7 @@ import { registerCommands } from "./commands";
 import { restartSettings } from "./settings/config";
 import { Ctx } from "./ctx";
 import { fixCell, repairPanelFailure } from "./generation/generate";
+import { type CheckResultInfo, methods } from "./lsp_ext";
 import { registerMcpProvider } from "./agent/mcp_provider";
 import { registerRunDataLenses } from "./run/run_data";
 import { saveFigure } from "./panel_actions/save_figure";
@@ -26,6 +27,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     fix: (cell, feedback) => fixCell(ctx, cell, feedback),
     repairPanelFailure: (cell, summary) => repairPanelFailure(ctx, cell, summary),
     saveFigure: (figure) => saveFigure(ctx, figure),
+    check: async (code) => (await ctx.server.client()).sendRequest<CheckResultInfo>(methods.check, { code }),
   });
   ctx.push(ctx.panel.registerSerializer());
   ctx.push(registerAgentTool(ctx));

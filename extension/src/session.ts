@@ -3,8 +3,8 @@
  * produced, and what the user decided. The panel, the run record and the notebook export read from here.
  * Pure (no `vscode`): targets are plain URIs and ranges.
  */
-import type { Attempt, DataFile, Finding, OutputsSummary, ServerRun, ServerVerdict } from "../../webview-pyodide/src/protocol";
-import { maxAttempts } from "../../webview-pyodide/src/protocol";
+import type { Attempt, Capabilities, DataFile, Finding, OutputsSummary, ServerRun, ServerVerdict } from "../../webview-pyodide/src/protocol";
+import { maxAttempts, maxCapabilityReads } from "../../webview-pyodide/src/protocol";
 import type { AttemptInfo, CheckResultInfo, GenerateContext, PreviousAttempt, Range, RunResultInfo } from "./lsp_ext";
 
 /** Where accepted code goes: an editor's selection (insert at the cursor when empty), or a new file. */
@@ -43,6 +43,8 @@ export interface SessionCell {
   readonly attempts: readonly Attempt[];
   /** Whether the code passed the server's check and trial run ("none": the server did not generate it). */
   readonly server: ServerVerdict;
+  /** What the code will touch, from the server's check (the panel shows it before Run); absent when unchecked. */
+  readonly capabilities?: Capabilities | null;
   /** The panel's last run of this cell, or the server's run for Run File/Selection/Cell. */
   result: OutputsSummary | null;
   decision: Decision | null;
@@ -83,6 +85,11 @@ export class Session {
   }
 }
 
+/** The code the generation produced for this cell (its last attempt with code); undefined when it was not generated. */
+export function lastGeneratedCode(cell: Pick<SessionCell, "attempts">): string | undefined {
+  return [...cell.attempts].reverse().find((a) => a.code !== null)?.code ?? undefined;
+}
+
 /** Findings of a check, in the panel's shape (0-based start line). */
 export function panelFindings(check: CheckResultInfo | undefined): Finding[] {
   if (check === undefined) return [];
@@ -99,6 +106,12 @@ export function panelFindings(check: CheckResultInfo | undefined): Finding[] {
     line: f.range.start.line,
   }));
   return [...syntax, ...policy];
+}
+
+/** The capability summary of a check in the panel's shape (at most the panel's number of paths); null without one. */
+export function panelCapabilities(check: CheckResultInfo | undefined): Capabilities | null {
+  const c = check?.capabilities;
+  return c === undefined ? null : { reads: c.reads.slice(0, maxCapabilityReads), writesOutput: c.writesOutput, imports: [...c.imports] };
 }
 
 /**

@@ -106,10 +106,20 @@ public sealed record SyntaxProblem(string Message, SourceRange Range);
 /// <param name="Message">What was found and why it matters.</param>
 public sealed record Finding(string RuleId, Severity Severity, SourceRange Range, string Message);
 
+/// <summary>
+/// What a program will touch, read from its AST before it runs (capabilities.py). Advisory like the findings: paths
+/// built at run time are not seen.
+/// </summary>
+/// <param name="Reads">The paths under <c>/data</c> the program names, in source order (at most 50).</param>
+/// <param name="WritesOutput">Whether the program names a path under <c>/output</c>, where a run's files are written.</param>
+/// <param name="Imports">The top-level modules it imports, sorted.</param>
+public sealed record CodeCapabilities(IReadOnlyList<string> Reads, bool WritesOutput, IReadOnlyList<string> Imports);
+
 /// <summary>The outcome of checking a program.</summary>
 /// <param name="SyntaxErrors">Syntax errors; when any are present the policy analysis did not run.</param>
 /// <param name="Findings">Policy findings.</param>
-public sealed record CheckResult(IReadOnlyList<SyntaxProblem> SyntaxErrors, IReadOnlyList<Finding> Findings)
+/// <param name="Capabilities">What the program will touch; null when it did not parse or could not be checked.</param>
+public sealed record CheckResult(IReadOnlyList<SyntaxProblem> SyntaxErrors, IReadOnlyList<Finding> Findings, CodeCapabilities? Capabilities = null)
 {
     /// <summary>True when the program has a syntax error or a finding of severity error.</summary>
     public bool IsBlocking => SyntaxErrors.Count > 0 || Findings.Any(f => f.Severity == Severity.Error);

@@ -23,7 +23,14 @@ internal sealed record GuestRecord(string Status, string? Type, string? Message,
 internal sealed record GuestOutput(string? Mime, string? Text, string? Base64, string? Name);
 
 /// <summary>check.py's report: ranges are [startLine, startColumn, endLine, endColumn], 0-based, UTF-16 columns.</summary>
-internal sealed record GuestCheckReport(IReadOnlyList<GuestSyntaxError> SyntaxErrors, IReadOnlyList<GuestFinding> Findings);
+internal sealed record GuestCheckReport(IReadOnlyList<GuestSyntaxError> SyntaxErrors, IReadOnlyList<GuestFinding> Findings)
+{
+    /// <summary>capabilities.py's summary; absent when the program did not parse.</summary>
+    public GuestCapabilities? Capabilities { get; init; }
+}
+
+/// <summary>capabilities.py's summary of what a program touches.</summary>
+internal sealed record GuestCapabilities(IReadOnlyList<string> Reads, bool WritesOutput, IReadOnlyList<string> Imports);
 
 internal sealed record GuestSyntaxError(string Message, int[] Range);
 

@@ -26,6 +26,21 @@ public sealed class CheckAndRunTests
     }
 
     [Fact]
+    public async Task CheckSaysWhatTheCodeWillTouchAndNothingForCodeThatDoesNotParse()
+    {
+        await using var client = await LspTestClient.StartInitializedAsync();
+        var result = await client.RequestAsync("agentcode/check", new { code = "import csv\nrows = list(csv.reader(open('/data/sales.csv')))\nopen('/output/n.txt', 'w').write(str(len(rows)))\n" });
+        var capabilities = result.GetProperty("capabilities");
+        Assert.Equal(["/data/sales.csv"], capabilities.GetProperty("reads").EnumerateArray().Select(e => e.GetString()));
+        Assert.True(capabilities.GetProperty("writesOutput").GetBoolean());
+        Assert.Equal(["csv"], capabilities.GetProperty("imports").EnumerateArray().Select(e => e.GetString()));
+
+        // Optional fields are omitted when null: a program that does not parse has no summary.
+        var broken = await client.RequestAsync("agentcode/check", new { code = "print(" });
+        Assert.False(broken.TryGetProperty("capabilities", out _));
+    }
+
+    [Fact]
     public async Task RunExecutesAnOpenDocumentWithItsDataMounted()
     {
         var csv = TestData.SalesCsv();

@@ -1,7 +1,7 @@
 /**
  * Cell state (persisted with the webview's getState/setState) and its rendering to DOM. Text is always
  * set with textContent; the outputs (display() and /output files, the output contract) are drawn by
- * outputs_view.ts.
+ * outputs_view.ts, and the code's editor is the page's (`CellActions.codeView`), moved into each new rendering.
  */
 
 import { renderAttempts, renderDifferences, renderFindings } from "./attempts_view";
@@ -10,6 +10,7 @@ import { button, el } from "./dom";
 import { renderOutputs } from "./outputs_view";
 import {
   type Attempt,
+  type Capabilities,
   type DataFile,
   type Figure,
   type Finding,
@@ -31,8 +32,20 @@ export type CellRun =
 export interface CellState {
   readonly id: string;
   readonly prompt: string;
-  readonly code: string;
-  readonly findings: readonly Finding[];
+  /** The code as the user last left it in the editor. */
+  code: string;
+  /** The findings of the server's check of `checkedCode`. */
+  findings: readonly Finding[];
+  /** What `checkedCode` will touch, from the server's check; null or absent when there is none. */
+  capabilities?: Capabilities | null;
+  /** The code the server's verdict, findings and capabilities describe; absent in older state (then: `code`). */
+  checkedCode?: string;
+  /** The server's answer to the latest Check of edited code; absent when the cell was never checked again. */
+  recheck?: { readonly blocking: boolean };
+  /** A Check is under way (not persisted across reloads in any useful way: the answer goes to the old page). */
+  checking?: boolean;
+  /** Why the latest Check could not be done; cleared by the next one. */
+  checkError?: string | null;
   readonly dataFiles: readonly DataFile[];
   /** The generation's attempts, oldest first (empty for code the server did not generate). */
   readonly attempts: readonly Attempt[];
@@ -66,6 +79,10 @@ export interface CellActions {
   openOutput(cell: CellState, stream: "stdout" | "stderr"): void;
   /** The feedback text changed (kept in the persisted state, so it survives a reload). */
   feedback(cell: CellState, text: string): void;
+  /** Asks the server to check the cell's edited code. */
+  check(cell: CellState): void;
+  /** The element that shows and edits the cell's code (the same element across renderings). */
+  codeView(cell: CellState): HTMLElement;
 }
 
 /**
@@ -83,8 +100,50 @@ function outputsView(cell: CellState, actions: CellActions): HTMLElement {
   return view;
 }
 
-export function newCell(init: Pick<CellState, "id" | "prompt" | "code" | "findings" | "dataFiles" | "attempts" | "server">): CellState {
-  return { ...init, run: { kind: "idle" }, stdout: "", stderr: "", error: null, outputs: [], outputLimit: null, decision: "none", feedback: "" };
+export function newCell(init: Pick<CellState, "id" | "prompt" | "code" | "findings" | "dataFiles" | "attempts" | "server" | "capabilities">): CellState {
+  return {
+    ...init,
+    checkedCode: init.code,
+    run: { kind: "idle" },
+    stdout: "",
+    stderr: "",
+    error: null,
+    outputs: [],
+    outputLimit: null,
+    decision: "none",
+    feedback: "",
+  };
+}
+
+/** Whether the user changed the code since the server last saw it (its verdict, findings and summary are older). */
+export function edited(cell: CellState): boolean {
+  return cell.code !== (cell.checkedCode ?? cell.code);
+}
+
+/**
+ * The capability summary as one line: "Reads /data/sales.csv · writes /output · imports csv, json · no findings".
+ */
+export function capabilityLine(capabilities: Capabilities, findings: readonly Finding[]): string {
+  const parts: string[] = [];
+  parts.push(capabilities.reads.length === 0 ? "Reads no /data files" : `Reads ${capabilities.reads.join(", ")}`);
+  parts.push(capabilities.writesOutput ? "writes /output" : "writes nothing to /output");
+  parts.push(capabilities.imports.length === 0 ? "imports nothing" : `imports ${capabilities.imports.join(", ")}`);
+  const blocking = findings.filter((f) => f.severity === "error").length;
+  parts.push(findings.length === 0 ? "no findings" : `${findings.length} finding${findings.length === 1 ? "" : "s"}${blocking > 0 ? ` (${blocking} blocking)` : ""}`);
+  return parts.join(" · ");
+}
+
+function capabilityView(cell: CellState): HTMLElement | null {
+  if (cell.checking === true) return el("div", "capabilities checking", "Checking on the server…");
+  if (typeof cell.checkError === "string") return el("div", "capabilities check-failed", `Not checked: ${cell.checkError}`);
+  if (cell.capabilities === undefined || cell.capabilities === null) return null;
+  const line = el("div", "capabilities", capabilityLine(cell.capabilities, cell.findings));
+  line.setAttribute("aria-label", `Before you run it: ${line.textContent ?? ""}`);
+  if (edited(cell)) {
+    line.classList.add("stale");
+    line.append(el("span", "stale-note", " (before your edits: Check to update)"));
+  }
+  return line;
 }
 
 export function clearOutputs(cell: CellState): void {
@@ -141,14 +200,22 @@ export function serverRunOf(cell: CellState): ServerRun | undefined {
  * not pass can still be accepted, but only through the secondary "Accept anyway".
  */
 export function passed(cell: CellState): boolean {
-  if (cell.server === "failed") return false;
+  // Edited code has no verdict yet; a Check of it (no trial run) fails it only when the check blocks.
+  if (!edited(cell) && cell.recheck !== undefined) {
+    if (cell.recheck.blocking) return false;
+  } else if (!edited(cell) && cell.server === "failed") return false;
   return !(cell.run.kind === "finished" && (cell.run.status === "error" || cell.run.status === "failed"));
 }
 
 function stateChips(cell: CellState): HTMLElement {
   const chips = el("div", "cell-state");
   const server = cell.server ?? "none";
-  if (server !== "none") {
+  if (edited(cell)) {
+    chips.append(el("span", "chip chip-server-edited", "Edited: not checked by the server"));
+  } else if (cell.recheck !== undefined) {
+    const blocked = cell.recheck.blocking;
+    chips.append(el("span", `chip chip-server-${blocked ? "failed" : "passed"}`, blocked ? "Blocked by the server's check" : "Checked on the server"));
+  } else if (server !== "none") {
     const chip = el("span", `chip chip-server-${server}`, server === "passed" ? "Passed on the server" : "Failed on the server");
     chips.append(chip);
   }
@@ -174,6 +241,7 @@ export function renderCell(cell: CellState, actions: CellActions, python: "loadi
   root.setAttribute("aria-label", `Cell: ${(cell.prompt || cell.code).split("\n")[0].slice(0, 80)}`);
   root.addEventListener("keydown", (event) => {
     if (event.target instanceof HTMLTextAreaElement) return; // Ctrl+Enter in the feedback box is the box's own
+    if (event.defaultPrevented) return; // the code editor ran the cell itself
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && event.isTrusted && canRun && cell.run.kind !== "running") {
       event.preventDefault();
       actions.run(cell);
@@ -183,9 +251,12 @@ export function renderCell(cell: CellState, actions: CellActions, python: "loadi
   root.dataset.decision = cell.decision;
   root.dataset.server = cell.server ?? "none";
   if (cell.pythonOnArrival !== undefined) root.dataset.pythonOnArrival = cell.pythonOnArrival;
+  root.dataset.edited = String(edited(cell));
   if (cell.prompt !== "") root.append(el("div", "prompt", cell.prompt));
   root.append(stateChips(cell));
-  root.append(el("pre", "code", cell.code));
+  const capabilities = capabilityView(cell);
+  if (capabilities !== null) root.append(capabilities);
+  root.append(actions.codeView(cell));
   if (cell.findings.length > 0) root.append(renderFindings(cell.findings));
   if ((cell.attempts ?? []).length > 0) root.append(renderAttempts(cell.attempts));
   if (cell.dataFiles.length > 0) root.append(el("div", "data-files", `Data: ${cell.dataFiles.map((f) => `/data/${f.name}`).join(", ")}`));
@@ -197,6 +268,7 @@ export function renderCell(cell: CellState, actions: CellActions, python: "loadi
   bar.append(
     button("Run", "Run the cell (Ctrl+Enter)", "run", !running && canRun, () => actions.run(cell)),
     button("Stop", "Stop the running cell", "stop", running, () => actions.stop(cell)),
+    button("Check", "Check the edited code on the server", "check", edited(cell) && cell.checking !== true, () => actions.check(cell)),
     acceptButton(cell, !running, () => actions.accept(cell)),
     button("Reject", "Reject the code", "reject", !running, () => actions.reject(cell)),
   );

@@ -52,7 +52,7 @@ export function isCspSourceList(cspSource: string): boolean {
   return cspSource.trim() !== "" && cspSource.trim().split(/ +/).every((t) => sourceToken.test(t));
 }
 
-/** The policy: nothing by default; nonce'd scripts plus the panel's own resources; wasm but never eval. */
+/** The policy: nothing by default; nonce'd scripts and style element plus the panel's own resources; wasm but never eval. */
 export function panelCsp(cspSource: string, nonce: string): string {
   if (!isCspSourceList(cspSource)) throw new Error("cspSource must be a CSP source list");
   if (!/^[A-Za-z0-9+/=_-]+$/.test(nonce)) throw new Error("nonce must be base64 characters");
@@ -61,7 +61,8 @@ export function panelCsp(cspSource: string, nonce: string): string {
     `script-src 'nonce-${nonce}' 'wasm-unsafe-eval' ${cspSource}`,
     "worker-src blob:",
     `connect-src ${cspSource}`,
-    `style-src ${cspSource}`,
+    // The nonce is for the code editor's one style element (CodeMirror's base styles); no other inline style applies.
+    `style-src ${cspSource} 'nonce-${nonce}'`,
     `img-src ${cspSource} data:`,
     `font-src ${cspSource}`,
     "frame-src 'none'",

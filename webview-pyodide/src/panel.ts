@@ -1,10 +1,13 @@
 /**
  * Entry point of the panel page: wires the VS Code API (postMessage/getState/setState), host messages
- * (validated with parseHostMessage), the Python runtime and the cell views. Host messages are only sent
- * from user clicks and runtime events, never on behalf of the worker.
+ * (validated with parseHostMessage), the Python runtime, the cell views and their code editors (editor.ts, a chunk
+ * imported at start; until it arrives the code shows as plain text). Host messages are only sent from user clicks,
+ * keys and runtime events, never on behalf of the worker.
  */
 
-import { type CellState, type CellActions, appendStream, clearOutputs, newCell, renderCell, setStream, summarize } from "./cells";
+import { type CellState, type CellActions, appendStream, clearOutputs, edited, newCell, renderCell, setStream, summarize } from "./cells";
+import type { CodeEditor } from "./editor";
+import { el } from "./dom";
 import { renderGeneration } from "./generation_view";
 import { PackageShelf } from "./packages";
 import { type HostMessage, type PageMessage, parseHostMessage, safeFigureName } from "./protocol";
@@ -49,6 +52,13 @@ const elements = new Map<string, HTMLElement>();
 /** The streams of each cell's last run in this page (not persisted: the full output does not survive a reload). */
 const streams = new Map<string, Record<"stdout" | "stderr", CappedStream>>();
 let pythonState: WorkerState = { kind: "loading" };
+/** The editor chunk once loaded, and each cell's editor (kept across renderings, so typing is never interrupted). */
+let editorModule: typeof import("./editor") | undefined;
+const editors = new Map<string, CodeEditor>();
+/** The cell that takes focus when the editors arrive (the newest one, added before they had loaded). */
+let focusWhenReady: string | undefined;
+/** The CSP nonce of the page's scripts: CodeMirror's style element needs it (the policy allows no other inline style). */
+const styleNonce = document.querySelector<HTMLScriptElement>("script[nonce]")?.nonce ?? "";
 
 function post(message: PageMessage): void {
   vscode.postMessage(message);
@@ -66,6 +76,8 @@ function restoreCells(state: unknown): CellState[] {
     const cell = raw as CellState;
     // A run cannot survive a reload: the worker that ran it is gone.
     if (cell.run.kind === "running") cell.run = { kind: "finished", status: "stopped", elapsedMs: 0 };
+    // A Check asked for by the page before the reload may never be answered to this one.
+    cell.checking = false;
     restored.push(cell);
   }
   return restored;
@@ -87,21 +99,28 @@ function flushState(): void {
 window.addEventListener("pagehide", flushState);
 
 function render(cell: CellState): void {
+  const old = elements.get(cell.id);
+  // Taken before the new rendering moves the editor out of the old element (which drops its focus).
+  const focused = document.activeElement;
+  const hadFocus = old !== undefined && focused instanceof HTMLElement && old.contains(focused) ? focused : undefined;
   // A released interpreter starts again when a cell runs: to the cell, Python is loading.
   const fresh = renderCell(cell, actions, pythonState.kind === "released" ? "loading" : pythonState.kind);
-  const old = elements.get(cell.id);
   if (old === undefined) cellsRoot.append(fresh);
   else {
-    const focused = document.activeElement;
     old.replaceWith(fresh);
-    if (focused instanceof HTMLElement && old.contains(focused)) keepFocus(focused, fresh);
+    if (hadFocus !== undefined) keepFocus(cell, hadFocus, fresh);
   }
   elements.set(cell.id, fresh);
   save();
 }
 
-/** Re-rendering replaces a cell's element; keyboard users keep their place (same button, box or cell). */
-function keepFocus(focused: HTMLElement, fresh: HTMLElement): void {
+/** Re-rendering replaces a cell's element; keyboard users keep their place (same editor, button, box or cell). */
+function keepFocus(cell: CellState, focused: HTMLElement, fresh: HTMLElement): void {
+  const editor = editors.get(cell.id);
+  if (editor !== undefined && fresh.contains(editor.dom) && (focused === editor.dom || editor.dom.contains(focused))) {
+    editor.focus();
+    return;
+  }
   const action = focused.dataset.action;
   const twin =
     action !== undefined
@@ -179,7 +198,8 @@ async function runCell(cell: CellState): Promise<void> {
   const capped = { stdout: new CappedStream(streamCaps), stderr: new CappedStream(streamCaps) };
   streams.set(cell.id, capped);
   let redraw: ReturnType<typeof setTimeout> | undefined;
-  const outcome = await runtime.run(cell.code, cell.dataFiles, (stream, text) => {
+  const code = cell.code; // what runs, though the user may edit on while it does
+  const outcome = await runtime.run(code, cell.dataFiles, (stream, text) => {
     capped[stream].append(text);
     if (!capped[stream].truncated) {
       // Below the cap, text is appended in place: cheap, and what was printed shows at once.
@@ -218,7 +238,7 @@ async function runCell(cell: CellState): Promise<void> {
       break;
   }
   render(cell);
-  post({ type: "cell/result", id: cell.id, summary: summarize(cell) });
+  post({ type: "cell/result", id: cell.id, summary: summarize(cell), code });
 }
 
 const actions: CellActions = {
@@ -255,7 +275,52 @@ const actions: CellActions = {
     cell.feedback = text;
     save();
   },
+  check(cell) {
+    cell.checking = true;
+    cell.checkError = null;
+    render(cell);
+    post({ type: "cell/check", id: cell.id, code: cell.code });
+  },
+  codeView: codeView,
 };
+
+/** The cell's editor once the editor chunk is there; until then its code as plain text. */
+function codeView(cell: CellState): HTMLElement {
+  if (editorModule === undefined) return el("pre", "code code-text", cell.code);
+  let editor = editors.get(cell.id);
+  if (editor === undefined) {
+    editor = editorModule.createEditor({
+      code: cell.code,
+      nonce: styleNonce,
+      label: `Code of the cell: ${(cell.prompt || cell.code).split("\n")[0].slice(0, 80)}`,
+      onChange(code) {
+        const wasEdited = edited(cell);
+        cell.code = code;
+        // The chips, the summary's note and Check change only when the cell turns edited or back.
+        if (edited(cell) !== wasEdited) render(cell);
+        else save();
+      },
+      onRun() {
+        if (pythonState.kind !== "failed") void runCell(cell);
+      },
+    });
+    editors.set(cell.id, editor);
+  }
+  return editor.dom;
+}
+
+/** Scrolls a new cell into view and puts the cursor in its code (in its editor once the editors have loaded). */
+function reveal(cell: CellState): void {
+  const root = elements.get(cell.id);
+  if (root === undefined) return;
+  root.scrollIntoView({ block: "nearest" });
+  const editor = editors.get(cell.id);
+  if (editor !== undefined) editor.focus();
+  else {
+    root.focus({ preventScroll: true });
+    focusWhenReady = cell.id;
+  }
+}
 
 function handleHost(message: HostMessage): void {
   if (message.type === "packages/installed") {
@@ -285,9 +350,26 @@ function handleHost(message: HostMessage): void {
       const index = cells.findIndex((c) => c.id === message.id);
       if (index >= 0) cells[index] = fresh;
       else cells.push(fresh);
+      editors.delete(message.id); // the same id with new code gets a new editor
       render(fresh);
+      reveal(fresh);
       return;
     }
+    case "cell/checked":
+      if (cell === undefined) return; // a cell from before a reload of the panel
+      cell.checking = false;
+      cell.checkedCode = message.code;
+      cell.findings = message.findings;
+      cell.capabilities = message.capabilities;
+      cell.recheck = { blocking: message.blocking };
+      render(cell);
+      return;
+    case "cell/checkFailed":
+      if (cell === undefined) return;
+      cell.checking = false;
+      cell.checkError = message.message;
+      render(cell);
+      return;
     case "cell/run":
       if (cell === undefined) reportError(`cell/run: no cell '${message.id}'`);
       else void runCell(cell);
@@ -316,6 +398,17 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 for (const cell of cells) render(cell);
 renderStatus();
+// The editor is a chunk of its own, fetched at once (the first cell needs it) without holding up the page or Python.
+import("./editor").then(
+  (module) => {
+    editorModule = module;
+    for (const cell of cells) render(cell);
+    const waiting = focusWhenReady === undefined ? undefined : editors.get(focusWhenReady);
+    focusWhenReady = undefined;
+    waiting?.focus();
+  },
+  (error: unknown) => reportError(`The code editor could not be loaded, so cells cannot be edited: ${error instanceof Error ? error.message : String(error)}`),
+);
 post({ type: "webview/ready" });
 runtime.start().then(
   (state) => {

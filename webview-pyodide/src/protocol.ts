@@ -217,6 +217,26 @@ export type Attempt = v.InferOutput<typeof AttemptSchema>;
 export const ServerVerdictSchema = v.picklist(["passed", "failed", "none"]);
 export type ServerVerdict = v.InferOutput<typeof ServerVerdictSchema>;
 
+/** Most /data paths a capability summary names (the server names at most 50). */
+export const maxCapabilityReads = 50;
+
+/**
+ * What the code will touch, from the server's checker (shown in the cell before it runs): the paths under /data it
+ * names, whether it names /output (where a run's files go), and the top-level modules it imports.
+ */
+export const CapabilitiesSchema = v.object({
+  reads: v.pipe(v.array(text(4096, "data path")), v.maxLength(maxCapabilityReads, `more than ${maxCapabilityReads} data paths`), v.readonly()),
+  writesOutput: v.boolean(),
+  imports: v.pipe(
+    v.array(v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]{0,199}$/, "import must be a Python module name"))),
+    v.maxLength(1000, "more than 1000 imports"),
+    v.readonly(),
+  ),
+});
+export type Capabilities = v.InferOutput<typeof CapabilitiesSchema>;
+
+const findingList = v.pipe(v.array(FindingSchema), v.maxLength(1000, "more than 1000 findings"), v.readonly());
+
 /** Largest number of packages installed for the panel (pandas with matplotlib needs about 15). */
 export const maxInstalledPackages = 1000;
 
@@ -248,7 +268,23 @@ export const HostMessageSchema = v.variant("type", [
     /** The generation's attempts, oldest first; empty for code the server did not generate. */
     attempts: v.optional(v.pipe(v.array(AttemptSchema), v.maxLength(maxAttempts, `more than ${maxAttempts} attempts`), v.readonly()), []),
     server: v.optional(ServerVerdictSchema, "none"),
+    /** What the code will touch, from the server's check; null when there is none (the check did not run or parse). */
+    capabilities: v.optional(v.nullable(CapabilitiesSchema), null),
   }),
+  /**
+   * The server's check of code the user edited in the cell (the answer to `cell/check`): `code` is the code that was
+   * checked, which the cell may have changed again since.
+   */
+  v.object({
+    type: v.literal("cell/checked"),
+    id,
+    code: text(maxCodeLength, "code"),
+    findings: findingList,
+    blocking: v.boolean(),
+    capabilities: v.nullable(CapabilitiesSchema),
+  }),
+  /** The server could not check the edited code (it is not running, or the request failed): the sentence says why. */
+  v.object({ type: v.literal("cell/checkFailed"), id, message: text(maxText, "message") }),
   v.object({ type: v.literal("cell/run"), id }),
   v.object({ type: v.literal("cell/stop"), id }),
   /** The user did not apply the accepted code (dismissed the choice or the preview): the cell is undecided again. */
@@ -307,7 +343,10 @@ export const PageMessageSchema = v.variant("type", [
   v.object({ type: v.literal("cell/accept"), id, code: text(maxCodeLength, "code") }),
   v.object({ type: v.literal("cell/reject"), id }),
   v.object({ type: v.literal("cell/fix"), id, feedback: text(maxFeedbackLength, "feedback") }),
-  v.object({ type: v.literal("cell/result"), id, summary: OutputsSummarySchema }),
+  /** Check: the user edited the cell's code and asks the server to check it again (answered by `cell/checked`). */
+  v.object({ type: v.literal("cell/check"), id, code: text(maxCodeLength, "code") }),
+  /** A run's result; `code` is the code that ran (the user may have edited it in the cell; absent from older pages). */
+  v.object({ type: v.literal("cell/result"), id, summary: OutputsSummarySchema, code: v.optional(text(maxCodeLength, "code")) }),
   /** "Open full output": the whole stream of the cell's last run, to open in an editor (the cell shows head and tail). */
   v.object({ type: v.literal("cell/openOutput"), id, stream: v.picklist(["stdout", "stderr"]), text: text(maxFullOutputChars, "full output") }),
   v.pipe(

@@ -22,7 +22,7 @@ const html = await load("src/html.ts");
 test("host messages are validated and bad ones come back as errors", () => {
   const good = { type: "cell/add", id: "a", prompt: "p", code: "1", findings: [{ ruleId: "R1", severity: "warning", message: "m", line: 0 }], dataFiles: [{ name: "x.csv", base64: "YQ==" }] };
   // A cell without attempts is one the server did not generate.
-  assert.deepEqual(protocol.parseHostMessage(good), { ok: true, value: { ...good, attempts: [], server: "none" } });
+  assert.deepEqual(protocol.parseHostMessage(good), { ok: true, value: { ...good, attempts: [], server: "none", capabilities: null } });
   for (const bad of [null, 5, {}, { type: "cell/add", id: "a" }, { type: "cell/run" }, { type: "nope", id: "a" },
     { ...good, dataFiles: [{ name: "../etc/passwd", base64: "" }] }, { ...good, findings: [{ ruleId: "R", severity: "fatal", message: "" }] }]) {
     assert.equal(protocol.parseHostMessage(bad).ok, false, JSON.stringify(bad));
@@ -33,7 +33,7 @@ test("a cell's attempt history is validated and bounded", () => {
   const run = { status: "error", stdout: "", stderr: "", error: "NameError: x", outputs: [], elapsedMs: 5 };
   const attempt = { attempt: 1, code: "print(x)", findings: [], run, error: { kind: "runtime", message: "NameError: x" } };
   const cell = { type: "cell/add", id: "a", prompt: "", code: "print(x)", findings: [], dataFiles: [], attempts: [attempt], server: "failed" };
-  assert.deepEqual(protocol.parseHostMessage(cell), { ok: true, value: cell });
+  assert.deepEqual(protocol.parseHostMessage(cell), { ok: true, value: { ...cell, capabilities: null } });
   assert.deepEqual(protocol.parseHostMessage({ ...cell, attempts: Array(11).fill(attempt) }), { ok: false, error: "cell/add: attempts: more than 10 attempts" });
   assert.equal(protocol.parseHostMessage({ ...cell, server: "maybe" }).ok, false);
   assert.equal(protocol.parseHostMessage({ ...cell, attempts: [{ ...attempt, run: { ...run, status: "stopped" } }] }).ok, false);
@@ -81,6 +81,26 @@ test("page messages are validated", () => {
   // The former result shape (repr, images, html) is not a summary any more: outputs replace it.
   const old = { status: "ok", stdout: "1\n", stderr: "", repr: null, error: null, images: 0, html: false, elapsedMs: 12 };
   assert.equal(protocol.parsePageMessage({ type: "cell/result", id: "a", summary: old }).ok, false);
+});
+
+test("a capability summary and a re-check are validated: plain module names, bounded paths, a boolean for /output", () => {
+  const capabilities = { reads: ["/data/sales.csv"], writesOutput: true, imports: ["csv", "json"] };
+  const add = { type: "cell/add", id: "a", prompt: "", code: "import csv", findings: [], dataFiles: [], capabilities };
+  assert.deepEqual(protocol.parseHostMessage(add).value.capabilities, capabilities);
+  for (const bad of [
+    { ...capabilities, imports: ["os; rm -rf"] },
+    { ...capabilities, writesOutput: "yes" },
+    { ...capabilities, reads: Array.from({ length: protocol.maxCapabilityReads + 1 }, (_, i) => `/data/${i}.csv`) },
+    { reads: [], imports: [] },
+  ]) {
+    assert.equal(protocol.parseHostMessage({ ...add, capabilities: bad }).ok, false, JSON.stringify(bad).slice(0, 100));
+  }
+  assert.deepEqual(protocol.parsePageMessage({ type: "cell/check", id: "a", code: "print(2)" }), { ok: true, value: { type: "cell/check", id: "a", code: "print(2)" } });
+  assert.equal(protocol.parsePageMessage({ type: "cell/check", id: "a" }).error, "cell/check: missing 'code'");
+  assert.equal(protocol.parsePageMessage({ type: "cell/check", id: "a", code: "x".repeat(protocol.maxCodeLength + 1) }).ok, false);
+  const checked = { type: "cell/checked", id: "a", code: "print(2)", findings: [], blocking: false, capabilities: null };
+  assert.deepEqual(protocol.parseHostMessage(checked), { ok: true, value: checked });
+  assert.equal(protocol.parseHostMessage({ ...checked, blocking: undefined }).ok, false);
 });
 
 test("a saved figure carries a plain file name of its own type, never a path", () => {
@@ -218,8 +238,9 @@ test("the panel CSP is strict: no unsafe-eval, wasm allowed, blob workers, nonce
   assert.match(csp, /worker-src blob:/);
   assert.match(csp, /connect-src https:\/\/x\.example(;|$)/);
   assert.doesNotMatch(csp, /'unsafe-eval'|'unsafe-inline'/);
-  // Charts draw without inline styles, and HTML outputs are srcdoc frames, which need no frame source.
-  assert.match(csp, /style-src https:\/\/x\.example;/);
+  // Charts draw without inline styles; the one style element allowed is the code editor's, with the page's nonce.
+  // HTML outputs are srcdoc frames, which need no frame source.
+  assert.match(csp, /style-src https:\/\/x\.example 'nonce-abc123';/);
   assert.match(csp, /frame-src 'none'/);
   assert.match(page, /data-assets="https:\/\/x\.example\/dist"/);
   assert.throws(() => html.renderPanelHtml({ cspSource: "x; script-src *", nonce: "a", scriptUri: "", styleUri: "", assetsBaseUri: "" }));

@@ -22,7 +22,7 @@ import {
 import { GenerationProgress } from "./generation_progress";
 import { fixPrompt } from "../panel/messages";
 import { ServerUnavailable } from "../server/server";
-import { attemptCauses, panelAttempts, panelFailureProblem, panelFindings, summaryOfServerRun, trialRunFindings, type SessionCell, type Target } from "../session";
+import { attemptCauses, panelAttempts, panelCapabilities, panelFailureProblem, panelFindings, summaryOfServerRun, trialRunFindings, type SessionCell, type Target } from "../session";
 import { isTrusted, restrictedExplanation } from "../settings/trust";
 import { extensionOptions } from "../settings/config";
 import { readDataFiles } from "../run/run_data";
@@ -237,6 +237,7 @@ async function done(ctx: Ctx, input: GenerateInput, result: GenerateResult, orig
           code,
           model: result.model,
           findings: [...panelFindings(lastWithCode?.check), ...trialRunFindings(lastWithCode?.run)],
+          capabilities: panelCapabilities(lastWithCode?.check),
           target: input.target,
           dataPaths: input.dataPaths,
           dataFiles: await readDataFiles(ctx, input.dataPaths),

@@ -3,9 +3,10 @@
  * `parsePageMessage` first; anything malformed, or naming a cell this session does not know (for Fix), is
  * dropped with a log line, never acted on. Pure: returns a decision that panel.ts carries out.
  */
-import { maxCodeLength, parsePageMessage, type FigureMime, type OutputsSummary } from "../../../webview-pyodide/src/protocol";
+import { maxCodeLength, parsePageMessage, type FigureMime, type HostMessage, type OutputsSummary } from "../../../webview-pyodide/src/protocol";
 import { checkFigure } from "./figures";
-import type { Session, SessionCell } from "../session";
+import type { CheckResultInfo } from "../lsp_ext";
+import { type Session, type SessionCell, panelCapabilities, panelFindings } from "../session";
 
 export type PanelAction =
   | { readonly kind: "ready" }
@@ -14,7 +15,10 @@ export type PanelAction =
   | { readonly kind: "accept"; readonly id: string; readonly code: string; readonly cell: SessionCell | undefined }
   | { readonly kind: "reject"; readonly id: string; readonly cell: SessionCell | undefined }
   | { readonly kind: "fix"; readonly cell: SessionCell; readonly feedback: string }
-  | { readonly kind: "result"; readonly id: string; readonly summary: OutputsSummary; readonly cell: SessionCell | undefined }
+  /** Check: the user edited the cell's code; the server checks it and the answer goes back to the panel. */
+  | { readonly kind: "check"; readonly id: string; readonly code: string }
+  /** `code` is the code that ran, when the page says (the user may have edited it in the cell). */
+  | { readonly kind: "result"; readonly id: string; readonly summary: OutputsSummary; readonly code: string | undefined; readonly cell: SessionCell | undefined }
   /** The full output of one stream, to open in an editor. */
   | { readonly kind: "open-output"; readonly stream: "stdout" | "stderr"; readonly text: string }
   /** A figure whose bytes are the type it claims, to be saved where the user chooses. */
@@ -54,8 +58,10 @@ export function decide(raw: unknown, session: Session): PanelAction {
       if (cell === undefined) return { kind: "ignore", reason: `cell/fix: unknown cell ${m.id} (from an earlier session)` };
       return { kind: "fix", cell, feedback: m.feedback };
     }
+    case "cell/check":
+      return { kind: "check", id: m.id, code: m.code };
     case "cell/result":
-      return { kind: "result", id: m.id, summary: m.summary, cell: session.get(m.id) };
+      return { kind: "result", id: m.id, summary: m.summary, code: m.code, cell: session.get(m.id) };
     case "snapshot/save":
       return { kind: "snapshot-save", key: m.key, bytes: new Uint8Array(m.bytes) };
     case "snapshot/rejected":
@@ -68,6 +74,11 @@ export function decide(raw: unknown, session: Session): PanelAction {
       return { kind: "save-figure", id: m.id, name: m.name, mime: m.mime, bytes: figure.bytes, cell: session.get(m.id) };
     }
   }
+}
+
+/** The panel's answer to a Check: the server's findings and capability summary of exactly the code it checked. */
+export function checkedMessage(id: string, code: string, result: CheckResultInfo): HostMessage {
+  return { type: "cell/checked", id, code, findings: panelFindings(result), blocking: result.blocking, capabilities: panelCapabilities(result) };
 }
 
 /** The prompt sent to the model when the user asks to fix a cell. */

@@ -13,12 +13,13 @@
 import * as vscode from "vscode";
 import type { PanelPackages } from "../packages/packages";
 import type { HostMessage, OutputsSummary } from "../../../webview-pyodide/src/protocol";
-import { decide, type PanelAction } from "./messages";
+import { checkedMessage, decide, type PanelAction } from "./messages";
+import type { CheckResultInfo } from "../lsp_ext";
 import { savedMessage } from "./figures";
 import { panelHtml } from "./panel_html";
 import type { RecordDecision, RecordEvent } from "../record/record";
 import { type SnapshotStore, type StoredSnapshot, snapshotKey } from "./snapshot_store";
-import type { Session, SessionCell, Target } from "../session";
+import { type Session, type SessionCell, type Target, lastGeneratedCode } from "../session";
 import { errorMessage } from "../errors";
 import { extensionOptions } from "../settings/config";
 
@@ -59,6 +60,8 @@ export interface PanelCommands {
   repairPanelFailure(cell: SessionCell, summary: OutputsSummary): Promise<void>;
   /** Saves a figure where the user chooses; undefined when cancelled. */
   saveFigure(figure: FigureToSave): Promise<vscode.Uri | undefined>;
+  /** Checks code with the language server (`agentcode/check`). */
+  check(code: string): Promise<CheckResultInfo>;
 }
 
 export class PanelHost implements vscode.Disposable {
@@ -218,7 +221,7 @@ export class PanelHost implements vscode.Disposable {
   /** Adds a cell to the panel and, when `run`, runs it there. */
   addCell(cell: SessionCell, run: boolean): void {
     this.show();
-    this.post({ type: "cell/add", id: cell.id, prompt: cell.prompt, code: cell.code, findings: cell.findings, dataFiles: cell.dataFiles, attempts: cell.attempts, server: cell.server });
+    this.post({ type: "cell/add", id: cell.id, prompt: cell.prompt, code: cell.code, findings: cell.findings, dataFiles: cell.dataFiles, attempts: cell.attempts, server: cell.server, capabilities: cell.capabilities ?? null });
     if (run) this.post({ type: "cell/run", id: cell.id });
   }
 
@@ -292,11 +295,15 @@ export class PanelHost implements vscode.Disposable {
         this.cellsRan = true;
         const cell = action.cell;
         if (cell !== undefined) cell.result = action.summary;
+        // Code the user edited in the panel is theirs: its failure is not the generation's to repair.
+        const ranEdited = cell !== undefined && action.code !== undefined && action.code !== lastGeneratedCode(cell);
+        // The run record and a later notebook export show the code that produced this result.
+        if (cell !== undefined && action.code !== undefined) cell.code = action.code;
         this.waiting.get(action.id)?.resolve(action.summary);
         this.waiting.delete(action.id);
         await this.ctx.record("run", recordedCell(action.id, cell), action.summary, null);
         // The panel run was this code's trial run (the server's was skipped): a failure goes back to the model.
-        if (cell?.panelOnly !== undefined) await this.connected.repairPanelFailure(cell, action.summary);
+        if (cell?.panelOnly !== undefined && !ranEdited) await this.connected.repairPanelFailure(cell, action.summary);
         return;
       }
       case "accept": {
@@ -357,6 +364,15 @@ export class PanelHost implements vscode.Disposable {
       case "figure-refused":
         this.ctx.output.warn(`Panel: refused to save figure ${action.name}: ${action.reason}`);
         void vscode.window.showErrorMessage(`AgentCode: the figure ${action.name} was not saved: ${action.reason}`);
+        return;
+      case "check":
+        try {
+          this.post(checkedMessage(action.id, action.code, await this.connected.check(action.code)));
+        } catch (e) {
+          // The cell must not wait forever: it shows why, and Check can be clicked again.
+          this.ctx.output.warn(`Check of an edited cell failed: ${errorMessage(e)}`);
+          this.post({ type: "cell/checkFailed", id: action.id, message: `${errorMessage(e)} Try Check again once the AgentCode server is running.` });
+        }
         return;
       case "fix":
         action.cell.decision = "fix";

@@ -236,7 +236,9 @@ test("An invalid chart spec is sent back to the model with the schema's sentence
     t.diagnostic(`repair request says: ${text.slice(0, 600)}`);
 
     assert.equal(await drawnBars(cell), 3, "the repaired chart has one bar per region");
-    assert.match(await cell.locator("pre.code").innerText(), /^from IPython\.display import display$/m, "the panel shows the repaired code");
+    await cell.locator(".cm-content").waitFor();
+    const shown = (await cell.locator(".cm-content .cm-line").allTextContents()).join("\n");
+    assert.match(shown, /^from IPython\.display import display$/m, "the panel shows the repaired code");
     // The repaired cell from its prompt down (its code with the import, then the chart).
     await cell.locator(".prompt").scrollIntoViewIfNeeded();
     t.diagnostic(`screenshot: ${await screenshot("repaired-chart-in-panel")}`);

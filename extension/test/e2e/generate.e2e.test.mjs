@@ -121,7 +121,9 @@ test("Generate Python from the palette runs the code in the panel, and Accept wr
     assert.equal(await cell.getAttribute("data-run"), "ok", `run failed: ${stdout}\n${traceback}`);
     assert.match(stdout, /^total 12$/m);
     assert.equal(await cell.locator(".prompt").innerText(), prompt);
-    assert.equal((await cell.locator("pre.code").innerText()).trim(), code);
+    // The code editor's lines (its innerText would double blank lines).
+    await cell.locator(".cm-content").waitFor();
+    assert.equal((await cell.locator(".cm-content .cm-line").allTextContents()).join("\n").trim(), code);
     assert.ok(
       await page.locator('.tabs-container .tab[aria-label*="AgentCode Sandbox"]').count(),
       "the panel tab is titled AgentCode Sandbox",

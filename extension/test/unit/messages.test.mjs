@@ -2,7 +2,17 @@
 // Fix requests for unknown cells are dropped, never acted on.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { decide, fixPrompt, maxAcceptedCode } from "./out/panel/messages.mjs";
+import { checkedMessage, decide, fixPrompt, maxAcceptedCode } from "./out/panel/messages.mjs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+// The panel's own validator of host messages: what the page would accept.
+const protocolBundle = await build({
+  entryPoints: [join(dirname(fileURLToPath(import.meta.url)), "../../../webview-pyodide/src/protocol.ts")],
+  bundle: true, format: "esm", platform: "node", write: false, logLevel: "warning",
+});
+const { parseHostMessage } = await import(`data:text/javascript;base64,${Buffer.from(protocolBundle.outputFiles[0].text).toString("base64")}`);
 import { Session } from "./out/session.mjs";
 
 function session() {
@@ -99,4 +109,45 @@ test("Save figure carries the decoded bytes; a path name, bad bytes or an oversi
   const refused = decide({ ...msg, base64: Buffer.from("not an image").toString("base64") }, session());
   assert.equal(refused.kind, "figure-refused");
   assert.match(refused.reason, /not a PNG/);
+});
+
+test("Check from the panel carries the edited code to check, also for a cell from an earlier session", () => {
+  assert.deepEqual(decide({ type: "cell/check", id: "c1", code: "import json\n" }, session()), { kind: "check", id: "c1", code: "import json\n" });
+  assert.deepEqual(decide({ type: "cell/check", id: "old", code: "x = 1" }, session()), { kind: "check", id: "old", code: "x = 1" });
+  assert.equal(decide({ type: "cell/check", id: "c1" }, session()).kind, "ignore");
+  assert.equal(decide({ type: "cell/check", id: "c1", code: "x".repeat(maxAcceptedCode + 1) }, session()).kind, "ignore");
+});
+
+test("the server's check goes back to the panel as cell/checked with its findings and capability summary", () => {
+  const range = (line) => ({ start: { line, character: 0 }, end: { line, character: 4 } });
+  const result = {
+    syntaxErrors: [],
+    findings: [{ ruleId: "AC103", severity: "warning", range: range(1), message: "writes or changes files" }],
+    blocking: false,
+    capabilities: { reads: ["/data/sales.csv"], writesOutput: true, imports: ["csv"] },
+  };
+  const message = checkedMessage("c1", "import csv\nopen('/output/x', 'w')\n", result);
+  const parsed = parseHostMessage(message);
+  assert.equal(parsed.ok, true, parsed.error);
+  assert.deepEqual(parsed.value, {
+    type: "cell/checked",
+    id: "c1",
+    code: "import csv\nopen('/output/x', 'w')\n",
+    findings: [{ ruleId: "AC103", severity: "warning", message: "writes or changes files", line: 1 }],
+    blocking: false,
+    capabilities: { reads: ["/data/sales.csv"], writesOutput: true, imports: ["csv"] },
+  });
+  // Code that does not parse has a syntax error and no summary.
+  const broken = checkedMessage("c1", "print(", { syntaxErrors: [{ message: "SyntaxError: '(' was never closed", range: range(0) }], findings: [], blocking: true });
+  assert.equal(parseHostMessage(broken).ok, true);
+  assert.equal(broken.capabilities, null);
+  assert.equal(broken.findings[0].ruleId, "syntax");
+});
+
+test("a result names the code that ran, so the record shows edited code with its own output", () => {
+  const r = decide({ type: "cell/result", id: "c1", summary, code: "print(2)" }, session());
+  assert.equal(r.kind, "result");
+  assert.equal(r.code, "print(2)");
+  // Pages from before editing send no code: the session's code stands.
+  assert.equal(decide({ type: "cell/result", id: "c1", summary }, session()).code, undefined);
 });

@@ -2,7 +2,7 @@
 // protocol's bounds), and the causes a failure notification names.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { attemptCauses, panelAttempts } from "./out/session.mjs";
+import { attemptCauses, lastGeneratedCode, panelAttempts, panelCapabilities } from "./out/session.mjs";
 
 const range = { start: { line: 1, character: 0 }, end: { line: 1, character: 5 } };
 const failed = {
@@ -45,4 +45,17 @@ test("an attempt blocked by its check has no trial run, and one without code has
 test("the failure notification names the cause of each failed attempt", () => {
   assert.equal(attemptCauses([failed, passed]), "Attempt 1: runtime: NameError: name 'totl' is not defined");
   assert.equal(attemptCauses([passed]), "");
+});
+
+test("the generated code of a cell is its last attempt's code; a cell the server did not generate has none", () => {
+  const attempt = (n, code) => ({ attempt: n, code, findings: [], run: null, error: null });
+  assert.equal(lastGeneratedCode({ attempts: [attempt(1, "print(1)"), attempt(2, "print(2)"), attempt(3, null)] }), "print(2)");
+  assert.equal(lastGeneratedCode({ attempts: [] }), undefined);
+});
+
+test("a check's capability summary reaches the panel as it is, and a check without one gives null", () => {
+  const check = { syntaxErrors: [], findings: [], blocking: false, capabilities: { reads: ["/data/a.csv"], writesOutput: false, imports: ["csv"] } };
+  assert.deepEqual(panelCapabilities(check), { reads: ["/data/a.csv"], writesOutput: false, imports: ["csv"] });
+  assert.equal(panelCapabilities({ syntaxErrors: [], findings: [], blocking: true }), null);
+  assert.equal(panelCapabilities(undefined), null);
 });

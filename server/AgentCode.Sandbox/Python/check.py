@@ -581,6 +581,7 @@ def check(text):
         checker = Checker(source, tree)
         checker.visit(tree)
         result["findings"] = sorted(checker.findings, key=lambda f: (f["range"], f["rule"]))
+        result["capabilities"] = capabilities(tree)  # capabilities.py, loaded before this file
     return result
 
 

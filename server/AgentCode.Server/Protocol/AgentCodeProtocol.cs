@@ -49,11 +49,18 @@ public sealed record SyntaxErrorInfo(string Message, LspRange Range);
 /// <summary>A policy finding; severity is "error", "warning" or "info".</summary>
 public sealed record FindingInfo(string RuleId, string Severity, LspRange Range, string Message);
 
+/// <summary>What a program will touch (the panel shows it before Run): /data paths it names, /output, imports.</summary>
+/// <param name="Reads">Paths under <c>/data</c> the program names, in source order.</param>
+/// <param name="WritesOutput">Whether it names a path under <c>/output</c>.</param>
+/// <param name="Imports">Top-level modules it imports, sorted.</param>
+public sealed record CapabilitiesInfo(IReadOnlyList<string> Reads, bool WritesOutput, IReadOnlyList<string> Imports);
+
 /// <summary>Result of <c>agentcode/check</c>.</summary>
 /// <param name="SyntaxErrors">Syntax errors from CPython's parser.</param>
 /// <param name="Findings">Policy findings, without the rules disabled in settings.</param>
 /// <param name="Blocking">True when a syntax error or an error-severity finding is present.</param>
-public sealed record CheckResultInfo(IReadOnlyList<SyntaxErrorInfo> SyntaxErrors, IReadOnlyList<FindingInfo> Findings, bool Blocking);
+/// <param name="Capabilities">What the program will touch; absent when it did not parse.</param>
+public sealed record CheckResultInfo(IReadOnlyList<SyntaxErrorInfo> SyntaxErrors, IReadOnlyList<FindingInfo> Findings, bool Blocking, CapabilitiesInfo? Capabilities = null);
 
 /// <summary>Limits for one run; each field falls back to the <c>agentcode.sandbox</c> settings.</summary>
 public sealed record RunLimitsParams(double? TimeoutSeconds = null, int? MemoryMb = null, int? OutputKb = null);

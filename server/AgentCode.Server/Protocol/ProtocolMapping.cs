@@ -36,7 +36,8 @@ public static class ProtocolMapping
         return new CheckResultInfo(
             filtered.SyntaxErrors.Select(s => new SyntaxErrorInfo(s.Message, ToRange(s.Range))).ToList(),
             filtered.Findings.Select(f => new FindingInfo(f.RuleId, ToWire(f.Severity), ToRange(f.Range), f.Message)).ToList(),
-            filtered.IsBlocking);
+            filtered.IsBlocking,
+            filtered.Capabilities is { } c ? new CapabilitiesInfo(c.Reads, c.WritesOutput, c.Imports) : null);
     }
 
     /// <summary>A run result.</summary>
