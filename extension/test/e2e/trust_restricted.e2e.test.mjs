@@ -226,12 +226,12 @@ test("In Restricted Mode, Run File asks in a modal first and Cancel runs nothing
       "the run summary of the cell",
       async () => {
         await failOnVisibleError(page);
-        return (await notificationMessages(page)).find((m) => m.includes("the cell at line 4 of cells.py"));
+        return (await notificationMessages(page)).find((m) => m.includes("the cell at line 4 of cells.py ran in"));
       },
       { timeoutMs: 300_000, intervalMs: 500 },
     );
     await screenshot("6-run-cell-ran");
-    assert.match(summary, /the cell at line 4 of cells.py ran in .*: 1 line of output/, summary);
+    assert.match(summary, /the cell at line 4 of cells\.py ran in .*: 1 line of output/, summary);
     const runs = records().filter((r) => r.event === "run").slice(runsBefore);
     assert.deepEqual(runs.map((r) => r.prompt), ["Run the cell at line 4 of cells.py"], "only the confirmed run happened; the cancelled Run File ran nothing");
     assert.equal(runs[0].outputs?.stdout, "second cell ran\n");
