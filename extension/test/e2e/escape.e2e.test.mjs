@@ -248,10 +248,14 @@ test("Markup in the prompt, the code, the attempt history and every output of a 
     assert.equal(await cell.getAttribute("data-run"), "ok", traceback);
     assert.equal(openai.requests.length, 2, "two model calls: the first attempt failed its trial run");
 
-    // The attempt history is a closed <details>: open it so the screenshot shows it.
+    // The attempt history is a closed <details>: open it so the pictures show it; the cell is taller than the
+    // window, so it is also kept as a picture of its own.
     await cell.locator("details.attempts > summary").click();
+    await cell.locator("details.attempts[open]").waitFor({ timeout: 10_000 });
+    await cell.locator("details.attempts").scrollIntoViewIfNeeded();
     const shot = await screenshot("1-generated-markup-as-text");
-    t.diagnostic(`panel screenshot: ${shot}`);
+    await cell.screenshot({ path: path.join(artifacts, "1-generated-cell.png") });
+    t.diagnostic(`panel screenshots: ${shot}, 1-generated-cell.png`);
 
     const text = await cell.textContent();
     const shown = (where) => text.includes(`<i class="pwned">${where}</i>`) || text.includes(`<i class=\\"pwned\\">${where}</i>`);
@@ -304,8 +308,10 @@ test("The escape corpus run in the VS Code panel reaches no network, no eval and
     const frames = cell.locator("iframe.output-html");
     assert.deepEqual(await frames.evaluateAll((fs) => fs.map((f) => f.getAttribute("sandbox"))), ["", ""]);
     for (let i = 0; i < 2; i++) await (await (await frames.nth(i).elementHandle()).contentFrame()).waitForLoadState("load");
+    await cell.locator("pre.stdout").scrollIntoViewIfNeeded();
     const shot = await screenshot("2-escape-corpus-in-panel");
-    t.diagnostic(`panel screenshot: ${shot}`);
+    await cell.screenshot({ path: path.join(artifacts, "2-escape-corpus-cell.png") });
+    t.diagnostic(`panel screenshots: ${shot}, 2-escape-corpus-cell.png`);
 
     assert.ok((await cell.textContent()).includes('<i class="pwned">panel-error</i>'), "the error message is shown as text");
     await assertNothingInjected(panel);
