@@ -168,10 +168,11 @@ public sealed class GuestClockTests(SandboxFixture fixture)
         guest.Timer(0, 1, 1, 1_000_000_000_000_000);
         guest.Timer(Subscription, 2, 1, 50_000_000);
         guest.Timer(2 * Subscription, 3, 1, 2_000_000_000_000);
+        guest.Timer(3 * Subscription, 4, 1, 50_000_000); // as short as the second: the first of them is reported
         guest.Smudge(1024, Event);
 
         var clock = Stopwatch.StartNew();
-        Assert.Equal(0, guest.Poll(0, 1024, 3, 2048));
+        Assert.Equal(0, guest.Poll(0, 1024, 4, 2048));
         clock.Stop();
 
         Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(50), $"returned after {clock.Elapsed}");
@@ -196,6 +197,11 @@ public sealed class GuestClockTests(SandboxFixture fixture)
         Assert.Equal(0, guest.Poll(0, 1024, 1, 2048));
         Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(45), $"returned after {clock.Elapsed}");
         Assert.Equal(5, guest.Memory.ReadInt64(1024));
+
+        // A relative timeout of zero: at once.
+        guest.Timer(0, 7, 1, 0);
+        Assert.Equal(0, guest.Poll(0, 1024, 1, 2048));
+        Assert.Equal(7, guest.Memory.ReadInt64(1024));
 
         // Monotonic, in the past: at once.
         Assert.Equal(0, guest.Clock(1, 4000));

@@ -168,9 +168,10 @@ public sealed class OutputContractTests(SandboxFixture fixture) : IDisposable
     [Fact(Timeout = 60_000)]
     public async Task AFileFloodUnderOutputIsStoppedByTheHostNamingTheFileCap()
     {
-        // Empty files, so only the count can stop it; the deadline is far enough that a stop by it is a failure.
+        // Empty files in a subfolder, so only the count of the whole tree can stop it; the deadline is far enough
+        // that a stop by it is a failure.
         var limits = SandboxFixture.Quick with { Timeout = TimeSpan.FromSeconds(30) };
-        var result = await fixture.RunAsync("i = 0\nwhile True:\n    open(f'/output/f{i}.txt', 'w').close()\n    i += 1\n", limits);
+        var result = await fixture.RunAsync("import os\nos.makedirs('/output/deep/er')\ni = 0\nwhile True:\n    open(f'/output/deep/er/f{i}.txt', 'w').close()\n    i += 1\n", limits);
 
         Assert.Equal(RunStatus.OutputLimit, result.Status);
         Assert.Equal("The program wrote more than 64 files under /output (the file cap) and was stopped.", result.Message);

@@ -248,14 +248,14 @@ test("Markup in the prompt, the code, the attempt history and every output of a 
     assert.equal(await cell.getAttribute("data-run"), "ok", traceback);
     assert.equal(openai.requests.length, 2, "two model calls: the first attempt failed its trial run");
 
-    // The attempt history is a closed <details>: open it so the pictures show it; the cell is taller than the
-    // window, so it is also kept as a picture of its own.
-    await cell.locator("details.attempts > summary").click();
+    // The attempt history opens by itself when an attempt failed. The cell is taller than the window: one picture
+    // of the attempt history, one of the panel's own outputs.
     await cell.locator("details.attempts[open]").waitFor({ timeout: 10_000 });
-    await cell.locator("details.attempts").scrollIntoViewIfNeeded();
-    const shot = await screenshot("1-generated-markup-as-text");
-    await cell.screenshot({ path: path.join(artifacts, "1-generated-cell.png") });
-    t.diagnostic(`panel screenshots: ${shot}, 1-generated-cell.png`);
+    await cell.locator("details.attempts .attempt").first().scrollIntoViewIfNeeded();
+    const shots = [await screenshot("1-attempt-history-as-text")];
+    await cell.locator(".outputs").scrollIntoViewIfNeeded();
+    shots.push(await screenshot("2-outputs-as-text"));
+    t.diagnostic(`panel screenshots: ${shots.join(", ")}`);
 
     const text = await cell.textContent();
     const shown = (where) => text.includes(`<i class="pwned">${where}</i>`) || text.includes(`<i class=\\"pwned\\">${where}</i>`);
@@ -309,9 +309,10 @@ test("The escape corpus run in the VS Code panel reaches no network, no eval and
     assert.deepEqual(await frames.evaluateAll((fs) => fs.map((f) => f.getAttribute("sandbox"))), ["", ""]);
     for (let i = 0; i < 2; i++) await (await (await frames.nth(i).elementHandle()).contentFrame()).waitForLoadState("load");
     await cell.locator("pre.stdout").scrollIntoViewIfNeeded();
-    const shot = await screenshot("2-escape-corpus-in-panel");
-    await cell.screenshot({ path: path.join(artifacts, "2-escape-corpus-cell.png") });
-    t.diagnostic(`panel screenshots: ${shot}, 2-escape-corpus-cell.png`);
+    const shots = [await screenshot("3-escape-corpus-blocked")];
+    await cell.locator("pre.traceback").scrollIntoViewIfNeeded();
+    shots.push(await screenshot("4-escape-corpus-error-as-text"));
+    t.diagnostic(`panel screenshots: ${shots.join(", ")}`);
 
     assert.ok((await cell.textContent()).includes('<i class="pwned">panel-error</i>'), "the error message is shown as text");
     await assertNothingInjected(panel);
