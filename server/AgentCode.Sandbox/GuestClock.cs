@@ -84,7 +84,9 @@ internal static class GuestClock
                     wait = long.MaxValue; // an unsigned timeout past 2^63 ns: effectively forever
                 }
 
-                    if (wait < shortestWait)
+                // The first timer is taken even when it is "forever" (long.MaxValue), so that such a sleep waits for the
+                // stop signal instead of returning at once with no event.
+                if (shortestIndex < 0 || wait < shortestWait)
                 {
                     shortestWait = wait;
                     shortestIndex = i;

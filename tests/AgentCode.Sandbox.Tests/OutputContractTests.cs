@@ -161,8 +161,20 @@ public sealed class OutputContractTests(SandboxFixture fixture) : IDisposable
         var result = await fixture.RunAsync("chunk = b'x' * (1024 * 1024)\nwith open('/output/flood.bin', 'wb') as f:\n    while True:\n        f.write(chunk)\n", limits);
 
         Assert.Equal(RunStatus.OutputLimit, result.Status);
-        Assert.Contains("output size cap", result.Message, StringComparison.Ordinal);
+        Assert.Equal("The program wrote more than 4 MiB under /output (the output size cap) and was stopped.", result.Message);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"took {clock.Elapsed}");
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task AFileFloodUnderOutputIsStoppedByTheHostNamingTheFileCap()
+    {
+        // Empty files in a subfolder, so only the count of the whole tree can stop it; the deadline is far enough
+        // that a stop by it is a failure.
+        var limits = SandboxFixture.Quick with { Timeout = TimeSpan.FromSeconds(30) };
+        var result = await fixture.RunAsync("import os\nos.makedirs('/output/deep/er')\ni = 0\nwhile True:\n    open(f'/output/deep/er/f{i}.txt', 'w').close()\n    i += 1\n", limits);
+
+        Assert.Equal(RunStatus.OutputLimit, result.Status);
+        Assert.Equal("The program wrote more than 64 files under /output (the file cap) and was stopped.", result.Message);
     }
 
     [Fact]

@@ -73,10 +73,10 @@ public sealed class RunTests(SandboxFixture fixture) : IDisposable
         var folder = Directory.CreateDirectory(Path.Combine(_dir.FullName, "inputs"));
         File.WriteAllText(Path.Combine(folder.FullName, "a.txt"), "alpha");
         var result = await fixture.RunAsync(
-            "print(open('/data/inputs/a.txt').read())\ntry:\n    open('/data/inputs/b.txt', 'w')\nexcept OSError as e:\n    print('refused', type(e).__name__)\n",
+            "import os\nprint(os.listdir('/data'))\nprint(open('/data/inputs/a.txt').read())\ntry:\n    open('/data/inputs/b.txt', 'w')\nexcept OSError as e:\n    print('refused', type(e).__name__)\n",
             data: [new DataMount(folder.FullName)]);
         Assert.Equal(RunStatus.Ok, result.Status);
-        Assert.StartsWith("alpha\nrefused ", result.Stdout, StringComparison.Ordinal);
+        Assert.StartsWith("['inputs']\nalpha\nrefused ", result.Stdout, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(folder.FullName, "b.txt")));
     }
 
@@ -148,6 +148,41 @@ public sealed class RunTests(SandboxFixture fixture) : IDisposable
             Assert.Equal(RunStatus.Ok, results[i].Status);
             Assert.Equal(string.Concat(Enumerable.Repeat($"{i}\n", 3)), results[i].Stdout);
         }
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(".")]
+    [InlineData("..")]
+    [InlineData("../escape.csv")]
+    [InlineData("a\\b.csv")]
+    public async Task ADataNameThatIsNotAPlainNameIsRefusedBeforeTheRun(string name)
+    {
+        var csv = Path.Combine(_dir.FullName, "sales.csv");
+        File.WriteAllText(csv, "region\n");
+        var result = await fixture.RunAsync("print('ran')", data: [new DataMount(csv, name)]);
+        Assert.Equal(RunStatus.Error, result.Status);
+        Assert.Equal($"The run could not start: '{name}' is not a valid name under /data. (Parameter 'mounts')", result.Message);
+        Assert.Equal("", result.Stdout);
+    }
+
+    [Fact]
+    public async Task OutputOfExactlyTheCapIsNotCut()
+    {
+        var limits = RunLimits.Default with { StdoutBytes = 1000 };
+        var result = await fixture.RunAsync("print('x' * 999)\n", limits);
+        Assert.Equal(RunStatus.Ok, result.Status);
+        Assert.Equal(1000, result.Stdout.Length);
+    }
+
+    [Fact]
+    public async Task AProgramThatEndsTheProcessWithItsOwnExitCodeIsAnErrorNamingTheCode()
+    {
+        var result = await fixture.RunAsync("import os\nprint('before', flush=True)\nos._exit(3)\n");
+        Assert.Equal(RunStatus.Error, result.Status);
+        Assert.Equal("The program exited with code 3.", result.Message);
+        Assert.Equal("SystemExit", result.Error?.Type);
+        Assert.Equal("before\n", result.Stdout);
     }
 
     [Fact]
