@@ -100,8 +100,10 @@ window.addEventListener("pagehide", flushState);
 
 function render(cell: CellState): void {
   const old = elements.get(cell.id);
-  // Taken before the new rendering moves the editor out of the old element (which drops its focus).
-  const focused = document.activeElement;
+  // Taken before the new rendering moves the editor out of the old element (which drops its focus). Only while the
+  // user is in the panel: a hidden or unfocused panel keeps its activeElement, and focusing it again would pull the
+  // keyboard away from the editor the user went back to.
+  const focused = document.hasFocus() ? document.activeElement : null;
   const hadFocus = old !== undefined && focused instanceof HTMLElement && old.contains(focused) ? focused : undefined;
   // A released interpreter starts again when a cell runs: to the cell, Python is loading.
   const fresh = renderCell(cell, actions, pythonState.kind === "released" ? "loading" : pythonState.kind);
@@ -309,11 +311,16 @@ function codeView(cell: CellState): HTMLElement {
   return editor.dom;
 }
 
-/** Scrolls a new cell into view and puts the cursor in its code (in its editor once the editors have loaded). */
+/**
+ * Scrolls a new cell into view and, when the user is in the panel, puts the cursor in its code (in its editor once
+ * the editors have loaded). A cell that arrives while the user types elsewhere (a generation finishing beside the
+ * editor) never takes the keyboard away from them.
+ */
 function reveal(cell: CellState): void {
   const root = elements.get(cell.id);
   if (root === undefined) return;
   root.scrollIntoView({ block: "nearest" });
+  if (!document.hasFocus()) return;
   const editor = editors.get(cell.id);
   if (editor !== undefined) editor.focus();
   else {
@@ -405,7 +412,7 @@ import("./editor").then(
     for (const cell of cells) render(cell);
     const waiting = focusWhenReady === undefined ? undefined : editors.get(focusWhenReady);
     focusWhenReady = undefined;
-    waiting?.focus();
+    if (document.hasFocus()) waiting?.focus();
   },
   (error: unknown) => reportError(`The code editor could not be loaded, so cells cannot be edited: ${error instanceof Error ? error.message : String(error)}`),
 );

@@ -171,7 +171,8 @@ test("In Restricted Mode, Generate uses the user's own endpoint and opens the co
     t.diagnostic(`panel screenshot: ${shot}`);
     // At the moment the notice is shown the cell has neither run nor started: no output, no run record.
     assert.equal(await cell.getAttribute("data-run"), "idle");
-    assert.equal((await cell.locator("pre.code").innerText()).trim(), generated);
+    await cell.locator(".cm-content .cm-line").first().waitFor(); // the code editor chunk has loaded
+    assert.equal((await cell.locator(".cm-content .cm-line").allTextContents()).join("\n").trim(), generated);
     assert.equal(await cell.locator("pre.stdout").count() === 0 ? "" : await cell.locator("pre.stdout").innerText(), "");
     assert.deepEqual(records().filter((r) => r.event === "run"), [], "no run was recorded before the user asked");
 
