@@ -19,7 +19,7 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { pollUntil, quietWorkbench, startCodeServer, stopPolling } from "./code_server.mjs";
+import { pollUntil, quietWorkbench, startCodeServer, stopPolling, withArtifacts } from "./code_server.mjs";
 import { codeReply, startOpenAiServer } from "./openai_server.mjs";
 import { newestVsix } from "../../scripts/verify-vsix.mjs";
 import { answerInputBox, findWebviewFrame, launchBrowser, notificationMessages, openFile, openWorkbench, runCommand } from "./workbench.mjs";
@@ -176,23 +176,8 @@ async function screenshot(name) {
   return file;
 }
 
-/** Runs `body`; on failure adds a screenshot, the code-server and VS Code logs and the workspace to the artifacts. */
-async function withArtifacts(t, body) {
-  try {
-    await body();
-  } catch (error) {
-    await screenshot("failure").catch(() => {});
-    if (codeServer) {
-      fs.copyFileSync(codeServer.logPath, path.join(artifacts, "code-server.log"));
-      fs.cpSync(path.join(codeServer.dirs.userData, "logs"), path.join(artifacts, "vscode-logs"), { recursive: true });
-    }
-    if (workspace) fs.cpSync(workspace, path.join(artifacts, "workspace"), { recursive: true });
-    t.diagnostic(`e2e failure artifacts (screenshots, code-server and VS Code logs, workspace): ${artifacts}`);
-    throw error;
-  } finally {
-    t.diagnostic(`screenshots: ${artifacts}`);
-  }
-}
+/** What a failure of a scenario here leaves for inspection (withArtifacts), beside the scenario's screenshots. */
+const scene = () => ({ page: browser?.page, codeServer, workspace, dir: artifacts });
 
 /** Fails a wait at once when VS Code shows an error notification. */
 async function failOnVisibleError(page) {
@@ -227,7 +212,7 @@ async function workbench() {
 }
 
 test("Markup in the prompt, the code, the attempt history and every output of a real generation shows as text in the VS Code panel", async (t) => {
-  await withArtifacts(t, async () => {
+  await withArtifacts(t, scene(), async () => {
     const page = await workbench();
     const prompt = `Report ${mark("prompt")}`;
     await openFile(page, "analysis.py");
@@ -277,7 +262,7 @@ test("Markup in the prompt, the code, the attempt history and every output of a 
 });
 
 test("The escape corpus run in the VS Code panel reaches no network, no eval and no host decision, and its error shows as text", async (t) => {
-  await withArtifacts(t, async () => {
+  await withArtifacts(t, scene(), async () => {
     const page = await workbench();
     const decisionsBefore = records().filter((r) => r.event === "decision").length;
     await runCommand(page, "Notifications: Clear All Notifications");

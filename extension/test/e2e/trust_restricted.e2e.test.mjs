@@ -13,7 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { pollUntil, quietWorkbench, startCodeServer, stopPolling } from "./code_server.mjs";
+import { pollUntil, quietWorkbench, startCodeServer, stopPolling, withArtifacts } from "./code_server.mjs";
 import { codeReply, startOpenAiServer } from "./openai_server.mjs";
 import { newestVsix } from "../../scripts/verify-vsix.mjs";
 import { answerInputBox, findWebviewFrame, launchBrowser, notificationMessages, openFile, openWorkbench, runCommand } from "./workbench.mjs";
@@ -91,23 +91,8 @@ async function screenshot(name) {
   return file;
 }
 
-/** Runs `body`; on failure adds a screenshot, the code-server and VS Code logs and the workspace to the artifacts. */
-async function withArtifacts(t, body) {
-  try {
-    await body();
-  } catch (error) {
-    await screenshot("failure").catch(() => {});
-    if (codeServer) {
-      fs.copyFileSync(codeServer.logPath, path.join(artifacts, "code-server.log"));
-      fs.cpSync(path.join(codeServer.dirs.userData, "logs"), path.join(artifacts, "vscode-logs"), { recursive: true });
-    }
-    if (workspace) fs.cpSync(workspace, path.join(artifacts, "workspace"), { recursive: true });
-    t.diagnostic(`e2e failure artifacts (screenshots, code-server and VS Code logs, workspace): ${artifacts}`);
-    throw error;
-  } finally {
-    t.diagnostic(`screenshots: ${artifacts}`);
-  }
-}
+/** What a failure of a scenario here leaves for inspection (withArtifacts), beside the scenario's screenshots. */
+const scene = () => ({ page: browser?.page, codeServer, workspace, dir: artifacts });
 
 /** Fails a wait at once when VS Code shows an error notification. */
 async function failOnVisibleError(page) {
@@ -144,7 +129,7 @@ async function restrictedWorkbench() {
 }
 
 test("In Restricted Mode, Generate uses the user's own endpoint and opens the code in the panel without running it until Run is clicked", async (t) => {
-  await withArtifacts(t, async () => {
+  await withArtifacts(t, scene(), async () => {
     const page = await restrictedWorkbench();
     const prompt = "Print six times seven";
     await openFile(page, "analysis.py");
@@ -198,7 +183,7 @@ test("In Restricted Mode, Generate uses the user's own endpoint and opens the co
 });
 
 test("In Restricted Mode, Run File asks in a modal first and Cancel runs nothing; Run Cell asks too and runs after Run in Sandbox", async (t) => {
-  await withArtifacts(t, async () => {
+  await withArtifacts(t, scene(), async () => {
     const page = await restrictedWorkbench();
     await runCommand(page, "Notifications: Clear All Notifications");
     const runsBefore = records().filter((r) => r.event === "run").length;
