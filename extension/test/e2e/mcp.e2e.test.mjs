@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import { createVSIX } from "@vscode/vsce";
 import { pollUntil, quietWorkbench, startCodeServer, stopPolling, withArtifacts } from "./code_server.mjs";
 import { newestVsix } from "../../scripts/verify-vsix.mjs";
-import { findWebviewFrame, launchBrowser, openWorkbench, runCommand } from "./workbench.mjs";
+import { failOnVisibleError, findWebviewFrame, launchBrowser, openWorkbench, runCommand } from "./workbench.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const extensionDir = path.resolve(here, "..", "..");
@@ -62,12 +62,6 @@ async function workbench() {
     workbenchOpen = true;
   }
   return browser.page;
-}
-
-async function failOnVisibleError(page) {
-  const toasts = page.locator(".notification-toast:has(.codicon-error) .notification-list-item-message");
-  const texts = await toasts.allInnerTexts();
-  if (texts.length > 0) throw stopPolling(`VS Code shows an error: ${texts.join(" | ").replace(/\s+/g, " ")}`);
 }
 
 test("an agent's agentcode_runPython call is confirmed with the capability summary, runs as a panel cell in Pyodide, and returns its stdout", async (t) => {

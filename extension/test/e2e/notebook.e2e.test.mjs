@@ -9,10 +9,10 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { pollUntil, quietWorkbench, startCodeServer, stopPolling, withArtifacts } from "./code_server.mjs";
+import { pollUntil, quietWorkbench, startCodeServer, withArtifacts } from "./code_server.mjs";
 import { codeReply, startOpenAiServer } from "./openai_server.mjs";
 import { newestVsix } from "../../scripts/verify-vsix.mjs";
-import { acceptThroughPreview, answerInputBox, findWebviewFrame, launchBrowser, openFile, openWorkbench, runCommand } from "./workbench.mjs";
+import { acceptThroughPreview, answerInputBox, failOnVisibleError, findWebviewFrame, launchBrowser, openFile, openWorkbench, runCommand } from "./workbench.mjs";
 
 const extensionDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const apiKey = "sk-e2e-notebook";
@@ -58,12 +58,6 @@ after(async () => {
 
 /** What a failure of a scenario here leaves for inspection (withArtifacts). */
 const scene = () => ({ page: browser?.page, codeServer, dir: artifacts });
-
-async function failOnVisibleError(page) {
-  const toasts = page.locator(".notification-toast:has(.codicon-error) .notification-list-item-message");
-  const texts = await toasts.allInnerTexts();
-  if (texts.length > 0) throw stopPolling(`VS Code shows an error: ${texts.join(" | ").replace(/\s+/g, " ")}`);
-}
 
 test("a generation whose first attempt fails shows both attempts in the cell, with the first attempt's error", async (t) => {
   await withArtifacts(t, scene(), async () => {

@@ -13,10 +13,10 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { pollUntil, quietWorkbench, startCodeServer, stopPolling, withArtifacts } from "./code_server.mjs";
+import { pollUntil, quietWorkbench, startCodeServer, withArtifacts } from "./code_server.mjs";
 import { codeReply, startOpenAiServer } from "./openai_server.mjs";
 import { newestVsix } from "../../scripts/verify-vsix.mjs";
-import { answerInputBox, inputBox, launchBrowser, notificationMessages, openFile, openWorkbench, runCommand } from "./workbench.mjs";
+import { answerInputBox, failOnVisibleError, inputBox, launchBrowser, notificationMessages, openFile, openWorkbench, runCommand } from "./workbench.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const extensionDir = path.resolve(here, "..", "..");
@@ -90,12 +90,6 @@ async function screenshot(name) {
 
 /** What a failure of a scenario here leaves for inspection (withArtifacts). */
 const scene = () => ({ page: browser?.page, codeServer, workspace, dir: artifacts });
-
-/** Fails a wait at once when VS Code shows an error notification. */
-async function failOnVisibleError(page) {
-  const texts = await page.locator(".notification-toast:has(.codicon-error) .notification-list-item-message").allInnerTexts();
-  if (texts.length > 0) throw stopPolling(`VS Code shows an error: ${texts.join(" | ").replace(/\s+/g, " ")}`);
-}
 
 /** The dialog (modal) whose text contains `text`. */
 function dialog(page, text) {
