@@ -87,6 +87,23 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task CheckJsonSaysWhatTheProgramWillTouchAndNullWhenItDoesNotParse()
+    {
+        var program = "import csv, json\nfrom pathlib import Path\nrows = list(csv.reader(open('/data/sales.csv')))\nPath('/output/summary.json').write_text(json.dumps(len(rows)))\n";
+        var r = await Agentcode(null, "check", Write("touch.py", program), "--format", "json");
+        Assert.Equal(0, r.Code);
+        using var doc = JsonDocument.Parse(r.Stdout);
+        var capabilities = doc.RootElement.GetProperty("capabilities");
+        Assert.Equal(["/data/sales.csv"], capabilities.GetProperty("reads").EnumerateArray().Select(e => e.GetString()));
+        Assert.True(capabilities.GetProperty("writesOutput").GetBoolean());
+        Assert.Equal(["csv", "json", "pathlib"], capabilities.GetProperty("imports").EnumerateArray().Select(e => e.GetString()).Order(StringComparer.Ordinal));
+
+        var broken = await Agentcode(null, "check", Write("broken.py", "def f(:\n"), "--format", "json");
+        using var brokenDoc = JsonDocument.Parse(broken.Stdout);
+        Assert.Equal(JsonValueKind.Null, brokenDoc.RootElement.GetProperty("capabilities").ValueKind);
+    }
+
+    [Fact]
     public async Task CheckWritesSarif()
     {
         var r = await Agentcode(null, "check", Write("s.py", "import socket\n"), "--format", "sarif");
@@ -233,6 +250,7 @@ public sealed class CliTests : IDisposable
         AssertFields(checkProps.GetProperty("syntaxErrors").GetProperty("items"), checkDoc.RootElement.GetProperty("syntaxErrors")[0]);
         AssertFields(checkProps.GetProperty("findings").GetProperty("items"), cleanDoc.RootElement.GetProperty("findings")[0]);
         AssertFields(checkSchema.RootElement.GetProperty("$defs").GetProperty("range"), cleanDoc.RootElement.GetProperty("findings")[0].GetProperty("range"));
+        AssertFields(checkProps.GetProperty("capabilities").GetProperty("oneOf")[1], cleanDoc.RootElement.GetProperty("capabilities"));
         AssertFields(runSchema.RootElement, runDoc.RootElement);
         AssertFields(runSchema.RootElement.GetProperty("properties").GetProperty("error").GetProperty("oneOf")[1], runDoc.RootElement.GetProperty("error"));
         Assert.Contains(runDoc.RootElement.GetProperty("status").GetString(), runSchema.RootElement.GetProperty("properties").GetProperty("status").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));

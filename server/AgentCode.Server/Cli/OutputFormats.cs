@@ -47,7 +47,8 @@ internal static class OutputFormats
             file,
             result.IsBlocking,
             [.. result.SyntaxErrors.Select(e => new SyntaxErrorInfo(e.Message, ProtocolMapping.ToRange(e.Range)))],
-            [.. result.Findings.Select(f => new FindingDocument(f.RuleId, SeverityName(f.Severity), f.Message, ProtocolMapping.ToRange(f.Range)))]),
+            [.. result.Findings.Select(f => new FindingDocument(f.RuleId, SeverityName(f.Severity), f.Message, ProtocolMapping.ToRange(f.Range)))],
+            result.Capabilities is { } c ? new CapabilitiesInfo(c.Reads, c.WritesOutput, c.Imports) : null),
         Json);
 
     public static string CheckSarif(string file, CheckResult result)
@@ -169,7 +170,7 @@ internal static class OutputFormats
 
     private static string Plural(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
 
-    private sealed record CheckDocument(string File, bool Blocking, IReadOnlyList<SyntaxErrorInfo> SyntaxErrors, IReadOnlyList<FindingDocument> Findings);
+    private sealed record CheckDocument(string File, bool Blocking, IReadOnlyList<SyntaxErrorInfo> SyntaxErrors, IReadOnlyList<FindingDocument> Findings, CapabilitiesInfo? Capabilities);
 
     private sealed record FindingDocument(string RuleId, string Severity, string Message, LspRange Range);
 }
