@@ -29,7 +29,7 @@ if (process.argv.includes("--tests")) {
     "settings/config", "settings/endpoint",
     "server/server_command",
     "record/record", "record/notebook",
-    "run/cells", "run/run_format",
+    "run/cells", "run/run_format", "run/cell_check",
     "panel/panel_html", "panel/messages", "panel/figures", "panel/snapshot_store",
     "agent/agent_tool_text",
     "packages/pyodide_lock", "packages/package_store",

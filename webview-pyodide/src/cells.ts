@@ -9,6 +9,7 @@ import { compareRuns } from "./consistency";
 import { button, el } from "./dom";
 import { renderOutputs } from "./outputs_view";
 import {
+  capabilityLine,
   type Attempt,
   type Capabilities,
   type DataFile,
@@ -118,19 +119,6 @@ export function newCell(init: Pick<CellState, "id" | "prompt" | "code" | "findin
 /** Whether the user changed the code since the server last saw it (its verdict, findings and summary are older). */
 export function edited(cell: CellState): boolean {
   return cell.code !== (cell.checkedCode ?? cell.code);
-}
-
-/**
- * The capability summary as one line: "Reads /data/sales.csv · writes /output · imports csv, json · no findings".
- */
-export function capabilityLine(capabilities: Capabilities, findings: readonly Finding[]): string {
-  const parts: string[] = [];
-  parts.push(capabilities.reads.length === 0 ? "Reads no /data files" : `Reads ${capabilities.reads.join(", ")}`);
-  parts.push(capabilities.writesOutput ? "writes /output" : "writes nothing to /output");
-  parts.push(capabilities.imports.length === 0 ? "imports nothing" : `imports ${capabilities.imports.join(", ")}`);
-  const blocking = findings.filter((f) => f.severity === "error").length;
-  parts.push(findings.length === 0 ? "no findings" : `${findings.length} finding${findings.length === 1 ? "" : "s"}${blocking > 0 ? ` (${blocking} blocking)` : ""}`);
-  return parts.join(" · ");
 }
 
 function capabilityView(cell: CellState): HTMLElement | null {

@@ -235,6 +235,20 @@ export const CapabilitiesSchema = v.object({
 });
 export type Capabilities = v.InferOutput<typeof CapabilitiesSchema>;
 
+/**
+ * The capability summary as one line, the same in the panel's cells and the agent tool's confirmation:
+ * "Reads /data/sales.csv · writes /output · imports csv, json · no findings".
+ */
+export function capabilityLine(capabilities: Capabilities, findings: readonly Pick<Finding, "severity">[]): string {
+  const parts: string[] = [];
+  parts.push(capabilities.reads.length === 0 ? "Reads no /data files" : `Reads ${capabilities.reads.join(", ")}`);
+  parts.push(capabilities.writesOutput ? "writes /output" : "writes nothing to /output");
+  parts.push(capabilities.imports.length === 0 ? "imports nothing" : `imports ${capabilities.imports.join(", ")}`);
+  const blocking = findings.filter((f) => f.severity === "error").length;
+  parts.push(findings.length === 0 ? "no findings" : `${findings.length} finding${findings.length === 1 ? "" : "s"}${blocking > 0 ? ` (${blocking} blocking)` : ""}`);
+  return parts.join(" · ");
+}
+
 const findingList = v.pipe(v.array(FindingSchema), v.maxLength(1000, "more than 1000 findings"), v.readonly());
 
 /** Largest number of packages installed for the panel (pandas with matplotlib needs about 15). */

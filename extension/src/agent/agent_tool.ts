@@ -1,6 +1,7 @@
 /**
  * The `agentcode_runPython` language-model tool (package.json `languageModelTools`): an agent in VS Code sends
- * Python, the confirmation shows the capability summary and the code, and the code runs as a new cell of the
+ * Python, the confirmation shows where it runs, what this program will touch and what the checker found (the
+ * server's check, the same summary its cell then shows) and the code, and the code runs as a new cell of the
  * review panel, in Pyodide on the client side. The tool result is the panel's result (status, stdout, stderr, the
  * error, the outputs' names); the user sees the cell with its outputs and can Accept or Reject it like generated
  * code, and the panel's result goes to the run record as any run. In Restricted Mode every run also needs the
@@ -11,6 +12,7 @@ import { confirmationMarkdown, parseRunPythonInput, toolResultText, type RunPyth
 import type { Ctx } from "../ctx";
 import type { SessionCell } from "../session";
 import { confirmRunWhenUntrusted } from "../settings/trust";
+import { checkForCell, type CellCheck } from "../run/cell_check";
 
 export const runPythonToolName = "agentcode_runPython";
 
@@ -18,14 +20,21 @@ export const runPythonToolName = "agentcode_runPython";
 export const agentCellPrompt = "Sent by an agent (agentcode_runPython)";
 
 export function registerAgentTool(ctx: Ctx): vscode.Disposable {
+  // The confirmation's check, kept for the run that follows it (the same code is not checked twice).
+  let lastCheck: { readonly code: string; readonly check: Promise<CellCheck | undefined> } | undefined;
+  const check = (code: string): Promise<CellCheck | undefined> => {
+    if (lastCheck?.code !== code) lastCheck = { code, check: checkForCell(ctx, code, "The agent's code") };
+    return lastCheck.check;
+  };
   return vscode.lm.registerTool<RunPythonInput>(runPythonToolName, {
-    prepareInvocation(options) {
+    async prepareInvocation(options) {
       const parsed = parseRunPythonInput(options.input);
+      const message = parsed.ok ? confirmationMarkdown(parsed.value.code, await check(parsed.value.code)) : parsed.message;
       return {
         invocationMessage: "Running Python in the AgentCode Sandbox panel",
         confirmationMessages: {
           title: "Run the agent's Python in the AgentCode Sandbox?",
-          message: new vscode.MarkdownString(parsed.ok ? confirmationMarkdown(parsed.value.code) : parsed.message),
+          message: new vscode.MarkdownString(message),
         },
       };
     },
@@ -35,12 +44,14 @@ export function registerAgentTool(ctx: Ctx): vscode.Disposable {
       if (!(await confirmRunWhenUntrusted("the agent's code"))) {
         throw new Error("The user did not allow this run: the workspace is in Restricted Mode and each run needs their click.");
       }
+      const checked = await check(parsed.value.code);
       const cell: SessionCell = {
         id: ctx.session.nextId(),
         prompt: agentCellPrompt,
         code: parsed.value.code,
         model: null,
-        findings: [],
+        findings: checked?.findings ?? [],
+        capabilities: checked?.capabilities ?? null,
         target: { kind: "new-file" },
         dataPaths: [],
         dataFiles: [],

@@ -3,7 +3,7 @@
  * (from the output contract, contract/contract.json, the file both sandboxes load) and the text result the agent
  * gets back from the panel's run. Pure (no `vscode`), so it is unit-tested.
  */
-import { outputContract, type OutputsSummary } from "../../../webview-pyodide/src/protocol";
+import { capabilityLine, outputContract, type Capabilities, type Finding, type OutputsSummary } from "../../../webview-pyodide/src/protocol";
 
 /** The input the tool accepts (package.json `languageModelTools[0].inputSchema` says the same). */
 export interface RunPythonInput {
@@ -35,10 +35,34 @@ export function capabilitySummary(): string {
   ].join("\n");
 }
 
-/** The confirmation's Markdown: the summary, then the code. */
-export function confirmationMarkdown(code: string): string {
+/** What the server's check said of this program; absent when it could not check it. */
+export interface ProgramCheck {
+  readonly capabilities: Capabilities | null;
+  readonly findings: readonly Finding[];
+}
+
+/** Text from the program (paths, messages) as literal Markdown: no link, emphasis or HTML of its own. */
+export function markdownText(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, "\\$&").replace(/\r?\n/g, " ");
+}
+
+/** What this program will touch and what the checker found, from the server's check (Markdown). */
+export function programSummary(check: ProgramCheck | undefined): string {
+  if (check === undefined) return "**This program:** not checked (the AgentCode server could not check it).";
+  const lines: string[] = [];
+  if (check.capabilities !== null) lines.push(`**This program:** ${markdownText(capabilityLine(check.capabilities, check.findings))}`);
+  else lines.push(`**This program:** does not parse (${check.findings.length} finding${check.findings.length === 1 ? "" : "s"}).`);
+  for (const f of check.findings) {
+    const where = f.line === undefined ? "" : `line ${f.line + 1}: `;
+    lines.push(`- ${where}${markdownText(`${f.ruleId} (${f.severity}) ${f.message}`)}`);
+  }
+  return lines.join("\n");
+}
+
+/** The confirmation's Markdown: where it runs, what this program touches, then the code. */
+export function confirmationMarkdown(code: string, check?: ProgramCheck): string {
   const fence = code.includes("```") ? "~~~~" : "```";
-  return `${capabilitySummary()}\n\n${fence}python\n${code}\n${fence}`;
+  return `${capabilitySummary()}\n\n${programSummary(check)}\n\n${fence}python\n${code}\n${fence}`;
 }
 
 /** The tool result the agent reads: status, streams, the error and what was displayed. */

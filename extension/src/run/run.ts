@@ -16,6 +16,7 @@ import { hasVisualOutputs } from "../output_names";
 import { errorMessage } from "../errors";
 import { pickRunData, readDataFiles, runDataPaths } from "./run_data";
 import { missingDataHint } from "./run_format";
+import { checkForCell } from "./cell_check";
 
 interface RunSource {
   readonly label: string;
@@ -41,6 +42,8 @@ async function runSource(ctx: Ctx, src: RunSource): Promise<void> {
   if (!(await confirmRunWhenUntrusted(src.label))) return;
   let result: RunResultInfo | undefined;
   const data = runDataPaths(ctx);
+  // The check runs beside the run: its findings and capability summary go with the cell to the panel and the record.
+  const checking = checkForCell(ctx, src.code, src.label);
   try {
     const client = await ctx.server.client();
     const params: RunParams = data.length > 0 ? { code: src.code, data } : { code: src.code };
@@ -55,12 +58,14 @@ async function runSource(ctx: Ctx, src: RunSource): Promise<void> {
     return;
   }
   ctx.output.info(formatRunOutput(src.label, result));
+  const checked = await checking;
   const cell: SessionCell = {
     id: ctx.session.nextId(),
     prompt: `Run ${src.label}`,
     code: src.code,
     model: null,
-    findings: [],
+    findings: checked?.findings ?? [],
+    capabilities: checked?.capabilities ?? null,
     target: { kind: "editor", uri: src.uri.toString(), range: rangeOf(src.range) },
     dataPaths: data,
     dataFiles: [],

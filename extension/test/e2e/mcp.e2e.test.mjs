@@ -18,7 +18,7 @@ import { failOnVisibleError, findWebviewFrame, launchBrowser, openWorkbench, run
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const extensionDir = path.resolve(here, "..", "..");
-const agentCode = 'print("from the agent", 6 * 7)\n';
+const agentCode = 'import json\nprint("from the agent", json.dumps(6 * 7))\n';
 const agentPrompt = "Sent by an agent (agentcode_runPython)";
 
 let codeServer;
@@ -84,6 +84,7 @@ test("an agent's agentcode_runPython call is confirmed with the capability summa
     assert.match(text, /Pyodide/);
     assert.match(text, /no network/);
     assert.match(text, /from the agent/, "the dialog shows the code");
+    assert.match(text, /This program:(\*\*)? Reads no \/data files · writes nothing to \/output · imports json · no findings/, "the dialog shows the server's check of this program");
     await page.screenshot({ path: path.join(shots, "tool-confirmation.png") });
     // The confirm dialog's buttons are the primary one ("Yes") and Cancel, in an order that depends on the platform.
     const buttons = dialog.locator(".dialog-buttons .monaco-button");
@@ -104,6 +105,7 @@ test("an agent's agentcode_runPython call is confirmed with the capability summa
     assert.equal(await cell.locator(".prompt").innerText(), agentPrompt);
     assert.match(await cell.locator("pre.stdout").innerText(), /^from the agent 42$/m);
     assert.ok(await cell.locator('button[data-action="accept"]').count(), "the agent's cell has Accept like generated code");
+    assert.equal((await cell.locator(".capabilities").innerText()).trim(), "Reads no /data files · writes nothing to /output · imports json · no findings");
 
     const result = await pollUntil(
       "the agent to write the tool result",

@@ -213,6 +213,8 @@ test("Run File with a remembered data file succeeds, and the next Run File uses 
     const cells = await panelCells(page, "report.py", "ok", 1);
     assert.equal((await cells.first().locator("pre.stdout").innerText()).trim(), expected);
     assert.match(await cells.first().innerText(), /Data: \/data\/sales\.csv/);
+    // The server checked the file beside the run: the cell says what it touches before anyone reads the code.
+    assert.equal((await cells.first().locator(".capabilities").innerText()).trim(), "Reads /data/sales.csv · writes nothing to /output · imports csv · no findings");
     await cells.first().scrollIntoViewIfNeeded();
     await screenshot("run-with-data-in-panel");
 

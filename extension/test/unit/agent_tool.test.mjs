@@ -5,7 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { capabilitySummary, confirmationMarkdown, parseRunPythonInput, toolResultText } from "./out/agent/agent_tool_text.mjs";
+import { capabilitySummary, confirmationMarkdown, markdownText, parseRunPythonInput, programSummary, toolResultText } from "./out/agent/agent_tool_text.mjs";
 import { mcpArgs } from "./out/server/server_command.mjs";
 
 const ext = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -25,6 +25,31 @@ test("the confirmation shows the code in a fence it cannot close early", () => {
   const md = confirmationMarkdown("print('```')");
   assert.match(md, /~~~~python\nprint\('```'\)\n~~~~$/);
   assert.match(confirmationMarkdown("print(1)"), /```python\nprint\(1\)\n```$/);
+});
+
+test("the confirmation says what this program touches and lists the checker's findings by line", () => {
+  const check = {
+    capabilities: { reads: ["/data/sales.csv"], writesOutput: true, imports: ["csv", "socket"] },
+    findings: [{ ruleId: "AC102", severity: "error", message: "opens a network connection (import socket)", line: 0 }],
+  };
+  const md = confirmationMarkdown("import socket\n", check);
+  assert.match(md, /\*\*This program:\*\* Reads \/data\/sales\\\.csv · writes \/output · imports csv, socket · 1 finding \\\(1 blocking\\\)/);
+  assert.match(md, /\n- line 1: AC102 \\\(error\\\) opens a network connection \\\(import socket\\\)/);
+  assert.ok(md.indexOf("This program") < md.indexOf("```python"), "the summary comes before the code");
+});
+
+test("a program that was not checked or does not parse says so in the confirmation", () => {
+  assert.match(programSummary(undefined), /not checked/);
+  assert.match(programSummary({ capabilities: null, findings: [{ ruleId: "syntax", severity: "error", message: "invalid syntax", line: 1 }] }), /does not parse \(1 finding\)\.\n- line 2: syntax/);
+});
+
+test("paths and messages from the program are literal Markdown: no link, image, HTML or new paragraph", () => {
+  const hostile = "/data/[x](command:workbench.action.quit) ![i](https://e.test/p.png) <img src=x onerror=alert(1)>\n# heading";
+  const escaped = markdownText(hostile);
+  assert.doesNotMatch(escaped, /(^|[^\\])[[\]()<>!#]/, escaped);
+  assert.doesNotMatch(escaped, /\n/);
+  const md = programSummary({ capabilities: { reads: [hostile], writesOutput: false, imports: [] }, findings: [] });
+  assert.ok(md.includes("\\[x\\]\\(command:workbench\\.action\\.quit\\)"), md);
 });
 
 test("input without a code string is refused with a sentence", () => {
