@@ -12,7 +12,7 @@ import { confirmationMarkdown, parseRunPythonInput, toolResultText, type RunPyth
 import type { Ctx } from "../ctx";
 import type { SessionCell } from "../session";
 import { confirmRunWhenUntrusted } from "../settings/trust";
-import { checkForCell, type CellCheck } from "../run/cell_check";
+import { checkForCell, checkWithin, postWhenChecked, type CellCheck } from "../run/cell_check";
 
 export const runPythonToolName = "agentcode_runPython";
 
@@ -29,7 +29,7 @@ export function registerAgentTool(ctx: Ctx): vscode.Disposable {
   return vscode.lm.registerTool<RunPythonInput>(runPythonToolName, {
     async prepareInvocation(options) {
       const parsed = parseRunPythonInput(options.input);
-      const message = parsed.ok ? confirmationMarkdown(parsed.value.code, await check(parsed.value.code)) : parsed.message;
+      const message = parsed.ok ? confirmationMarkdown(parsed.value.code, await checkWithin(check(parsed.value.code))) : parsed.message;
       return {
         invocationMessage: "Running Python in the AgentCode Sandbox panel",
         confirmationMessages: {
@@ -44,7 +44,9 @@ export function registerAgentTool(ctx: Ctx): vscode.Disposable {
       if (!(await confirmRunWhenUntrusted("the agent's code"))) {
         throw new Error("The user did not allow this run: the workspace is in Restricted Mode and each run needs their click.");
       }
-      const checked = await check(parsed.value.code);
+      const checking = check(parsed.value.code);
+      // The run does not wait for a slow check: the summary then reaches the cell when the server answers.
+      const checked = await checkWithin(checking, 1000);
       const cell: SessionCell = {
         id: ctx.session.nextId(),
         prompt: agentCellPrompt,
@@ -63,7 +65,9 @@ export function registerAgentTool(ctx: Ctx): vscode.Disposable {
       };
       ctx.session.add(cell);
       ctx.output.info(`agentcode_runPython: running cell ${cell.id} in the panel.`);
-      const summary = await ctx.panel.runCell(cell, token);
+      const run = ctx.panel.runCell(cell, token);
+      if (checked === undefined) postWhenChecked(checking, cell, (m) => ctx.panel.post(m));
+      const summary = await run;
       return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(toolResultText(summary))]);
     },
   });

@@ -16,7 +16,7 @@ import { hasVisualOutputs } from "../output_names";
 import { errorMessage } from "../errors";
 import { pickRunData, readDataFiles, runDataPaths } from "./run_data";
 import { missingDataHint } from "./run_format";
-import { checkForCell } from "./cell_check";
+import { checkForCell, checkWithin, postWhenChecked } from "./cell_check";
 
 interface RunSource {
   readonly label: string;
@@ -42,7 +42,7 @@ async function runSource(ctx: Ctx, src: RunSource): Promise<void> {
   if (!(await confirmRunWhenUntrusted(src.label))) return;
   let result: RunResultInfo | undefined;
   const data = runDataPaths(ctx);
-  // The check runs beside the run: its findings and capability summary go with the cell to the panel and the record.
+  // The check runs beside the run; its findings and capability summary go with the cell to the panel.
   const checking = checkForCell(ctx, src.code, src.label);
   try {
     const client = await ctx.server.client();
@@ -58,14 +58,12 @@ async function runSource(ctx: Ctx, src: RunSource): Promise<void> {
     return;
   }
   ctx.output.info(formatRunOutput(src.label, result));
-  const checked = await checking;
   const cell: SessionCell = {
     id: ctx.session.nextId(),
     prompt: `Run ${src.label}`,
     code: src.code,
     model: null,
-    findings: checked?.findings ?? [],
-    capabilities: checked?.capabilities ?? null,
+    findings: [],
     target: { kind: "editor", uri: src.uri.toString(), range: rangeOf(src.range) },
     dataPaths: data,
     dataFiles: [],
@@ -89,7 +87,12 @@ async function runSource(ctx: Ctx, src: RunSource): Promise<void> {
   }
   if (choice === "Show Output") ctx.output.show(true);
   // The panel runs the code again with the same data files, read only when the user asks for the panel.
-  if (choice === "Open in Panel") ctx.panel.addCell(data.length > 0 ? { ...cell, dataFiles: await readDataFiles(ctx, data) } : cell, true);
+  if (choice === "Open in Panel") {
+    const dataFiles = data.length > 0 ? await readDataFiles(ctx, data) : cell.dataFiles;
+    const checked = await checkWithin(checking);
+    ctx.panel.addCell({ ...cell, dataFiles, findings: checked?.findings ?? [], capabilities: checked?.capabilities ?? null }, true);
+    if (checked === undefined) postWhenChecked(checking, cell, (m) => ctx.panel.post(m));
+  }
 }
 
 function rangeOf(r: vscode.Range): RunCellArgs["range"] {

@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import { createVSIX } from "@vscode/vsce";
 import { pollUntil, quietWorkbench, startCodeServer, stopPolling, withArtifacts } from "./code_server.mjs";
 import { newestVsix } from "../../scripts/verify-vsix.mjs";
-import { failOnVisibleError, findWebviewFrame, launchBrowser, openWorkbench, runCommand } from "./workbench.mjs";
+import { failOnVisibleError, findWebviewFrame, launchBrowser, openFile, openWorkbench, runCommand } from "./workbench.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const extensionDir = path.resolve(here, "..", "..");
@@ -67,6 +67,10 @@ async function workbench() {
 test("an agent's agentcode_runPython call is confirmed with the capability summary, runs as a panel cell in Pyodide, and returns its stdout", async (t) => {
   await withArtifacts(t, scene(), async () => {
     const page = await workbench();
+    // The server checks the agent's program for the confirmation: wait until it is up and its sandbox prepared (a
+    // first call while it still prepares shows "not checked"; the cell then gets the summary later).
+    await openFile(page, "agent.py");
+    await page.locator(".statusbar-item:has(.codicon-check)", { hasText: "AgentCode" }).first().waitFor({ timeout: 300_000 });
     await runCommand(page, "AgentCode E2E: Invoke agentcode_runPython");
 
     const dialog = page.locator(".monaco-dialog-box", { hasText: "Run the agent's Python in the AgentCode Sandbox?" });

@@ -6,7 +6,7 @@ import path from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from "vscode-jsonrpc/node";
-import { checkForCell } from "./out/run/cell_check.mjs";
+import { checkForCell, checkWithin, postWhenChecked } from "./out/run/cell_check.mjs";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 const dll = process.env.AGENTCODE_SERVER_DLL ?? path.join(repo, "server/AgentCode.Server/bin/Release/net10.0/agentcode.dll");
@@ -68,10 +68,29 @@ test("without a server the cell goes unchecked and the log says why", async () =
   assert.match(output.warnings[0], /^the agent's code goes to the panel unchecked: the server could not check it \(The AgentCode server is not running\.\)\.$/);
 });
 
-test("a server that does not answer in time leaves the cell unchecked instead of holding the run", async () => {
-  const output = log();
+test("a check that is late for the cell's arrival reaches the panel as cell/checked once the server answers", async () => {
+  const code = "import json\nprint(json.dumps(1))\n";
+  const checking = checkForCell({ server: { client: async () => connection }, output: log() }, code, "the agent's code");
+  assert.equal(await checkWithin(checking, 0), undefined, "not there at once");
+  const posted = new Promise((resolve) => postWhenChecked(checking, { id: "c7", code }, resolve));
+  assert.deepEqual(await posted, {
+    type: "cell/checked",
+    id: "c7",
+    code,
+    findings: [],
+    blocking: false,
+    capabilities: { reads: [], writesOutput: false, imports: ["json"] },
+  });
+});
+
+test("a server that never answers holds nothing: the wait ends with no check and nothing is posted", async () => {
   const silent = { sendRequest: () => new Promise(() => {}) };
-  const checked = await checkForCell({ server: { client: async () => silent }, output }, "print(1)\n", "report.py", 50);
-  assert.equal(checked, undefined);
-  assert.match(output.warnings[0], /no answer within 0\.05 s/);
+  const checking = checkForCell({ server: { client: async () => silent }, output: log() }, "print(1)\n", "report.py");
+  assert.equal(await checkWithin(checking, 50), undefined);
+  const unchecked = checkForCell({ server: { client: async () => { throw new Error("gone"); } }, output: log() }, "print(1)\n", "report.py");
+  let posts = 0;
+  postWhenChecked(unchecked, { id: "c1", code: "print(1)\n" }, () => posts++);
+  await unchecked;
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(posts, 0, "a failed check posts nothing");
 });
