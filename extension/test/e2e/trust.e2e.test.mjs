@@ -9,14 +9,13 @@
 // .artifacts/e2e-trust/ at the repository root (git-ignored); on failure the logs are copied next to them.
 import assert from "node:assert/strict";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { pollUntil, quietWorkbench, startCodeServer, withArtifacts } from "./code_server.mjs";
-import { codeReply, startOpenAiServer } from "./openai_server.mjs";
-import { newestVsix } from "../../scripts/verify-vsix.mjs";
-import { answerInputBox, failOnVisibleError, inputBox, launchBrowser, notificationMessages, openFile, openWorkbench, runCommand } from "./workbench.mjs";
+import { pollUntil, withArtifacts } from "./code_server.mjs";
+import { codeReply } from "./openai_server.mjs";
+import { startTrustScene } from "./trust_scene.mjs";
+import { answerInputBox, failOnVisibleError, inputBox, notificationMessages, openFile, openWorkbench, runCommand } from "./workbench.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const extensionDir = path.resolve(here, "..", "..");
@@ -26,6 +25,7 @@ const environmentKey = "sk-user-env-9d2e";
 const workspaceKey = "sk-workspace-origin-77ab";
 const code = 'print("total", sum([3, 4, 5]))';
 
+let trustScene;
 let userServer;
 let workspaceServer;
 let codeServer;
@@ -36,50 +36,21 @@ let marker;
 before(async () => {
   fs.rmSync(artifacts, { recursive: true, force: true });
   fs.mkdirSync(artifacts, { recursive: true });
-  userServer = await startOpenAiServer({ replies: [] });
-  workspaceServer = await startOpenAiServer({ replies: [codeReply(code)] });
-  workspace = fs.mkdtempSync(path.join(os.tmpdir(), "agentcode-e2e-trusted-"));
-  marker = path.join(workspace, "server-script-ran.marker");
-  const script = path.join(workspace, "tools", "agentcode-server.sh");
-  fs.mkdirSync(path.dirname(script), { recursive: true });
-  fs.writeFileSync(script, `#!/bin/sh\necho "ran with $*" >> '${marker}'\nexit 1\n`, { mode: 0o755 });
-  fs.mkdirSync(path.join(workspace, ".vscode"));
-  fs.writeFileSync(
-    path.join(workspace, ".vscode", "settings.json"),
-    JSON.stringify(
-      {
-        "agentcode.llm.baseUrl": workspaceServer.baseUrl,
-        "agentcode.server.path": script,
-        "agentcode.server.dotnetPath": script,
-      },
-      null,
-      2,
-    ),
-  );
-  fs.writeFileSync(path.join(workspace, "analysis.py"), "# analysis\n");
-  codeServer = await startCodeServer({
-    vsix: process.env.AGENTCODE_VSIX ?? newestVsix(extensionDir),
-    workspaceTrust: true,
-    env: { AGENTCODE_API_KEY: environmentKey },
-    settings: {
-      "agentcode.llm.baseUrl": userServer.baseUrl,
-      "agentcode.llm.model": "test-model",
-      "agentcode.trace": "verbose",
-      "security.workspace.trust.enabled": true,
-      "security.workspace.trust.startupPrompt": "always",
-      ...quietWorkbench,
-      ...JSON.parse(process.env.AGENTCODE_E2E_SETTINGS ?? "{}"),
-    },
+  trustScene = await startTrustScene({
+    name: "trusted",
+    extensionDir,
+    environmentKey,
+    userReplies: [],
+    workspaceReplies: [codeReply(code)],
+    workspaceSettings: {},
+    settings: {},
+    files: { "analysis.py": "# analysis\n" },
   });
-  browser = await launchBrowser();
+  ({ userServer, workspaceServer, codeServer, browser, workspace, marker } = trustScene);
 });
 
 after(async () => {
-  await browser?.close();
-  await codeServer?.stop();
-  await userServer?.close();
-  await workspaceServer?.close();
-  if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
+  await trustScene?.stop();
 });
 
 async function screenshot(name) {

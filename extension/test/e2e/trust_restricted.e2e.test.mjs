@@ -9,14 +9,13 @@
 // at the repository root (git-ignored); on failure the logs are copied next to them.
 import assert from "node:assert/strict";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { pollUntil, quietWorkbench, startCodeServer, withArtifacts } from "./code_server.mjs";
-import { codeReply, startOpenAiServer } from "./openai_server.mjs";
-import { newestVsix } from "../../scripts/verify-vsix.mjs";
-import { answerInputBox, failOnVisibleError, findWebviewFrame, launchBrowser, notificationMessages, openFile, openWorkbench, runCommand } from "./workbench.mjs";
+import { pollUntil, withArtifacts } from "./code_server.mjs";
+import { codeReply } from "./openai_server.mjs";
+import { startTrustScene } from "./trust_scene.mjs";
+import { answerInputBox, failOnVisibleError, findWebviewFrame, notificationMessages, openFile, openWorkbench, runCommand } from "./workbench.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const extensionDir = path.resolve(here, "..", "..");
@@ -25,6 +24,7 @@ const environmentKey = "sk-user-env-41f0";
 const generated = 'print("generated", 6 * 7)';
 const restricted = "This workspace is in Restricted Mode, so AgentCode does not run code by itself. Trust the workspace to allow automatic runs.";
 
+let trustScene;
 let userServer;
 let workspaceServer;
 let codeServer;
@@ -35,54 +35,27 @@ let marker;
 before(async () => {
   fs.rmSync(artifacts, { recursive: true, force: true });
   fs.mkdirSync(artifacts, { recursive: true });
-  userServer = await startOpenAiServer({ replies: [codeReply(generated)] });
-  workspaceServer = await startOpenAiServer({ replies: [] });
-  workspace = fs.mkdtempSync(path.join(os.tmpdir(), "agentcode-e2e-restricted-"));
-  marker = path.join(workspace, "server-script-ran.marker");
-  const script = path.join(workspace, "tools", "agentcode-server.sh");
-  fs.mkdirSync(path.dirname(script), { recursive: true });
-  fs.writeFileSync(script, `#!/bin/sh\necho "ran with $*" >> '${marker}'\nexit 1\n`, { mode: 0o755 });
-  fs.mkdirSync(path.join(workspace, ".vscode"));
-  fs.writeFileSync(
-    path.join(workspace, ".vscode", "settings.json"),
-    JSON.stringify(
-      {
-        "agentcode.llm.baseUrl": workspaceServer.baseUrl,
-        "agentcode.server.path": script,
-        "agentcode.server.dotnetPath": script,
-        "agentcode.panel.runOnOpen": true,
-      },
-      null,
-      2,
-    ),
-  );
-  fs.writeFileSync(path.join(workspace, "analysis.py"), 'print("file ran")\n');
-  fs.writeFileSync(path.join(workspace, "cells.py"), '# %%\nprint("first cell ran")\n\n# %%\nprint("second cell ran")\n');
-  codeServer = await startCodeServer({
-    vsix: process.env.AGENTCODE_VSIX ?? newestVsix(extensionDir),
-    workspaceTrust: true,
-    env: { AGENTCODE_API_KEY: environmentKey },
+  trustScene = await startTrustScene({
+    name: "restricted",
+    extensionDir,
+    environmentKey,
+    userReplies: [codeReply(generated)],
+    workspaceReplies: [],
+    workspaceSettings: { "agentcode.panel.runOnOpen": true },
     settings: {
-      "agentcode.llm.baseUrl": userServer.baseUrl,
-      "agentcode.llm.model": "test-model",
-      "agentcode.trace": "verbose",
-      "security.workspace.trust.enabled": true,
-      "security.workspace.trust.startupPrompt": "always",
       // The Restricted Mode banner would take focus from the editor the run commands read.
       "security.workspace.trust.banner": "never",
-      ...quietWorkbench,
-      ...JSON.parse(process.env.AGENTCODE_E2E_SETTINGS ?? "{}"),
+    },
+    files: {
+      "analysis.py": 'print("file ran")\n',
+      "cells.py": '# %%\nprint("first cell ran")\n\n# %%\nprint("second cell ran")\n',
     },
   });
-  browser = await launchBrowser();
+  ({ userServer, workspaceServer, codeServer, browser, workspace, marker } = trustScene);
 });
 
 after(async () => {
-  await browser?.close();
-  await codeServer?.stop();
-  await userServer?.close();
-  await workspaceServer?.close();
-  if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
+  await trustScene?.stop();
 });
 
 async function screenshot(name) {
