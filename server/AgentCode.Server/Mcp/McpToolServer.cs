@@ -20,7 +20,7 @@ internal static class McpToolServer
     {
         using var sandbox = PythonSandbox.Create();
         var record = new McpRunRecord(settings.RecordPath, m => log.WriteLine("[agentcode mcp] " + m));
-        using var tools = new McpTools(settings, sandbox, new PythonChecker(sandbox), record);
+        var tools = new McpTools(settings, sandbox, new PythonChecker(sandbox), record);
 
         // Compile (or load from the cache) python.wasm while the client initializes, so the first call is not the slow one.
         _ = Task.Run(() =>

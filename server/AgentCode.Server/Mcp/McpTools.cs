@@ -6,13 +6,14 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AgentCode.Sandbox;
+using AgentCode.Server.Runs;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 
 namespace AgentCode.Server.Mcp;
 
 /// <summary>The tools of 'agentcode mcp' over one sandbox.</summary>
-internal sealed class McpTools : IDisposable
+internal sealed class McpTools
 {
     public const string RunPython = "run_python";
     public const string CheckPython = "check_python";
@@ -22,7 +23,7 @@ internal sealed class McpTools : IDisposable
     private readonly IPythonSandbox _sandbox;
     private readonly IPythonChecker _checker;
     private readonly McpRunRecord _record;
-    private readonly RunGate _gate;
+    private readonly RunSlots _slots;
     private readonly Dictionary<string, ToolSchemas> _schemas;
     private long _calls;
 
@@ -32,7 +33,7 @@ internal sealed class McpTools : IDisposable
         _sandbox = sandbox;
         _checker = checker;
         _record = record;
-        _gate = new RunGate(settings.Concurrency, settings.QueueLength);
+        _slots = new RunSlots(settings.Concurrency, settings.QueueLength);
         _schemas = new Dictionary<string, ToolSchemas>(StringComparer.Ordinal)
         {
             [RunPython] = ToolSchemas.Load(RunPython, input =>
@@ -111,8 +112,6 @@ internal sealed class McpTools : IDisposable
         };
     }
 
-    public void Dispose() => _gate.Dispose();
-
     private CallToolResult Describe(string callId)
     {
         _record.Append(callId, DescribeSandbox, null, [], null, null, null);
@@ -150,7 +149,7 @@ internal sealed class McpTools : IDisposable
             limits = limits with { MemoryBytes = m.GetValue<int>() * 1024L * 1024 };
         }
 
-        using var lease = await _gate.TryEnterAsync(cancellationToken).ConfigureAwait(false);
+        using var lease = await _slots.TryEnterAsync(cancellationToken).ConfigureAwait(false);
         if (lease is null)
         {
             var busy = Busy();
@@ -176,7 +175,7 @@ internal sealed class McpTools : IDisposable
 
     private async Task<CallToolResult> CheckAsync(string callId, string code, CancellationToken cancellationToken)
     {
-        using var lease = await _gate.TryEnterAsync(cancellationToken).ConfigureAwait(false);
+        using var lease = await _slots.TryEnterAsync(cancellationToken).ConfigureAwait(false);
         if (lease is null)
         {
             var busy = Busy();
