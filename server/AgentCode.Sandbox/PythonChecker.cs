@@ -1,5 +1,5 @@
 // Checks Python source inside the sandbox: check.py parses it with CPython's own parser and runs the AST policy
-// rules (docs/rules.md), and capabilities.py sums up what the program will touch. Findings are advisory; the sandbox is the security boundary. A program the checker
+// rules (docs/rules.md) on the tables and helpers of check_support.py, and capabilities.py sums up what the program will touch. Findings are advisory; the sandbox is the security boundary. A program the checker
 // cannot analyse (it times out or exhausts memory in the parser) is reported as a syntax problem, not thrown.
 // Checks go to a long-lived checker instance when it is free (see CheckWorker), else to a fresh one.
 using System.Text.Json;
@@ -13,8 +13,9 @@ public sealed class PythonChecker(PythonSandbox sandbox) : IPythonChecker
     /// <summary>Limits for one check: parsing is quick, so a short deadline; the source itself is capped by callers.</summary>
     public static RunLimits Limits { get; } = new(TimeSpan.FromSeconds(20), 256L * 1024 * 1024, 8 * 1024 * 1024, 64 * 1024);
 
-    // capabilities.py comes first: check.py calls its capabilities() once the program parsed, and it uses check.py's helpers.
-    private readonly string _checkSource = PythonResources.Load("capabilities.py") + "\n" + PythonResources.Load("check.py");
+    // check_support.py (the rules' tables and helpers) comes first, then capabilities.py, which uses those helpers
+    // and whose capabilities() check.py calls once the program parsed.
+    private readonly string _checkSource = string.Join('\n', PythonResources.Load("check_support.py"), PythonResources.Load("capabilities.py"), PythonResources.Load("check.py"));
 
     /// <inheritdoc/>
     public Task<CheckResult> CheckAsync(string code, CancellationToken cancellationToken)

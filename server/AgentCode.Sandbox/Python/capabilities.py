@@ -2,8 +2,8 @@
 # only known at run time), whether it names a path
 # under /output (where a run's files are written), and the top-level modules it imports. The panel shows this as one
 # line above the code ("Reads /data/sales.csv · writes /output · imports csv, json"). Like the findings it is
-# advisory: paths built at run time are not seen. PythonChecker loads this file together with check.py, whose
-# helpers (const_str, leading_text, constant_names) it uses.
+# advisory: paths built at run time are not seen. PythonChecker loads this file after check_support.py, whose
+# helpers (const_str, leading_text, constant_names) it uses, and before check.py.
 import ast
 
 DATA_DIR = "/data"
