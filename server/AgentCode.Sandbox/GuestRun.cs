@@ -1,4 +1,4 @@
-// One execution of python.wasm in a fresh Store: no environment, argv as given, stdin from a per-run file,
+// One execution of python.wasm (or of the pre-initialized reactor restored from its snapshot) in a fresh Store: no environment, argv as given, stdin from a per-run file,
 // stdout/stderr captured by host callbacks with byte caps, only the data mounts preopened read-only at /data, a
 // memory cap, and a stop signal (deadline, cancellation, output flood) enforced through the epoch callback and
 // our interruptible sleep. Returns what happened as a value; interpreting Python's result is the caller's job.
@@ -213,14 +213,29 @@ internal static class GuestRun
                 .WithStandardInput(stdinPath)
                 .WithStandardOutputCallback(stdout.Write)
                 .WithStandardErrorCallback(stderr.Write);
-            wasi = DataMounts.Apply(wasi, invocation.Data, dataDir.FullName);
+            var folders = DataMounts.Prepare(invocation.Data, dataDir.FullName);
             using var outputWatch = invocation.WithOutputDir ? OutputDirWatch.Start(Path.Combine(workDir.FullName, "output"), limits, state) : null;
-            if (outputWatch is not null)
+            var snapshot = outputWatch is not null && IsSandboxCommandLine(invocation.Args) ? runtime.Snapshot : null;
+            if (snapshot is not null)
             {
-                wasi = wasi.WithPreopenedDirectory(outputWatch.Directory, OutputContract.OutputDir, mutable: true);
+                // The snapshot's preopen table expects the library, /data and /output first, in this order.
+                wasi = PythonSnapshot.Preopen(runtime, wasi, dataDir.FullName, outputWatch!.Directory);
+            }
+            else
+            {
+                wasi = wasi.WithPreopenedDirectory(dataDir.FullName, "/data", mutable: false);
+                if (outputWatch is not null)
+                {
+                    wasi = wasi.WithPreopenedDirectory(outputWatch.Directory, OutputContract.OutputDir, mutable: true);
+                }
             }
 
-            using var store = runtime.CreateStore(state, wasi, limits.MemoryBytes);
+            foreach (var (host, guest) in folders)
+            {
+                wasi = wasi.WithPreopenedDirectory(host, guest, mutable: false);
+            }
+
+            using var store = runtime.CreateStore(state, wasi, limits.MemoryBytes, withLibrary: snapshot is null);
 
             Instance? instance = null;
             var end = GuestEnd.Exited;
@@ -228,7 +243,13 @@ internal static class GuestRun
             string? trap = null;
             try
             {
-                if (state.Reason == StopReason.None)
+                if (state.Reason == StopReason.None && snapshot is not null)
+                {
+                    instance = runtime.Linker.Instantiate(store, snapshot.Reactor);
+                    snapshot.Restore(instance);
+                    exitCode = instance.GetFunction<int>("agentcode_run")!();
+                }
+                else if (state.Reason == StopReason.None)
                 {
                     instance = runtime.Linker.Instantiate(store, runtime.Module);
                     var start = instance.GetAction("_start") ?? throw new SandboxUnavailableException("python.wasm has no _start export.");
@@ -281,6 +302,29 @@ internal static class GuestRun
         }
     }
 
+    /// <summary>
+    /// Whether <paramref name="args"/> is the command line every program run uses (PythonSandbox.InterpreterArgs with
+    /// a script), the one the pre-initialized interpreter was started for; other invocations start python.wasm.
+    /// </summary>
+    private static bool IsSandboxCommandLine(IReadOnlyList<string> args)
+    {
+        var flags = PythonSandbox.InterpreterArgs("");
+        if (args.Count < flags.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < flags.Count - 1; i++)
+        {
+            if (args[i] != flags[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private static string FirstLine(string message)
     {
         var newline = message.IndexOf('\n', StringComparison.Ordinal);
@@ -288,10 +332,13 @@ internal static class GuestRun
     }
 }
 
-/// <summary>Makes data mounts visible at /data: files are linked (or copied) into a per-run directory, folders are preopened.</summary>
+/// <summary>
+/// Makes data mounts visible at /data: files are linked (or copied) into a per-run directory, which the caller preopens
+/// at /data, and folders are returned for the caller to preopen at /data/&lt;name&gt;.
+/// </summary>
 internal static partial class DataMounts
 {
-    public static WasiConfiguration Apply(WasiConfiguration wasi, IReadOnlyList<DataMount> mounts, string dataDir)
+    public static IReadOnlyList<(string Host, string Guest)> Prepare(IReadOnlyList<DataMount> mounts, string dataDir)
     {
         var folders = new List<(string Host, string Guest)>();
         foreach (var mount in mounts)
@@ -318,13 +365,7 @@ internal static partial class DataMounts
             }
         }
 
-        wasi = wasi.WithPreopenedDirectory(dataDir, "/data", mutable: false);
-        foreach (var (host, guest) in folders)
-        {
-            wasi = wasi.WithPreopenedDirectory(host, guest, mutable: false);
-        }
-
-        return wasi;
+        return folders;
     }
 
     private static void LinkOrCopy(string source, string target)

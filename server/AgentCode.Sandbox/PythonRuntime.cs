@@ -1,6 +1,7 @@
 // Owns the native Wasmtime objects shared by every run: the Engine (with epoch interruption), the compiled
 // python.wasm Module (compiled once per process and cached serialized on disk), the Linker with WASI and our
-// interruptible clock functions, and the ticker that advances the epoch. Runs create their own Store.
+// interruptible clock functions, the ticker that advances the epoch, and the pre-initialized interpreter's snapshot
+// when python-reactor.wasm lies next to python.wasm (PythonSnapshot). Runs create their own Store.
 using System.Diagnostics;
 using System.Reflection;
 using Module = Wasmtime.Module;
@@ -33,12 +34,19 @@ internal sealed record EpochSettings(TimeSpan Tick, ulong DeadlineTicks, bool In
 internal sealed class PythonRuntime : IDisposable
 {
     private readonly Timer? _ticker;
+    private readonly Lazy<PythonSnapshot?>? _snapshot;
 
     /// <summary>Where an interpreter built without an embedded standard library looks for it (prefix /python).</summary>
     internal const string GuestLibDirectory = "/python/lib";
 
-    private PythonRuntime(Engine engine, Module module, Linker linker, bool loadedFromCache, string key, string? cacheDirectory, EpochSettings epoch, string? libDirectory)
+    private PythonRuntime(Engine engine, Module module, Module? reactor, Linker linker, bool loadedFromCache, string key, string? cacheDirectory, EpochSettings epoch, string? libDirectory)
     {
+        Reactor = reactor;
+        if (reactor is not null)
+        {
+            _snapshot = new Lazy<PythonSnapshot?>(() => TakeSnapshot(reactor), LazyThreadSafetyMode.ExecutionAndPublication);
+        }
+
         LibDirectory = libDirectory;
         Key = key;
         CacheDirectory = cacheDirectory;
@@ -64,6 +72,18 @@ internal sealed class PythonRuntime : IDisposable
 
     public Module Module { get; }
 
+    /// <summary>The compiled python-reactor.wasm when pre-initialization is on and the reactor is usable, else null.</summary>
+    public Module? Reactor { get; }
+
+    /// <summary>
+    /// The pre-initialized interpreter, taken on first use (once per process); null without a reactor or when it could
+    /// not start (then runs start the interpreter as usual, and a warning is traced).
+    /// </summary>
+    public PythonSnapshot? Snapshot => _snapshot?.Value;
+
+    /// <summary>Why the snapshot could not be taken, when it could not.</summary>
+    public string? SnapshotProblem { get; private set; }
+
     public Linker Linker { get; }
 
     /// <summary>Identifies the interpreter build and engine settings; names every file this runtime caches.</summary>
@@ -79,11 +99,15 @@ internal sealed class PythonRuntime : IDisposable
     /// A Store for one guest: its memory cap, its WASI configuration, and an epoch callback that lets the guest go on
     /// each tick until <paramref name="state"/> is stopped, then traps it. The caller owns (disposes) the Store.
     /// </summary>
-    public Store CreateStore(GuestRunState state, WasiConfiguration wasi, long memoryBytes)
+    /// <remarks>
+    /// <paramref name="withLibrary"/> false leaves the library mount to the caller (pre-initialized Stores mount it
+    /// first, PythonSnapshot.Preopen); otherwise it is added here.
+    /// </remarks>
+    public Store CreateStore(GuestRunState state, WasiConfiguration wasi, long memoryBytes, bool withLibrary = true)
     {
         var store = new Store(Engine, state);
         store.SetLimits(memorySize: memoryBytes);
-        if (LibDirectory is not null)
+        if (withLibrary && LibDirectory is not null)
         {
             wasi = wasi.WithPreopenedDirectory(LibDirectory, GuestLibDirectory, mutable: false);
         }
@@ -114,17 +138,52 @@ internal sealed class PythonRuntime : IDisposable
         try
         {
             var key = CacheKey(options.PythonWasmPath, epoch.Interrupt);
-            var (module, fromCache) = LoadModule(engine, options, key);
+            var (module, fromCache) = LoadModule(engine, options.PythonWasmPath, options.CacheDirectory, key);
+            var reactor = options.PreInitialize ? LoadReactor(engine, options, epoch) : null;
             var linker = new Linker(engine);
             linker.DefineWasi();
             linker.AllowShadowing = true;
             GuestClock.Define(linker);
-            return new PythonRuntime(engine, module, linker, fromCache, key, options.CacheDirectory, epoch, FindLibDirectory(options.PythonWasmPath));
+            return new PythonRuntime(engine, module, reactor, linker, fromCache, key, options.CacheDirectory, epoch, FindLibDirectory(options.PythonWasmPath));
         }
         catch
         {
             engine.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>The reactor next to python.wasm, compiled (or loaded from the cache), when there is a usable one.</summary>
+    private static Module? LoadReactor(Engine engine, SandboxOptions options, EpochSettings epoch)
+    {
+        var path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.PythonWasmPath))!, PythonSnapshot.ReactorFileName);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        var (reactor, _) = LoadModule(engine, path, options.CacheDirectory, CacheKey(path, epoch.Interrupt));
+        if (PythonSnapshot.Unsuitable(reactor, path) is { } problem)
+        {
+            Trace.TraceWarning($"agentcode: '{path}' cannot be pre-initialized ({problem}); runs start the interpreter as usual.");
+            reactor.Dispose();
+            return null;
+        }
+
+        return reactor;
+    }
+
+    private PythonSnapshot? TakeSnapshot(Module reactor)
+    {
+        try
+        {
+            return PythonSnapshot.Take(this, reactor);
+        }
+        catch (Exception ex) when (ex is WasmtimeException or SandboxUnavailableException or IOException)
+        {
+            SnapshotProblem = ex.Message;
+            Trace.TraceWarning($"agentcode: the pre-initialized interpreter could not be prepared ({ex.Message}); runs start the interpreter as usual.");
+            return null;
         }
     }
 
@@ -134,10 +193,10 @@ internal sealed class PythonRuntime : IDisposable
         return Directory.Exists(lib) && Directory.EnumerateFiles(lib, "python3*.zip").Any() ? lib : null;
     }
 
-    private static (Module Module, bool FromCache) LoadModule(Engine engine, SandboxOptions options, string key)
+    private static (Module Module, bool FromCache) LoadModule(Engine engine, string wasmPath, string? cacheDirectory, string key)
     {
         string? cachePath = null;
-        if (options.CacheDirectory is { } dir)
+        if (cacheDirectory is { } dir)
         {
             cachePath = Path.Combine(dir, $"python-{key}.cwasm");
             if (File.Exists(cachePath))
@@ -157,11 +216,11 @@ internal sealed class PythonRuntime : IDisposable
         Module module;
         try
         {
-            module = Module.FromFile(engine, options.PythonWasmPath);
+            module = Module.FromFile(engine, wasmPath);
         }
         catch (Exception ex) when (ex is WasmtimeException or IOException)
         {
-            throw new SandboxUnavailableException($"python.wasm at '{options.PythonWasmPath}' could not be compiled: {ex.Message}", ex);
+            throw new SandboxUnavailableException($"'{wasmPath}' could not be compiled: {ex.Message}", ex);
         }
 
         if (cachePath is not null)
@@ -240,6 +299,7 @@ internal sealed class PythonRuntime : IDisposable
     {
         _ticker?.Dispose();
         Linker.Dispose();
+        Reactor?.Dispose();
         Module.Dispose();
         Engine.Dispose();
     }

@@ -5,7 +5,11 @@ namespace AgentCode.Sandbox;
 /// <summary>How to build a <see cref="PythonSandbox"/>. Use <c>with</c> to change a field.</summary>
 /// <param name="PythonWasmPath">Path to <c>python.wasm</c>.</param>
 /// <param name="CacheDirectory">Directory for the serialized compiled module; null disables the disk cache.</param>
-public sealed record SandboxOptions(string PythonWasmPath, string? CacheDirectory)
+/// <param name="PreInitialize">
+/// Whether runs start from a pre-initialized interpreter when a <c>python-reactor.wasm</c> lies next to
+/// <c>python.wasm</c> (docs/sandbox.md, "Pre-initialization"); env <c>AGENTCODE_PYTHON_PREINIT=0</c> turns it off.
+/// </param>
+public sealed record SandboxOptions(string PythonWasmPath, string? CacheDirectory, bool PreInitialize = true)
 {
     /// <summary>
     /// The defaults: <c>python.wasm</c> from env <c>AGENTCODE_PYTHON_WASM</c> or next to this assembly; the cache in
@@ -29,6 +33,6 @@ public sealed record SandboxOptions(string PythonWasmPath, string? CacheDirector
                 : null;
         }
 
-        return new SandboxOptions(wasm, cache);
+        return new SandboxOptions(wasm, cache, Environment.GetEnvironmentVariable("AGENTCODE_PYTHON_PREINIT") != "0");
     }
 }

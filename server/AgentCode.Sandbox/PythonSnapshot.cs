@@ -1,0 +1,214 @@
+// Pre-initialization (the Wizer technique, docs/sandbox.md): python-reactor.wasm, built next to python.wasm by
+// scripts/build-python-wasm, is started once per process (its _initialize, then agentcode_init, which starts CPython
+// as the sandbox's command line does and imports what every run imports); its linear memory and mutable globals are
+// copied. Each run then instantiates the reactor in its own new Store, restores the copy and calls agentcode_run, so
+// it skips the interpreter's start-up and still shares no state with any other run.
+using System.Diagnostics;
+using Wasmtime;
+using Module = Wasmtime.Module;
+
+namespace AgentCode.Sandbox;
+
+internal sealed class PythonSnapshot
+{
+    /// <summary>The reactor's file name, next to python.wasm.</summary>
+    public const string ReactorFileName = "python-reactor.wasm";
+
+    private const string DataDir = "/data";
+
+    private readonly byte[] _memory;
+    private readonly (string Name, object Value)[] _globals;
+
+    private PythonSnapshot(Module reactor, byte[] memory, (string Name, object Value)[] globals)
+    {
+        Reactor = reactor;
+        _memory = memory;
+        _globals = globals;
+    }
+
+    /// <summary>The compiled reactor each run instantiates.</summary>
+    public Module Reactor { get; }
+
+    /// <summary>Bytes of linear memory a run starts from.</summary>
+    public long MemoryBytes => _memory.Length;
+
+    /// <summary>
+    /// Whether <paramref name="wasmPath"/> is a reactor built for pre-initialization: it exports the two entry points,
+    /// _initialize and its memory, and every mutable global it defines is exported (one the host cannot reach could
+    /// not be restored, and a run would start from the wrong state).
+    /// </summary>
+    public static string? Unsuitable(Module reactor, string wasmPath)
+    {
+        var exports = reactor.Exports.Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var name in new[] { "_initialize", "agentcode_init", "agentcode_run", "memory" })
+        {
+            if (!exports.Contains(name))
+            {
+                return $"it does not export '{name}'";
+            }
+        }
+
+        var exportedMutable = reactor.Exports.OfType<GlobalExport>().Count(g => g.Mutability == Mutability.Mutable);
+        var defined = WasmGlobals.CountMutable(File.ReadAllBytes(wasmPath));
+        return defined == exportedMutable ? null : $"it defines {defined} mutable globals but exports {exportedMutable}";
+    }
+
+    /// <summary>Starts the reactor once and copies its state; the preopens are those <see cref="Preopen"/> gives a run.</summary>
+    public static PythonSnapshot Take(PythonRuntime runtime, Module reactor)
+    {
+        using var state = new GuestRunState();
+        var stderr = new CappedOutput(64 * 1024, state);
+        var work = Directory.CreateTempSubdirectory("agentcode-preinit-");
+        try
+        {
+            var wasi = new WasiConfiguration()
+                .WithArgs(["python"])
+                .WithStandardOutputCallback(stderr.Write)
+                .WithStandardErrorCallback(stderr.Write);
+            wasi = Preopen(runtime, wasi, Directory.CreateDirectory(Path.Combine(work.FullName, "data")).FullName, Directory.CreateDirectory(Path.Combine(work.FullName, "output")).FullName);
+            using var store = runtime.CreateStore(state, wasi, 1L << 30, withLibrary: false);
+            var instance = runtime.Linker.Instantiate(store, reactor);
+            instance.GetAction("_initialize")!();
+            var status = instance.GetFunction<int>("agentcode_init")!();
+            if (status != 0)
+            {
+                throw new SandboxUnavailableException($"The pre-initialized interpreter did not start (status {status}): {System.Text.Encoding.UTF8.GetString(stderr.ToArray()).Trim()}");
+            }
+
+            var memory = instance.GetMemory("memory")!;
+            var bytes = memory.GetSpan(0, checked((int)memory.GetLength())).ToArray();
+            var globals = instance.GetGlobals()
+                .Where(g => g.Global.Mutability == Mutability.Mutable)
+                .Select(g => (g.Name, g.Global.GetValue()!))
+                .ToArray();
+            return new PythonSnapshot(reactor, bytes, globals);
+        }
+        finally
+        {
+            try
+            {
+                work.Delete(recursive: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                Trace.TraceWarning($"agentcode: could not remove '{work.FullName}': {ex.Message}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// The preopens of a pre-initialized Store, always in this order: the standard library, /data, /output. wasi-libc's
+    /// preopen table in the snapshot maps these guest paths to descriptors 3, 4, 5 (or 3, 4 without a library
+    /// folder); a run adds its /data/&lt;name&gt; folders after them, and agentcode_run registers those.
+    /// </summary>
+    public static WasiConfiguration Preopen(PythonRuntime runtime, WasiConfiguration wasi, string dataDir, string outputDir)
+    {
+        if (runtime.LibDirectory is not null)
+        {
+            wasi = wasi.WithPreopenedDirectory(runtime.LibDirectory, PythonRuntime.GuestLibDirectory, mutable: false);
+        }
+
+        return wasi
+            .WithPreopenedDirectory(dataDir, DataDir, mutable: false)
+            .WithPreopenedDirectory(outputDir, OutputContract.OutputDir, mutable: true);
+    }
+
+    /// <summary>
+    /// Makes a fresh reactor instance the snapshot: grows its memory to the snapshot's size (within the Store's memory
+    /// cap, or Wasmtime refuses) and copies memory and globals. Throws <see cref="WasmtimeException"/> when the cap is
+    /// below the snapshot.
+    /// </summary>
+    public void Restore(Instance instance)
+    {
+        var memory = instance.GetMemory("memory")!;
+        var missing = (_memory.Length - memory.GetLength() + Memory.PageSize - 1) / Memory.PageSize;
+        if (missing > 0)
+        {
+            memory.Grow(missing);
+        }
+
+        _memory.CopyTo(memory.GetSpan(0, _memory.Length));
+        foreach (var (name, value) in _globals)
+        {
+            instance.GetGlobal(name)!.SetValue(value);
+        }
+    }
+}
+
+/// <summary>Reads a WebAssembly module's global section: how many globals it defines as mutable.</summary>
+internal static class WasmGlobals
+{
+    public static int CountMutable(byte[] wasm)
+    {
+        var at = 8; // magic and version
+        while (at < wasm.Length)
+        {
+            var id = wasm[at++];
+            var size = (int)Leb(wasm, ref at);
+            var end = at + size;
+            if (id == 6)
+            {
+                var count = Leb(wasm, ref at);
+                var mutable = 0;
+                for (var i = 0UL; i < count; i++)
+                {
+                    at++; // value type
+                    if (wasm[at++] == 1)
+                    {
+                        mutable++;
+                    }
+
+                    SkipConstExpr(wasm, ref at);
+                }
+
+                return mutable;
+            }
+
+            at = end;
+        }
+
+        return 0;
+    }
+
+    private static void SkipConstExpr(byte[] wasm, ref int at)
+    {
+        while (true)
+        {
+            var op = wasm[at++];
+            switch (op)
+            {
+                case 0x0B: // end
+                    return;
+                case 0x41 or 0x42 or 0x23 or 0xD2: // i32/i64.const, global.get, ref.func: one LEB
+                    Leb(wasm, ref at);
+                    break;
+                case 0x43:
+                    at += 4;
+                    break;
+                case 0x44:
+                    at += 8;
+                    break;
+                case 0xD0: // ref.null type
+                    at++;
+                    break;
+                default:
+                    throw new InvalidDataException($"Unexpected opcode 0x{op:x2} in a global's initializer.");
+            }
+        }
+    }
+
+    private static ulong Leb(byte[] wasm, ref int at)
+    {
+        ulong value = 0;
+        var shift = 0;
+        byte b;
+        do
+        {
+            b = wasm[at++];
+            value |= (ulong)(b & 0x7F) << shift;
+            shift += 7;
+        }
+        while ((b & 0x80) != 0);
+        return value;
+    }
+}

@@ -1,0 +1,132 @@
+// Runs share nothing, also when they start from the pre-initialized interpreter's snapshot (python-reactor.wasm next
+// to python.wasm, docs/sandbox.md "Pre-initialization"): what one run leaves in modules, builtins, files and memory is
+// gone in the next, and what must differ per run (random numbers) differs. The same tests hold for python.wasm alone,
+// so they run against whichever interpreter AGENTCODE_PYTHON_WASM names.
+using System.Text;
+using AgentCode.Sandbox;
+using Wasmtime;
+using Xunit;
+
+namespace AgentCode.Sandbox.Tests;
+
+[Collection(SharedSandbox.Name)]
+public sealed class PreInitializationTests(SandboxFixture fixture)
+{
+    private const string LeaveState = """
+        import builtins, json, os, sys
+        json.left_behind = "changed"
+        sys.modules["left_behind"] = type(sys)("left_behind")
+        builtins.left_behind = 1
+        sys.path.append("/left/behind")
+        os.environ["LEFT_BEHIND"] = "1"
+        CANARY = "canary-" + "%s"
+        kept = [CANARY * 3 for _ in range(100)]
+        for path in ("/tmp/left_behind.txt", "/output/left_behind.txt"):
+            try:
+                with open(path, "w") as f:
+                    f.write(CANARY)
+            except OSError:
+                pass
+        print("left")
+        """;
+
+    private const string LookForState = """
+        import builtins, json, os, sys
+        print(hasattr(json, "left_behind"), "left_behind" in sys.modules, hasattr(builtins, "left_behind"),
+              "/left/behind" in sys.path, "LEFT_BEHIND" in os.environ, "CANARY" in globals(), "kept" in globals(),
+              os.path.exists("/tmp/left_behind.txt"), os.path.exists("/output/left_behind.txt"), sorted(os.listdir("/output")))
+        """;
+
+    [Fact]
+    public async Task ARunSeesNoModuleGlobalsModulesBuiltinsPathsEnvironmentOrFilesAnEarlierRunLeft()
+    {
+        var first = await fixture.RunAsync(LeaveState.Replace("%s", Guid.NewGuid().ToString("N"), StringComparison.Ordinal));
+        Assert.True(first.Status == RunStatus.Ok, $"{first.Status}: {first.Message}\n{first.Stderr}");
+        Assert.Equal("left\n", first.Stdout);
+
+        var second = await fixture.RunAsync(LookForState);
+
+        Assert.True(second.Status == RunStatus.Ok, $"{second.Status}: {second.Message}\n{second.Stderr}");
+        Assert.Equal("False False False False False False False False False []\n", second.Stdout);
+    }
+
+    [Fact]
+    public async Task ACanaryStringARunKeptInMemoryIsNotInTheMemoryTheNextRunStartsFrom()
+    {
+        var canary = "canary-" + Guid.NewGuid().ToString("N");
+        var first = await fixture.RunAsync(LeaveState.Replace("\"canary-\" + \"%s\"", $"\"{canary[..10]}\" + \"{canary[10..]}\"", StringComparison.Ordinal));
+        Assert.True(first.Status == RunStatus.Ok, $"{first.Status}: {first.Message}\n{first.Stderr}");
+
+        var memory = StartingMemory(fixture.Sandbox.Runtime);
+
+        // The search itself works: a message compiled into every CPython is found.
+        Assert.True(memory.AsSpan().IndexOf("Traceback (most recent call last)"u8) >= 0);
+        Assert.Equal(-1, memory.AsSpan().IndexOf(Encoding.UTF8.GetBytes(canary)));
+    }
+
+    [Fact]
+    public async Task RandomNumbersAndTheTempfileNamesDifferBetweenRuns()
+    {
+        const string Code = "import random, tempfile\nprint(random.random(), random.getrandbits(64), next(tempfile._get_candidate_names()))";
+        var first = await fixture.RunAsync(Code);
+        var second = await fixture.RunAsync(Code);
+
+        Assert.True(first.Status == RunStatus.Ok, $"{first.Status}: {first.Message}\n{first.Stderr}");
+        Assert.True(second.Status == RunStatus.Ok, $"{second.Status}: {second.Message}\n{second.Stderr}");
+        var a = first.Stdout.Split(' ');
+        var b = second.Stdout.Split(' ');
+        Assert.NotEqual(a[0], b[0]);
+        Assert.NotEqual(a[1], b[1]);
+        Assert.NotEqual(a[2], b[2]);
+    }
+
+    [Fact]
+    public async Task ArgumentsAndTheMainModuleAreTheRunsOwn()
+    {
+        var result = await fixture.RunAsync("import sys\nprint(sys.argv, __name__, sys.flags.isolated, sys.flags.no_site, sys.flags.dont_write_bytecode, sys.flags.utf8_mode)");
+
+        Assert.True(result.Status == RunStatus.Ok, $"{result.Status}: {result.Message}\n{result.Stderr}");
+        Assert.Equal("['main.py'] __main__ 1 1 1 1\n", result.Stdout);
+    }
+
+    [Fact]
+    public void AReactorNextToPythonWasmIsPreInitializedOnceAndItsSnapshotUsed()
+    {
+        var runtime = fixture.Sandbox.Runtime;
+        var reactor = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(fixture.Sandbox.Options.PythonWasmPath))!, PythonSnapshot.ReactorFileName);
+
+        Assert.Equal(File.Exists(reactor) && fixture.Sandbox.Options.PreInitialize, runtime.Snapshot is not null);
+        Assert.Null(runtime.SnapshotProblem);
+        Assert.Same(runtime.Snapshot, runtime.Snapshot);
+    }
+
+    [Fact]
+    public void TheGlobalSectionReaderCountsTheMutableGlobalsAModuleDefines()
+    {
+        byte[] wasm =
+        [
+            0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00, // magic, version
+            0x01, 0x04, 0x01, 0x60, 0x00, 0x00, // type section: one () -> () type
+            0x06, 0x13, 0x03, // global section, 19 bytes, three globals
+            0x7F, 0x01, 0x41, 0x80, 0x80, 0x04, 0x0B, // mut i32 = 65536 (a three-byte LEB)
+            0x7E, 0x00, 0x42, 0x8B, 0x01, 0x0B, // const i64 = 139 (a LEB holding 0x0B)
+            0x7C, 0x01, 0x44, 0, 0, 0, 0, 0, 0, 0xF0, 0x3F, 0x0B, // mut f64 = 1.0
+        ];
+        wasm[15] = (byte)(wasm.Length - 16);
+
+        Assert.Equal(2, WasmGlobals.CountMutable(wasm));
+        Assert.Equal(0, WasmGlobals.CountMutable(wasm[..14]));
+    }
+
+    /// <summary>The linear memory a new run starts from: the snapshot restored into a fresh instance, or python.wasm freshly instantiated.</summary>
+    private static byte[] StartingMemory(PythonRuntime runtime)
+    {
+        using var state = new GuestRunState();
+        using var store = runtime.CreateStore(state, new WasiConfiguration(), RunLimits.Default.MemoryBytes);
+        var snapshot = runtime.Snapshot;
+        var instance = runtime.Linker.Instantiate(store, snapshot?.Reactor ?? runtime.Module);
+        snapshot?.Restore(instance);
+        var memory = instance.GetMemory("memory")!;
+        return memory.GetSpan(0, checked((int)memory.GetLength())).ToArray();
+    }
+}
