@@ -3,6 +3,7 @@
 // interruptible clock functions, the ticker that advances the epoch, and the pre-initialized interpreter's snapshot
 // when python-reactor.wasm lies next to python.wasm (PythonSnapshot). Runs create their own Store.
 using System.Diagnostics;
+using System.Globalization;
 using System.Reflection;
 using Module = Wasmtime.Module;
 using System.Security.Cryptography;
@@ -39,12 +40,12 @@ internal sealed class PythonRuntime : IDisposable
     /// <summary>Where an interpreter built without an embedded standard library looks for it (prefix /python).</summary>
     internal const string GuestLibDirectory = "/python/lib";
 
-    private PythonRuntime(Engine engine, Module module, Module? reactor, Linker linker, bool loadedFromCache, string key, string? cacheDirectory, EpochSettings epoch, string? libDirectory)
+    private PythonRuntime(Engine engine, Module module, (Module Module, string Path)? reactor, Linker linker, bool loadedFromCache, string key, string? cacheDirectory, EpochSettings epoch, string? libDirectory)
     {
-        Reactor = reactor;
-        if (reactor is not null)
+        Reactor = reactor?.Module;
+        if (reactor is { } r)
         {
-            _snapshot = new Lazy<PythonSnapshot?>(() => TakeSnapshot(reactor), LazyThreadSafetyMode.ExecutionAndPublication);
+            _snapshot = new Lazy<PythonSnapshot?>(() => TakeSnapshot(r.Module, r.Path), LazyThreadSafetyMode.ExecutionAndPublication);
         }
 
         LibDirectory = libDirectory;
@@ -154,7 +155,7 @@ internal sealed class PythonRuntime : IDisposable
     }
 
     /// <summary>The reactor next to python.wasm, compiled (or loaded from the cache), when there is a usable one.</summary>
-    private static Module? LoadReactor(Engine engine, SandboxOptions options, EpochSettings epoch)
+    private static (Module, string)? LoadReactor(Engine engine, SandboxOptions options, EpochSettings epoch)
     {
         var path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.PythonWasmPath))!, PythonSnapshot.ReactorFileName);
         if (!File.Exists(path))
@@ -170,14 +171,30 @@ internal sealed class PythonRuntime : IDisposable
             return null;
         }
 
-        return reactor;
+        return (reactor, path);
     }
 
-    private PythonSnapshot? TakeSnapshot(Module reactor)
+    private PythonSnapshot? TakeSnapshot(Module reactor, string reactorPath)
     {
         try
         {
-            return PythonSnapshot.Take(this, reactor);
+            string? cachePath = null;
+            if (CacheDirectory is not null)
+            {
+                cachePath = Path.Combine(CacheDirectory, $"python-{SnapshotKey(reactorPath)}.snapshot");
+                if (PythonSnapshot.TryRead(reactor, cachePath) is { } cached)
+                {
+                    return cached;
+                }
+            }
+
+            var snapshot = PythonSnapshot.Take(this, reactor);
+            if (cachePath is not null)
+            {
+                WriteCacheFile(cachePath, snapshot.Serialize());
+            }
+
+            return snapshot;
         }
         catch (Exception ex) when (ex is WasmtimeException or SandboxUnavailableException or IOException)
         {
@@ -185,6 +202,25 @@ internal sealed class PythonRuntime : IDisposable
             Trace.TraceWarning($"agentcode: the pre-initialized interpreter could not be prepared ({ex.Message}); runs start the interpreter as usual.");
             return null;
         }
+    }
+
+    /// <summary>
+    /// Names a snapshot by everything it depends on: the reactor, and each file of the library folder (CPython's
+    /// import system keeps the zip's directory and folder listings in memory), or its absence (it moves the preopens).
+    /// </summary>
+    private string SnapshotKey(string reactorPath)
+    {
+        var text = new StringBuilder($"{CacheKey(reactorPath, Epoch.Interrupt)}|snapshot-v1");
+        if (LibDirectory is not null)
+        {
+            foreach (var file in Directory.EnumerateFiles(LibDirectory, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            {
+                using var stream = File.OpenRead(file);
+                text.Append(CultureInfo.InvariantCulture, $"|{Path.GetRelativePath(LibDirectory, file)}={Convert.ToHexString(SHA256.HashData(stream))}");
+            }
+        }
+
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..24].ToLowerInvariant();
     }
 
     private static string? FindLibDirectory(string wasmPath)

@@ -39,8 +39,11 @@ public sealed class PythonSandbox : IPythonSandbox, IDisposable
     /// <summary>Creates a sandbox whose guests are interrupted as <paramref name="epoch"/> says (benchmarks compare settings).</summary>
     internal static PythonSandbox Create(SandboxOptions options, EpochSettings epoch) => new(options, epoch);
 
-    /// <summary>Loads the compiled module now rather than on the first run. Throws <see cref="SandboxUnavailableException"/>.</summary>
-    public void WarmUp() => _ = Runtime;
+    /// <summary>
+    /// Loads the compiled module (and the pre-initialized interpreter, when there is one) now rather than on the first
+    /// run. Throws <see cref="SandboxUnavailableException"/>.
+    /// </summary>
+    public void WarmUp() => _ = Runtime.Snapshot;
 
     /// <summary>Whether the compiled module was loaded from the disk cache (after <see cref="WarmUp"/>).</summary>
     public bool LoadedFromCache => _runtime.IsValueCreated && _runtime.Value.LoadedFromCache;

@@ -2,7 +2,8 @@
 // scripts/build-python-wasm, is started once per process (its _initialize, then agentcode_init, which starts CPython
 // as the sandbox's command line does and imports what every run imports); its linear memory and mutable globals are
 // copied. Each run then instantiates the reactor in its own new Store, restores the copy and calls agentcode_run, so
-// it skips the interpreter's start-up and still shares no state with any other run.
+// it skips the interpreter's start-up and still shares no state with any other run. The copy is also kept in the disk
+// cache (sparse: pages of zeros are not written), so a new process, such as one `agentcode run`, skips the start-up too.
 using System.Diagnostics;
 using Wasmtime;
 using Module = Wasmtime.Module;
@@ -61,8 +62,12 @@ internal sealed class PythonSnapshot
         var work = Directory.CreateTempSubdirectory("agentcode-preinit-");
         try
         {
+            // Standard input is a file, as in every run, so CPython sets up sys.stdin for the same kind of stream.
+            var stdin = Path.Combine(work.FullName, "stdin");
+            File.WriteAllBytes(stdin, []);
             var wasi = new WasiConfiguration()
                 .WithArgs(["python"])
+                .WithStandardInput(stdin)
                 .WithStandardOutputCallback(stderr.Write)
                 .WithStandardErrorCallback(stderr.Write);
             wasi = Preopen(runtime, wasi, Directory.CreateDirectory(Path.Combine(work.FullName, "data")).FullName, Directory.CreateDirectory(Path.Combine(work.FullName, "output")).FullName);
@@ -111,6 +116,87 @@ internal sealed class PythonSnapshot
         return wasi
             .WithPreopenedDirectory(dataDir, DataDir, mutable: false)
             .WithPreopenedDirectory(outputDir, OutputContract.OutputDir, mutable: true);
+    }
+
+    private static ReadOnlySpan<byte> Magic => "agentcode-snapshot-1\n"u8;
+
+    /// <summary>Writes the snapshot for <see cref="TryRead"/>: globals, then each 64 KiB page as a flag and, unless it is all zeros, its bytes.</summary>
+    public byte[] Serialize()
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(Magic);
+            writer.Write(_globals.Length);
+            foreach (var (name, value) in _globals)
+            {
+                writer.Write(name);
+                switch (value)
+                {
+                    case int i: writer.Write((byte)0); writer.Write(i); break;
+                    case long l: writer.Write((byte)1); writer.Write(l); break;
+                    case float f: writer.Write((byte)2); writer.Write(f); break;
+                    case double d: writer.Write((byte)3); writer.Write(d); break;
+                    default: throw new InvalidDataException($"The global '{name}' holds a {value.GetType().Name}, which a snapshot cannot keep.");
+                }
+            }
+
+            writer.Write(_memory.Length);
+            for (var page = 0; page < _memory.Length; page += (int)Memory.PageSize)
+            {
+                var bytes = _memory.AsSpan(page, (int)Math.Min(Memory.PageSize, _memory.Length - page));
+                var zero = !bytes.ContainsAnyExcept((byte)0);
+                writer.Write(zero);
+                if (!zero)
+                {
+                    writer.Write(bytes);
+                }
+            }
+        }
+
+        return stream.ToArray();
+    }
+
+    /// <summary>Reads a snapshot <see cref="Serialize"/> wrote; null when the file is missing, truncated or of another format.</summary>
+    public static PythonSnapshot? TryRead(Module reactor, string path)
+    {
+        try
+        {
+            using var reader = new BinaryReader(File.OpenRead(path), System.Text.Encoding.UTF8);
+            if (!reader.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic))
+            {
+                return null;
+            }
+
+            var globals = new (string Name, object Value)[reader.ReadInt32()];
+            for (var i = 0; i < globals.Length; i++)
+            {
+                var name = reader.ReadString();
+                globals[i] = (name, reader.ReadByte() switch
+                {
+                    0 => reader.ReadInt32(),
+                    1 => reader.ReadInt64(),
+                    2 => reader.ReadSingle(),
+                    3 => reader.ReadDouble(),
+                    _ => throw new InvalidDataException("unknown global kind"),
+                });
+            }
+
+            var memory = new byte[reader.ReadInt32()];
+            for (var page = 0; page < memory.Length; page += (int)Memory.PageSize)
+            {
+                if (!reader.ReadBoolean())
+                {
+                    reader.BaseStream.ReadExactly(memory, page, (int)Math.Min(Memory.PageSize, memory.Length - page));
+                }
+            }
+
+            return reader.BaseStream.Position == reader.BaseStream.Length ? new PythonSnapshot(reactor, memory, globals) : null;
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>
