@@ -36,11 +36,12 @@ internal sealed class PythonRuntime : IDisposable
 {
     private readonly Timer? _ticker;
     private readonly Lazy<PythonSnapshot?>? _snapshot;
+    private readonly Lazy<(Module Module, bool FromCache)> _module;
 
     /// <summary>Where an interpreter built without an embedded standard library looks for it (prefix /python).</summary>
     internal const string GuestLibDirectory = "/python/lib";
 
-    private PythonRuntime(Engine engine, Module module, (Module Module, string Path)? reactor, Linker linker, bool loadedFromCache, string key, string? cacheDirectory, EpochSettings epoch, string? libDirectory)
+    private PythonRuntime(Engine engine, Lazy<(Module Module, bool FromCache)> module, (Module Module, string Path)? reactor, Linker linker, string key, string? cacheDirectory, EpochSettings epoch, string? libDirectory)
     {
         Reactor = reactor?.Module;
         if (reactor is { } r)
@@ -52,9 +53,8 @@ internal sealed class PythonRuntime : IDisposable
         Key = key;
         CacheDirectory = cacheDirectory;
         Engine = engine;
-        Module = module;
+        _module = module;
         Linker = linker;
-        LoadedFromCache = loadedFromCache;
         Epoch = epoch;
         _ticker = epoch.Interrupt ? new Timer(_ => engine.IncrementEpoch(), null, epoch.Tick, epoch.Tick) : null;
     }
@@ -71,7 +71,11 @@ internal sealed class PythonRuntime : IDisposable
 
     public Engine Engine { get; }
 
-    public Module Module { get; }
+    /// <summary>
+    /// The compiled python.wasm, loaded on first use: a process whose runs all start from the snapshot (one
+    /// `agentcode run` with the contract's code cached) never needs it.
+    /// </summary>
+    public Module Module => _module.Value.Module;
 
     /// <summary>The compiled python-reactor.wasm when pre-initialization is on and the reactor is usable, else null.</summary>
     public Module? Reactor { get; }
@@ -94,7 +98,7 @@ internal sealed class PythonRuntime : IDisposable
     public string? CacheDirectory { get; }
 
     /// <summary>True when the module came from the disk cache rather than a fresh compilation.</summary>
-    public bool LoadedFromCache { get; }
+    public bool LoadedFromCache => _module.Value.FromCache;
 
     /// <summary>
     /// A Store for one guest: its memory cap, its WASI configuration, and an epoch callback that lets the guest go on
@@ -139,13 +143,18 @@ internal sealed class PythonRuntime : IDisposable
         try
         {
             var key = CacheKey(options.PythonWasmPath, epoch.Interrupt);
-            var (module, fromCache) = LoadModule(engine, options.PythonWasmPath, options.CacheDirectory, key);
             var reactor = options.PreInitialize ? LoadReactor(engine, options, epoch) : null;
+            var module = new Lazy<(Module, bool)>(() => LoadModule(engine, options.PythonWasmPath, options.CacheDirectory, key), LazyThreadSafetyMode.ExecutionAndPublication);
+            if (reactor is null)
+            {
+                _ = module.Value; // every run needs python.wasm: a missing or broken one is reported now
+            }
+
             var linker = new Linker(engine);
             linker.DefineWasi();
             linker.AllowShadowing = true;
             GuestClock.Define(linker);
-            return new PythonRuntime(engine, module, reactor, linker, fromCache, key, options.CacheDirectory, epoch, FindLibDirectory(options.PythonWasmPath));
+            return new PythonRuntime(engine, module, reactor, linker, key, options.CacheDirectory, epoch, FindLibDirectory(options.PythonWasmPath));
         }
         catch
         {
@@ -163,8 +172,20 @@ internal sealed class PythonRuntime : IDisposable
             return null;
         }
 
-        var (reactor, _) = LoadModule(engine, path, options.CacheDirectory, CacheKey(path, epoch.Interrupt));
-        if (PythonSnapshot.Unsuitable(reactor, path) is { } problem)
+        Module reactor;
+        string? problem;
+        try
+        {
+            (reactor, _) = LoadModule(engine, path, options.CacheDirectory, CacheKey(path, epoch.Interrupt));
+            problem = PythonSnapshot.Unsuitable(reactor, path);
+        }
+        catch (Exception ex) when (ex is SandboxUnavailableException or IOException or InvalidDataException or IndexOutOfRangeException)
+        {
+            Trace.TraceWarning($"agentcode: '{path}' cannot be pre-initialized ({ex.Message}); runs start the interpreter as usual.");
+            return null;
+        }
+
+        if (problem is not null)
         {
             Trace.TraceWarning($"agentcode: '{path}' cannot be pre-initialized ({problem}); runs start the interpreter as usual.");
             reactor.Dispose();
@@ -336,7 +357,11 @@ internal sealed class PythonRuntime : IDisposable
         _ticker?.Dispose();
         Linker.Dispose();
         Reactor?.Dispose();
-        Module.Dispose();
+        if (_module.IsValueCreated)
+        {
+            _module.Value.Module.Dispose();
+        }
+
         Engine.Dispose();
     }
 }

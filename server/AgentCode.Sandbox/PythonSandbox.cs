@@ -43,7 +43,11 @@ public sealed class PythonSandbox : IPythonSandbox, IDisposable
     /// Loads the compiled module (and the pre-initialized interpreter, when there is one) now rather than on the first
     /// run. Throws <see cref="SandboxUnavailableException"/>.
     /// </summary>
-    public void WarmUp() => _ = Runtime.Snapshot;
+    public void WarmUp()
+    {
+        _ = Runtime.Module;
+        _ = Runtime.Snapshot;
+    }
 
     /// <summary>Whether the compiled module was loaded from the disk cache (after <see cref="WarmUp"/>).</summary>
     public bool LoadedFromCache => _runtime.IsValueCreated && _runtime.Value.LoadedFromCache;

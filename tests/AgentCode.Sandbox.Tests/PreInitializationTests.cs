@@ -101,6 +101,34 @@ public sealed class PreInitializationTests(SandboxFixture fixture)
     }
 
     [Fact]
+    public async Task AReactorWithoutTheEntryPointsIsIgnoredAndRunsStartTheInterpreterAsUsual()
+    {
+        var dir = Directory.CreateTempSubdirectory("agentcode-reactor-");
+        try
+        {
+            var wasm = Path.GetFullPath(fixture.Sandbox.Options.PythonWasmPath);
+            File.CreateSymbolicLink(Path.Combine(dir.FullName, "python.wasm"), wasm);
+            File.CreateSymbolicLink(Path.Combine(dir.FullName, PythonSnapshot.ReactorFileName), wasm); // a command, not a reactor
+            if (fixture.Sandbox.Runtime.LibDirectory is { } lib)
+            {
+                Directory.CreateSymbolicLink(Path.Combine(dir.FullName, "lib"), lib);
+            }
+
+            using var sandbox = PythonSandbox.Create(fixture.Sandbox.Options with { PythonWasmPath = Path.Combine(dir.FullName, "python.wasm") });
+            var result = await sandbox.RunAsync(new RunRequest("print('ran')", [], SandboxFixture.Quick), CancellationToken.None);
+
+            Assert.Null(sandbox.Runtime.Reactor);
+            Assert.Null(sandbox.Runtime.Snapshot);
+            Assert.True(result.Status == RunStatus.Ok, $"{result.Status}: {result.Message}\n{result.Stderr}");
+            Assert.Equal("ran\n", result.Stdout);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void TheGlobalSectionReaderCountsTheMutableGlobalsAModuleDefines()
     {
         byte[] wasm =
