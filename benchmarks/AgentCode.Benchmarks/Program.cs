@@ -27,7 +27,7 @@ using var sandbox = PythonSandbox.Create(SandboxOptions.FromEnvironment());
 var load = System.Diagnostics.Stopwatch.StartNew();
 sandbox.WarmUp();
 Console.WriteLine($"module load: {load.Elapsed.TotalMilliseconds:0} ms ({(sandbox.LoadedFromCache ? "from the disk cache" : "compiled; cached for next time")})");
-Console.WriteLine($"interpreter: {sandbox.Options.PythonWasmPath}; runs start from {(sandbox.Runtime.Snapshot is { } snapshot ? $"a pre-initialized snapshot ({snapshot.MemoryBytes / (1024 * 1024)} MiB of memory)" : "a fresh interpreter start-up")}");
+Console.WriteLine($"interpreter: {sandbox.Options.PythonWasmPath}; runs start from {(sandbox.Runtime.Snapshot is { } snapshot ? $"a pre-initialized snapshot ({snapshot.MemoryBytes / (1024 * 1024)} MiB of memory, {snapshot.ChangedBytes / (1024.0 * 1024):0.0} MiB of it copied per run)" : "a fresh interpreter start-up")}");
 var python = Bench.NativePython();
 
 if (only is null or "check")

@@ -203,7 +203,7 @@ internal sealed class PythonRuntime : IDisposable
             if (CacheDirectory is not null)
             {
                 cachePath = Path.Combine(CacheDirectory, $"python-{SnapshotKey(reactorPath)}.snapshot");
-                if (PythonSnapshot.TryRead(reactor, cachePath) is { } cached)
+                if (PythonSnapshot.TryRead(this, reactor, cachePath) is { } cached)
                 {
                     return cached;
                 }

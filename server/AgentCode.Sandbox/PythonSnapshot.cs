@@ -20,18 +20,25 @@ internal sealed class PythonSnapshot
     private readonly byte[] _memory;
     private readonly (string Name, object Value)[] _globals;
 
-    private PythonSnapshot(Module reactor, byte[] memory, (string Name, object Value)[] globals)
+    private PythonSnapshot(PythonRuntime runtime, Module reactor, byte[] memory, (string Name, object Value)[] globals)
     {
         Reactor = reactor;
         _memory = memory;
         _globals = globals;
+        _changed = ChangedRanges(runtime, reactor, memory);
     }
+
+    /// <summary>The byte ranges of the snapshot that differ from a freshly instantiated reactor's memory: only these are copied per run.</summary>
+    private readonly (int Start, int Length)[] _changed;
 
     /// <summary>The compiled reactor each run instantiates.</summary>
     public Module Reactor { get; }
 
     /// <summary>Bytes of linear memory a run starts from.</summary>
     public long MemoryBytes => _memory.Length;
+
+    /// <summary>Bytes a run copies: the pages that differ from a freshly instantiated reactor.</summary>
+    public long ChangedBytes => _changed.Sum(r => (long)r.Length);
 
     /// <summary>
     /// Whether <paramref name="wasmPath"/> is a reactor built for pre-initialization: it exports the two entry points,
@@ -86,7 +93,7 @@ internal sealed class PythonSnapshot
                 .Where(g => g.Global.Mutability == Mutability.Mutable)
                 .Select(g => (g.Name, g.Global.GetValue()!))
                 .ToArray();
-            return new PythonSnapshot(reactor, bytes, globals);
+            return new PythonSnapshot(runtime, reactor, bytes, globals);
         }
         finally
         {
@@ -158,7 +165,7 @@ internal sealed class PythonSnapshot
     }
 
     /// <summary>Reads a snapshot <see cref="Serialize"/> wrote; null when the file is missing, truncated or of another format.</summary>
-    public static PythonSnapshot? TryRead(Module reactor, string path)
+    public static PythonSnapshot? TryRead(PythonRuntime runtime, Module reactor, string path)
     {
         try
         {
@@ -191,12 +198,47 @@ internal sealed class PythonSnapshot
                 }
             }
 
-            return reader.BaseStream.Position == reader.BaseStream.Length ? new PythonSnapshot(reactor, memory, globals) : null;
+            return reader.BaseStream.Position == reader.BaseStream.Length ? new PythonSnapshot(runtime, reactor, memory, globals) : null;
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException)
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// Compares the snapshot with the memory a new instance starts with (its data segments, zeros elsewhere, and zeros
+    /// wherever memory is grown), 64 KiB page by page, and merges the pages that differ into ranges.
+    /// </summary>
+    private static (int Start, int Length)[] ChangedRanges(PythonRuntime runtime, Module reactor, byte[] snapshot)
+    {
+        using var state = new GuestRunState();
+        using var store = runtime.CreateStore(state, new WasiConfiguration(), 1L << 30, withLibrary: false);
+        var fresh = runtime.Linker.Instantiate(store, reactor).GetMemory("memory")!;
+        var initial = fresh.GetSpan(0, checked((int)Math.Min(fresh.GetLength(), snapshot.Length)));
+        var ranges = new List<(int Start, int Length)>();
+        var page = (int)Memory.PageSize;
+        for (var at = 0; at < snapshot.Length; at += page)
+        {
+            var length = Math.Min(page, snapshot.Length - at);
+            var now = snapshot.AsSpan(at, length);
+            var same = at + length <= initial.Length ? now.SequenceEqual(initial.Slice(at, length)) : !now.ContainsAnyExcept((byte)0);
+            if (same)
+            {
+                continue;
+            }
+
+            if (ranges.Count > 0 && ranges[^1].Start + ranges[^1].Length == at)
+            {
+                ranges[^1] = (ranges[^1].Start, ranges[^1].Length + length);
+            }
+            else
+            {
+                ranges.Add((at, length));
+            }
+        }
+
+        return [.. ranges];
     }
 
     /// <summary>
@@ -213,7 +255,11 @@ internal sealed class PythonSnapshot
             memory.Grow(missing);
         }
 
-        _memory.CopyTo(memory.GetSpan(0, _memory.Length));
+        var target = memory.GetSpan(0, _memory.Length);
+        foreach (var (start, length) in _changed)
+        {
+            _memory.AsSpan(start, length).CopyTo(target.Slice(start, length));
+        }
         foreach (var (name, value) in _globals)
         {
             instance.GetGlobal(name)!.SetValue(value);
