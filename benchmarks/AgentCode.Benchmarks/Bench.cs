@@ -121,6 +121,11 @@ internal static class Bench
         return double.Parse(kb.Trim(), CultureInfo.InvariantCulture) / 1024;
     }
 
+    /// <summary>
+    /// The agentcode executable a user runs: the self-contained ReadyToRun server that `npm run package` publishes for
+    /// this machine (extension/server/, the same build as the CLI archive) when there is one, else the development
+    /// build next to the sources; null when neither is built.
+    /// </summary>
     public static string? FindAgentcode()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
@@ -134,8 +139,15 @@ internal static class Bench
             return null;
         }
 
+        var exe = OperatingSystem.IsWindows() ? "agentcode.exe" : "agentcode";
+        var packaged = Path.Combine(dir.FullName, "extension", "server", exe);
+        if (File.Exists(packaged))
+        {
+            return packaged;
+        }
+
         var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-        var candidate = Path.Combine(dir.FullName, "server", "AgentCode.Server", "bin", configuration, "net10.0", OperatingSystem.IsWindows() ? "agentcode.exe" : "agentcode");
+        var candidate = Path.Combine(dir.FullName, "server", "AgentCode.Server", "bin", configuration, "net10.0", exe);
         return File.Exists(candidate) ? candidate : null;
     }
 }

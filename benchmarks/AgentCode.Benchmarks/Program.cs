@@ -22,6 +22,10 @@ if (agentcode is null)
 {
     Console.WriteLine("whole-process figures: skipped (agentcode executable not found; pass --agentcode PATH)");
 }
+else
+{
+    Console.WriteLine($"whole process: {agentcode} (built {File.GetLastWriteTime(agentcode):yyyy-MM-dd HH:mm}; `npm run package` makes the self-contained one in extension/server, which is preferred)");
+}
 
 using var sandbox = PythonSandbox.Create(SandboxOptions.FromEnvironment());
 var load = System.Diagnostics.Stopwatch.StartNew();
