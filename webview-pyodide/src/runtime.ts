@@ -7,7 +7,9 @@
  * instead of booting Python. A snapshot saved by an earlier page (persistedSnapshot) is fetched with the other
  * files, checked by size and SHA-256, and used for the first worker too; one that fails a check, or that Python
  * cannot start from, is reported (onPersistedSnapshotRejected) and a fresh one is made and offered
- * (onSnapshotMade). Worker messages are validated and matched to the current run; anything else is dropped. A
+ * (onSnapshotMade). Start-up is a pipeline: every file and the saved snapshot are requested at once, the worker
+ * starts as soon as its own script is here, `pyodide.asm.wasm` is compiled while it streams in (once, for every
+ * worker), and the first worker sets up Python's module while the snapshot is still arriving or being checked. Worker messages are validated and matched to the current run; anything else is dropped. A
  * worker loading an installed package asks for its files, which the page's PackageShelf provides. While the panel
  * is hidden (hide/show), ready workers are kept as long as their WebAssembly memory fits the hidden-memory budget;
  * past it the spare takes over from a worker grown by earlier cells, or both are released, and Python starts again
@@ -17,14 +19,7 @@
 import { type PersistedSnapshot } from "./html";
 import { type PackageShelf } from "./packages";
 import { type DataFile } from "./protocol";
-import {
-  type PageToWorker,
-  type PyodideFiles,
-  type WorkerRunResult,
-  type WorkerToPage,
-  parseWorkerMessage,
-  pyodideFileNames,
-} from "./worker_protocol";
+import { type PageToWorker, type PyodideFiles, type WorkerRunResult, type WorkerToPage, parseWorkerMessage } from "./worker_protocol";
 
 export type WorkerState =
   | { kind: "loading" }
@@ -96,8 +91,10 @@ interface QueuedRun {
 interface SlotInit {
   readonly url: string;
   readonly indexURL: string;
-  readonly files: PyodideFiles;
-  readonly snapshot: ArrayBuffer | null;
+  /** The files, or (for the first worker, started before they are all here) a promise of them. */
+  readonly files: PyodideFiles | Promise<PyodideFiles>;
+  /** The snapshot to restore, or the saved one the page is still fetching and checking (its size, and null if refused). */
+  readonly snapshot: ArrayBuffer | null | { readonly bytes: number; readonly arriving: Promise<ArrayBuffer | null> };
   readonly makeSnapshot: boolean;
   readonly timeoutMs: number;
 }
@@ -105,6 +102,13 @@ interface SlotInit {
 /** What the page says when loading Python's files or booting a worker outlasts the load timeout. */
 function notStartedMessage(timeoutMs: number): string {
   return `Python did not start within ${Math.round(timeoutMs / 1000)} s. Reload the panel to try again.`;
+}
+
+/** What the page says when it could not load the worker or Python's files. */
+function loadFailedMessage(error: unknown, timeoutMs: number): string {
+  return error instanceof Error && error.name === "TimeoutError"
+    ? notStartedMessage(timeoutMs)
+    : `Could not load the Python worker: ${error instanceof Error ? error.message : String(error)}`;
 }
 
 class WorkerSlot {
@@ -135,8 +139,25 @@ class WorkerSlot {
       this.fail(`The Python worker failed: ${event.message || "unknown error"}`);
     });
     this.acceptsSnapshot = init.makeSnapshot;
-    // The snapshot is copied (structured clone), so the page keeps its bytes for the next worker.
-    this.send({ type: "init", indexURL: init.indexURL, files: init.files, snapshot: init.snapshot, makeSnapshot: init.makeSnapshot });
+    // The worker parses its script while the files are still arriving; `init` goes as soon as they are all here.
+    const snapshot = init.snapshot;
+    const follows = snapshot !== null && !(snapshot instanceof ArrayBuffer) ? snapshot : undefined;
+    void Promise.resolve(init.files).then(
+      (files) => {
+        if (this.state.kind !== "loading") return;
+        // The snapshot is copied (structured clone), so the page keeps its bytes for the next worker.
+        this.send({
+          type: "init",
+          indexURL: init.indexURL,
+          files,
+          snapshot: snapshot instanceof ArrayBuffer ? snapshot : null,
+          snapshotFollows: follows?.bytes ?? null,
+          makeSnapshot: init.makeSnapshot,
+        });
+        void follows?.arriving.then((bytes) => this.state.kind === "loading" && this.send({ type: "snapshot", bytes }));
+      },
+      (error: unknown) => this.fail(loadFailedMessage(error, init.timeoutMs)),
+    );
   }
 
   send(message: PageToWorker): void {
@@ -203,6 +224,12 @@ class WorkerSlot {
   }
 }
 
+/** A snapshot saved by an earlier page, while the page fetches and checks it: its announced size, then its bytes or null. */
+interface SavedSnapshot {
+  readonly bytes: number;
+  readonly arriving: Promise<ArrayBuffer | null>;
+}
+
 interface Resources {
   readonly url: string;
   readonly files: PyodideFiles;
@@ -231,6 +258,7 @@ export class PythonRuntime {
     this.listener = {
       changed: (slot) => {
         if (slot === this.active) {
+          if (slot.state.kind === "ready") performance.mark("agentcode:python-ready");
           if (this.fromPersisted && slot.state.kind === "ready") this.persistedUsed(slot.state.fromSnapshot);
           this.events.onStateChange(slot.state);
           if (slot.state.kind === "ready") this.warmSpare();
@@ -266,25 +294,28 @@ export class PythonRuntime {
     return this.starting;
   }
 
+  /**
+   * Requests the worker script, Pyodide's files and the saved snapshot at once; starts the first worker as soon as
+   * its script is here (it gets the files and the checked snapshot as they come, see WorkerSlot).
+   */
   private async doStart(): Promise<WorkerState> {
+    performance.mark("agentcode:start");
+    const signal = AbortSignal.timeout(this.options.loadTimeoutMs);
+    const saved = this.loadPersistedSnapshot(signal);
+    const files = this.loadFiles(signal);
+    let url: string;
     try {
-      const [resources, saved] = await Promise.all([this.loadResources(), this.loadPersistedSnapshot()]);
-      this.resources = resources;
-      if (saved !== null) {
-        this.snapshot = saved;
-        this.snapshotRequested = true;
-        this.fromPersisted = true;
-      }
+      url = await this.loadWorker(signal);
     } catch (error) {
-      const message =
-        error instanceof Error && error.name === "TimeoutError"
-          ? notStartedMessage(this.options.loadTimeoutMs)
-          : `Could not load the Python worker: ${error instanceof Error ? error.message : String(error)}`;
+      files.catch(() => undefined);
+      const message = loadFailedMessage(error, this.options.loadTimeoutMs);
       this.events.onError(message);
       return { kind: "failed", message };
     }
-    this.active = this.createSlot(this.resources);
-    return this.active.ready;
+    const first = this.createSlot(url, files, saved);
+    this.active = first;
+    files.then((loaded) => (this.resources = { url, files: loaded }), () => undefined);
+    return first.ready;
   }
 
   get state(): WorkerState {
@@ -335,7 +366,7 @@ export class PythonRuntime {
   /** Starts Python again (from the snapshot when there is one) after the workers were released. */
   private wake(): void {
     if (this.active !== undefined || this.resources === undefined) return;
-    this.active = this.createSlot(this.resources);
+    this.active = this.slotFrom(this.resources);
     this.events.onStateChange(this.active.state);
   }
 
@@ -408,7 +439,7 @@ export class PythonRuntime {
     slot.terminate();
     const spare = this.spare;
     this.spare = undefined;
-    this.active = spare !== undefined && spare.state.kind !== "failed" ? spare : this.createSlot(resources);
+    this.active = spare !== undefined && spare.state.kind !== "failed" ? spare : this.slotFrom(resources);
     if (spare !== undefined && spare !== this.active) spare.terminate();
     pending.resolve({ kind: "stopped", elapsedMs: performance.now() - pending.started });
     this.spareChanged();
@@ -421,7 +452,7 @@ export class PythonRuntime {
   private warmSpare(): void {
     // While hidden no spare is started (show() starts it): it would only weigh against the budget.
     if (this.spare !== undefined || this.resources === undefined || this.hiddenBudget !== undefined) return;
-    this.spare = this.createSlot(this.resources);
+    this.spare = this.slotFrom(this.resources);
     this.spareChanged();
   }
 
@@ -430,38 +461,61 @@ export class PythonRuntime {
     this.events.onSpareChange?.(spare === undefined ? "none" : spare.state.kind);
   }
 
-  private createSlot(resources: Resources): WorkerSlot {
+  /**
+   * A worker from the page's files and current snapshot. The first one may be given the files still on their way
+   * and the saved snapshot still being checked (`saved`): it makes a snapshot only if that one is refused.
+   */
+  private createSlot(url: string, files: PyodideFiles | Promise<PyodideFiles>, saved?: SavedSnapshot): WorkerSlot {
     const useSnapshot = this.options.memorySnapshot ?? true;
     const makeSnapshot = useSnapshot && this.snapshot === null && !this.snapshotRequested;
     if (makeSnapshot) this.snapshotRequested = true;
+    const snapshot =
+      saved === undefined
+        ? this.snapshot
+        : {
+            bytes: saved.bytes,
+            arriving: saved.arriving.then((bytes) => {
+              // Later workers restore the saved snapshot too; the first one reports whether Python started from it.
+              if (bytes !== null && this.snapshot === null) {
+                this.snapshot = bytes;
+                this.fromPersisted = true;
+              }
+              return bytes;
+            }),
+          };
     return new WorkerSlot(
-      {
-        url: resources.url,
-        indexURL: `${this.assetsBase}/pyodide/`,
-        files: resources.files,
-        snapshot: useSnapshot ? this.snapshot : null,
-        makeSnapshot,
-        timeoutMs: this.options.loadTimeoutMs,
-      },
+      { url, indexURL: `${this.assetsBase}/pyodide/`, files, snapshot: useSnapshot ? snapshot : null, makeSnapshot, timeoutMs: this.options.loadTimeoutMs },
       this.listener,
     );
+  }
+
+  private slotFrom(resources: Resources): WorkerSlot {
+    return this.createSlot(resources.url, resources.files);
   }
 
   /**
    * The saved snapshot's bytes when it is there and has the size and SHA-256 the host recorded; null (and the
    * host told why) otherwise, so a stale or corrupt snapshot is never trusted.
    */
-  private async loadPersistedSnapshot(): Promise<ArrayBuffer | null> {
+  private loadPersistedSnapshot(signal: AbortSignal): SavedSnapshot | undefined {
     const saved = this.options.persistedSnapshot;
-    if (saved === undefined || this.options.memorySnapshot === false) return null;
+    if (saved === undefined || this.options.memorySnapshot === false) return undefined;
+    return { bytes: saved.bytes, arriving: this.checkedSnapshot(saved, signal) };
+  }
+
+  private async checkedSnapshot(saved: PersistedSnapshot, signal: AbortSignal): Promise<ArrayBuffer | null> {
     let reason: string;
     try {
-      const response = await fetch(saved.url, { signal: AbortSignal.timeout(this.options.loadTimeoutMs) });
+      const response = await fetch(saved.url, { signal });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       const bytes = await response.arrayBuffer();
+      performance.mark("agentcode:snapshot-fetched");
       if (bytes.byteLength !== saved.bytes) reason = `its size is ${bytes.byteLength} bytes, not ${saved.bytes}`;
       else if ((await sha256Hex(bytes)) !== saved.sha256.toLowerCase()) reason = "its SHA-256 does not match";
-      else return bytes;
+      else {
+        performance.mark("agentcode:snapshot-checked");
+        return bytes;
+      }
     } catch (error) {
       reason = `it could not be read (${error instanceof Error ? error.message : String(error)})`;
     }
@@ -478,20 +532,32 @@ export class PythonRuntime {
     this.events.onPersistedSnapshotRejected?.("The saved Python snapshot was not used: Python could not start from it.");
   }
 
-  /** The page fetches the worker bundle and Pyodide's files once for all workers. */
-  private async loadResources(): Promise<Resources> {
-    const signal = AbortSignal.timeout(this.options.loadTimeoutMs);
-    const fetchOk = async (url: string): Promise<Blob> => {
-      const response = await fetch(url, { signal });
-      if (!response.ok) throw new Error(`${url.slice(url.lastIndexOf("/") + 1)}: HTTP ${response.status}`);
-      return response.blob();
-    };
-    const [worker, ...files] = await Promise.all([
-      fetchOk(`${this.assetsBase}/worker.js`),
-      ...pyodideFileNames.map((name) => fetchOk(`${this.assetsBase}/pyodide/${name}`)),
-    ]);
-    const url = URL.createObjectURL(new Blob([worker], { type: "text/javascript" }));
-    const entries = pyodideFileNames.map((name, i) => [name, files[i]] as const);
-    return { url, files: Object.fromEntries(entries) as PyodideFiles };
+  /** The worker bundle, fetched by the page (see PyodideFiles), as a Blob URL to start workers from. */
+  private async loadWorker(signal: AbortSignal): Promise<string> {
+    const worker = await (await fetchOk(`${this.assetsBase}/worker.js`, signal)).blob();
+    return URL.createObjectURL(new Blob([worker], { type: "text/javascript" }));
   }
+
+  /**
+   * Pyodide's files, fetched once for all workers; `pyodide.asm.wasm` is compiled as it streams in (whatever type
+   * the webview serves it with), so no worker compiles it.
+   */
+  private async loadFiles(signal: AbortSignal): Promise<PyodideFiles> {
+    const base = `${this.assetsBase}/pyodide/`;
+    const [wasm, stdlib, lock] = await Promise.all([
+      fetchOk(`${base}pyodide.asm.wasm`, signal).then((response) =>
+        WebAssembly.compileStreaming(new Response(response.body, { headers: { "content-type": "application/wasm" } })),
+      ),
+      fetchOk(`${base}python_stdlib.zip`, signal).then((response) => response.blob()),
+      fetchOk(`${base}pyodide-lock.json`, signal).then((response) => response.blob()),
+    ]);
+    performance.mark("agentcode:files-ready");
+    return { "pyodide.asm.wasm": wasm, "python_stdlib.zip": stdlib, "pyodide-lock.json": lock };
+  }
+}
+
+async function fetchOk(url: string, signal: AbortSignal): Promise<Response> {
+  const response = await fetch(url, { signal });
+  if (!response.ok) throw new Error(`${url.slice(url.lastIndexOf("/") + 1)}: HTTP ${response.status}`);
+  return response;
 }

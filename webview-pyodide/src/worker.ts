@@ -12,7 +12,7 @@ import createPyodideModule from "pyodide/pyodide.asm.mjs";
 import contractSource from "../../contract/agentcode_contract.py";
 import runnerSource from "./py/runner.py";
 import { type DataFile, outputContract } from "./protocol";
-import { type PageToWorker, type PyodideFiles, type WorkerRunResult, type WorkerToPage, parsePageToWorker } from "./worker_protocol";
+import { type PageToWorker, type PyodideFiles, type WorkerRunResult, type WorkerToPage, maxSnapshotBytes, parsePageToWorker } from "./worker_protocol";
 
 interface WorkerScope {
   postMessage(message: WorkerToPage, transfer?: Transferable[]): void;
@@ -95,57 +95,120 @@ function describe(error: unknown): string {
 }
 
 type LoadOptions = NonNullable<Parameters<typeof loadPyodide>[0]>;
+type CreateModule = (settings: object) => Promise<unknown>;
+
+/** How a worker starts Python: from scratch, or by restoring a memory snapshot (given, or still on its way). */
+type Boot =
+  | { kind: "fresh"; makeSnapshot: boolean }
+  | { kind: "restore"; snapshot: ArrayBuffer }
+  /** A saved snapshot of `bytes` bytes, still being fetched and checked by the page (null: the page refused it). */
+  | { kind: "restore-arriving"; bytes: number; snapshot: Promise<ArrayBuffer | null> };
+
+/** The page refused the saved snapshot it had announced: the worker boots Python from scratch instead. */
+class SnapshotRefused extends Error {}
 
 /**
- * Loads Pyodide with Pyodide's own fetches of the wasm and the standard library answered from the
- * page-provided Blobs. With `snapshot`, the interpreter's memory is restored from the first worker's memory
- * snapshot instead of booting Python and importing the runner again.
+ * Loads Pyodide from the page-provided files: its WebAssembly is the module the page compiled (instantiated here,
+ * never compiled again), and its fetch of the standard library is answered from the page's Blob. With a snapshot to
+ * restore, the interpreter's memory comes from it instead of booting Python and importing the runner again. A
+ * snapshot still on its way is awaited only after the WebAssembly module is instantiated and its file system set up:
+ * Pyodide reads the snapshot's bytes only when it restores them, after `createPyodideModule` resolves, so the array
+ * handed to it (of the announced size) is filled then (the pinned Pyodide's loadPyodide: prepareSnapshot,
+ * instantiatePyodideModule, bootstrapPyodide). Were that order to change, the still empty array would fail Pyodide's
+ * magic-number check and the worker would boot from scratch: slower, never wrong.
  */
-async function load(indexURL: string, files: PyodideFiles, extra: Partial<LoadOptions>): Promise<PyodideInterface> {
+async function load(indexURL: string, files: PyodideFiles, boot: Boot): Promise<PyodideInterface> {
+  const wasm = files["pyodide.asm.wasm"];
   const served = new Map<string, { blob: Blob; type: string }>([
-    [new URL(`${indexURL}pyodide.asm.wasm`, self.location.href).href, { blob: files["pyodide.asm.wasm"], type: "application/wasm" }],
+    // Pyodide still asks for the wasm file; the answer is never read (instantiateStreaming below ignores it).
+    [new URL(`${indexURL}pyodide.asm.wasm`, self.location.href).href, { blob: new Blob([]), type: "application/wasm" }],
     [new URL(`${indexURL}python_stdlib.zip`, self.location.href).href, { blob: files["python_stdlib.zip"], type: "application/zip" }],
   ]);
   const realFetch = self.fetch;
+  const realInstantiateStreaming = WebAssembly.instantiateStreaming;
   self.fetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const file = served.get(String(input instanceof Request ? input.url : input));
     return file ? Promise.resolve(new Response(file.blob, { headers: { "content-type": file.type } })) : realFetch(input, init);
   };
+  WebAssembly.instantiateStreaming = async (_source, imports) => ({ instance: await WebAssembly.instantiate(wasm, imports), module: wasm });
   try {
+    let create = createPyodideModule as CreateModule;
+    const extra: Partial<LoadOptions> = {};
+    if (boot.kind === "fresh") {
+      if (boot.makeSnapshot) extra._makeSnapshot = true;
+    } else if (boot.kind === "restore") {
+      extra._loadSnapshot = new Uint8Array(boot.snapshot);
+    } else {
+      const arriving = boot.snapshot;
+      const view = new Uint8Array(boot.bytes);
+      extra._loadSnapshot = view;
+      create = async (settings) => {
+        const module = await (createPyodideModule as CreateModule)(settings);
+        performance.mark("agentcode:worker-module-ready");
+        const bytes = await arriving;
+        if (bytes === null) throw new SnapshotRefused("The page refused the saved snapshot.");
+        if (bytes.byteLength !== view.byteLength) throw new SnapshotRefused("The saved snapshot is not of the announced size.");
+        view.set(new Uint8Array(bytes));
+        return module;
+      };
+    }
     const options: LoadOptions = {
       indexURL,
       packageBaseUrl: indexURL,
       lockFileContents: await files["pyodide-lock.json"].text(),
-      createPyodideModule: createPyodideModule as LoadOptions["createPyodideModule"],
+      createPyodideModule: create as LoadOptions["createPyodideModule"],
       ...extra,
     };
     return await loadPyodide(options);
   } finally {
     self.fetch = realFetch;
+    WebAssembly.instantiateStreaming = realInstantiateStreaming;
   }
 }
 
-async function init(indexURL: string, files: PyodideFiles, snapshot: ArrayBuffer | null, makeSnapshot: boolean): Promise<void> {
+/** A saved snapshot announced by `init` (snapshotFollows) arrives here, in a `snapshot` message. */
+let resolveFollowingSnapshot: (bytes: ArrayBuffer | null) => void = () => undefined;
+const followingSnapshot = new Promise<ArrayBuffer | null>((resolve) => (resolveFollowingSnapshot = resolve));
+
+async function init(indexURL: string, files: PyodideFiles, snapshot: ArrayBuffer | null, snapshotFollows: number | null, makeSnapshot: boolean): Promise<void> {
   const started = performance.now();
+  performance.mark("agentcode:worker-init");
   try {
     let py: PyodideInterface | undefined;
     let fromSnapshot = false;
-    if (snapshot !== null) {
+    // A worker given a snapshot that Python then could not start from makes none of its own (the page makes a fresh
+    // one in the spare); one whose announced snapshot the page refused makes it when asked to.
+    let snapshotGiven = snapshot !== null;
+    const boot: Boot | undefined =
+      snapshot !== null
+        ? { kind: "restore", snapshot }
+        : snapshotFollows !== null
+          ? {
+              kind: "restore-arriving",
+              bytes: snapshotFollows,
+              snapshot: followingSnapshot.then((bytes) => {
+                snapshotGiven = bytes !== null;
+                return bytes;
+              }),
+            }
+          : undefined;
+    if (boot !== undefined) {
       try {
-        py = await load(indexURL, files, { _loadSnapshot: new Uint8Array(snapshot) });
+        py = await load(indexURL, files, boot);
         fromSnapshot = true;
       } catch {
-        py = undefined; // an unusable snapshot only costs time: boot normally below
+        py = undefined; // a refused or unusable snapshot only costs time: boot normally below
       }
     }
     if (py === undefined) {
-      py = await load(indexURL, files, makeSnapshot ? { _makeSnapshot: true } : {});
+      const makeOne = makeSnapshot && !snapshotGiven;
+      py = await load(indexURL, files, { kind: "fresh", makeSnapshot: makeOne });
       // The runner imports only the standard library and touches no JavaScript objects, so it can be part of
       // the snapshot; no user code has run yet, so the snapshot carries nothing from a cell.
       py.runPython(runnerSource, { filename: "/lib/agentcode_runner.py" });
       // The output contract shared with the server sandbox: the display API, /output and the caps.
       (py.globals.get("install_contract") as PyCallable)(contractSource, JSON.stringify(outputContract));
-      if (makeSnapshot) {
+      if (makeOne) {
         try {
           const bytes = py.makeMemorySnapshot();
           const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
@@ -166,6 +229,7 @@ async function init(indexURL: string, files: PyodideFiles, snapshot: ArrayBuffer
     runCell = py.globals.get("run_cell") as PyCallable;
     mountData = py.globals.get("mount_data") as PyCallable;
     pyodide = py;
+    performance.mark("agentcode:worker-ready");
     post({ type: "ready", loadMs: performance.now() - started, fromSnapshot, heapBytes: heapBytes() });
   } catch (error) {
     post({ type: "init-error", message: `Python could not start: ${describe(error)}` });
@@ -336,6 +400,7 @@ scope.addEventListener("securitypolicyviolation", (event) => {
   post({ type: "csp-violation", message: `Blocked by the panel's security policy: ${event.effectiveDirective} ${event.blockedURI}` });
 });
 
+performance.mark("agentcode:worker-evaluated");
 let queue: Promise<void> = Promise.resolve();
 scope.addEventListener("message", (event) => {
   const parsed = parsePageToWorker(event.data);
@@ -346,9 +411,14 @@ scope.addEventListener("message", (event) => {
     answerFileRequest(message.fileName, message.file, message.error);
     return;
   }
+  // The saved snapshot the page announced: `init` is already waiting for it.
+  if (message.type === "snapshot") {
+    resolveFollowingSnapshot(message.bytes);
+    return;
+  }
   queue = queue.then(() =>
     message.type === "init"
-      ? init(message.indexURL, message.files, message.snapshot, message.makeSnapshot)
+      ? init(message.indexURL, message.files, message.snapshot, message.snapshotFollows, message.makeSnapshot)
       : run(message.runId, message.code, message.dataFiles, message.packages),
   );
 });

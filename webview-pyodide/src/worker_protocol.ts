@@ -37,22 +37,24 @@ export const WorkerRunResultSchema = v.object({
 export type WorkerRunResult = v.InferOutput<typeof WorkerRunResultSchema>;
 
 /**
- * The Pyodide runtime files, fetched by the page and handed to the worker as Blobs. In VS Code the webview's
- * service worker serves resources only to documents (a worker's requests carry no webview id and time out), so
- * the worker never fetches them itself. Pyodide's JavaScript (pyodide.mjs, pyodide.asm.mjs) is bundled into
- * worker.js, so the worker imports nothing at run time. Keep in step with build.mjs.
+ * The Pyodide runtime files, fetched by the page and handed to the worker. In VS Code the webview's service worker
+ * serves resources only to documents (a worker's requests carry no webview id and time out), so the worker never
+ * fetches them itself. Pyodide's JavaScript (pyodide.mjs, pyodide.asm.mjs) is bundled into worker.js, so the worker
+ * imports nothing at run time. The page compiles `pyodide.asm.wasm` once, while the other files (and a saved
+ * snapshot) are still arriving, and every worker instantiates that compiled module: no worker compiles it again.
+ * Keep in step with build.mjs.
  */
 export const pyodideFileNames = ["pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"] as const;
 const blob = v.instance(Blob);
 export const PyodideFilesSchema = v.object({
-  "pyodide.asm.wasm": blob,
+  "pyodide.asm.wasm": v.instance(WebAssembly.Module),
   "python_stdlib.zip": blob,
   "pyodide-lock.json": blob,
 });
 export type PyodideFiles = v.InferOutput<typeof PyodideFilesSchema>;
 
 /** Largest memory snapshot, in bytes (Pyodide's heap after start is far smaller). */
-const maxSnapshotBytes = 1024 * 1024 * 1024;
+export const maxSnapshotBytes = 1024 * 1024 * 1024;
 const snapshotBytes = v.pipe(
   v.instance(ArrayBuffer),
   v.check((buffer) => buffer.byteLength > 0 && buffer.byteLength <= maxSnapshotBytes, "snapshot size out of range"),
@@ -66,9 +68,17 @@ export const PageToWorkerSchema = v.variant("type", [
     files: PyodideFilesSchema,
     /** The first worker's memory snapshot (a copy), or null to boot Python from scratch. */
     snapshot: v.nullable(snapshotBytes),
-    /** Whether this worker should make a snapshot and post it back before `ready` (the first worker only). */
+    /**
+     * The size of a saved snapshot the page is still fetching and checking, or null: it follows in a `snapshot`
+     * message (its bytes, or null when the page refused it). The worker prepares everything that does not need it
+     * meanwhile.
+     */
+    snapshotFollows: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(maxSnapshotBytes))),
+    /** Whether this worker should make a snapshot and post it back before `ready` when it boots Python from scratch. */
     makeSnapshot: v.boolean(),
   }),
+  /** The saved snapshot announced by `snapshotFollows`, checked by the page; null: refused, boot from scratch. */
+  v.object({ type: v.literal("snapshot"), bytes: v.nullable(snapshotBytes) }),
   v.object({
     type: v.literal("run"),
     runId,

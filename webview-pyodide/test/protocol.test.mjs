@@ -214,14 +214,28 @@ test("worker messages that do not match the worker protocol are rejected", () =>
   }
 });
 
-test("the worker's init needs the Pyodide files as Blobs, an absolute index URL and a snapshot or null", () => {
-  const files = Object.fromEntries(workerProtocol.pyodideFileNames.map((n) => [n, new Blob(["x"])]));
-  const init = { type: "init", indexURL: "https://x.example/dist/pyodide/", files, snapshot: null, makeSnapshot: true };
+test("the worker's init needs the compiled Pyodide module and its files as Blobs, an absolute index URL and a snapshot, an announced one or neither", () => {
+  const files = {
+    "pyodide.asm.wasm": new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])),
+    "python_stdlib.zip": new Blob(["x"]),
+    "pyodide-lock.json": new Blob(["x"]),
+  };
+  const init = { type: "init", indexURL: "https://x.example/dist/pyodide/", files, snapshot: null, snapshotFollows: null, makeSnapshot: true };
   assert.equal(workerProtocol.parsePageToWorker(init).ok, true);
   assert.equal(workerProtocol.parsePageToWorker({ ...init, snapshot: new ArrayBuffer(8), makeSnapshot: false }).ok, true);
+  assert.equal(workerProtocol.parsePageToWorker({ ...init, snapshotFollows: 31457408 }).ok, true);
+  assert.equal(workerProtocol.parsePageToWorker({ ...init, snapshotFollows: 0 }).ok, false, "an announced snapshot of no bytes");
+  assert.equal(workerProtocol.parsePageToWorker({ ...init, snapshotFollows: 2 ** 31 }).ok, false, "an announced snapshot over the largest size");
   assert.equal(workerProtocol.parsePageToWorker({ ...init, snapshot: "bytes" }).ok, false);
-  assert.equal(workerProtocol.parsePageToWorker({ ...init, files: { ...files, "pyodide.asm.wasm": "x" } }).ok, false);
+  assert.equal(workerProtocol.parsePageToWorker({ ...init, files: { ...files, "pyodide.asm.wasm": new Blob(["x"]) } }).ok, false, "wasm bytes instead of a compiled module");
   assert.equal(workerProtocol.parsePageToWorker({ ...init, indexURL: "pyodide/" }).ok, false);
+});
+
+test("the saved snapshot follows the worker's init as bytes, or null when the page refused it", () => {
+  assert.equal(workerProtocol.parsePageToWorker({ type: "snapshot", bytes: new ArrayBuffer(16) }).ok, true);
+  assert.equal(workerProtocol.parsePageToWorker({ type: "snapshot", bytes: null }).ok, true);
+  assert.equal(workerProtocol.parsePageToWorker({ type: "snapshot", bytes: new ArrayBuffer(0) }).ok, false);
+  assert.equal(workerProtocol.parsePageToWorker({ type: "snapshot" }).ok, false);
 });
 
 test("a snapshot from the worker must be a non-empty ArrayBuffer", () => {
