@@ -1,15 +1,18 @@
 /**
  * Keeps the panel's Pyodide memory snapshot between sessions, in the extension's global storage: one file per key
  * (the key names the Pyodide files and the panel bundle the snapshot was made with, so any upgrade selects a new
- * one) with a JSON sidecar recording its size and SHA-256. A snapshot is offered to a page only after both are
- * checked against the file; one that fails is deleted, so a stale or corrupt snapshot is rebuilt, never trusted.
- * Node only (fs, crypto), no `vscode`, so it is unit-tested.
+ * one) with a JSON sidecar recording its size and SHA-256. A snapshot is offered to a page only when its sidecar
+ * names its key and its file has the recorded size; the page then checks the SHA-256 of the bytes it actually
+ * received before Python sees them, and reports a mismatch, upon which the snapshot is deleted (discard). So the
+ * 30 MB are hashed once, by the side that uses them, and not read again here each time a panel opens. Anything that
+ * fails is deleted, so a stale or corrupt snapshot is rebuilt, never trusted. Node only (fs, crypto), no `vscode`,
+ * so it is unit-tested.
  */
 import { createHash } from "node:crypto";
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
 
-/** A checked snapshot: its file, size in bytes and SHA-256 (hex). */
+/** A snapshot to offer: its file, size in bytes and the SHA-256 (hex) its bytes must have. */
 export interface StoredSnapshot {
   readonly file: string;
   readonly bytes: number;
@@ -44,18 +47,21 @@ export class SnapshotStore {
     return path.join(this.dir, `${key}.json`);
   }
 
-  /** The snapshot stored under `key` when its size and SHA-256 match its sidecar; otherwise it is deleted. */
+  /**
+   * The snapshot stored under `key` when its sidecar names that key and its file has the recorded size; otherwise it
+   * is deleted. Its SHA-256 is the recorded one, for the page to check the bytes against (the file is not read here).
+   */
   async checked(key: string): Promise<StoredSnapshot | undefined> {
     let meta: Sidecar;
-    let bytes: Buffer;
+    let size: number;
     try {
       meta = JSON.parse(await fs.readFile(this.sidecar(key), "utf8")) as Sidecar;
-      bytes = await fs.readFile(this.file(key));
+      size = (await fs.stat(this.file(key))).size;
     } catch {
       await this.discard(key);
       return undefined;
     }
-    if (meta.key !== key || meta.bytes !== bytes.length || meta.sha256 !== sha256Hex(bytes)) {
+    if (meta.key !== key || meta.bytes !== size || typeof meta.sha256 !== "string" || !/^[0-9a-f]{64}$/.test(meta.sha256)) {
       await this.discard(key);
       return undefined;
     }

@@ -151,3 +151,8 @@ test("a result names the code that ran, so the record shows edited code with its
   // Pages from before editing send no code: the session's code stands.
   assert.equal(decide({ type: "cell/result", id: "c1", summary }, session()).code, undefined);
 });
+
+test("a saved snapshot the page refused (its SHA-256 did not match) comes back as the key to delete, with the reason", () => {
+  const reason = "The saved Python snapshot was not used: its SHA-256 does not match.";
+  assert.deepEqual(decide({ type: "snapshot/rejected", key: "pyodide-0123", reason }, session()), { kind: "snapshot-rejected", key: "pyodide-0123", reason });
+});

@@ -1,5 +1,6 @@
-// The panel's saved Python snapshot: stored with its size and SHA-256, offered only when both still match, and
-// deleted (so it is rebuilt) when the file is corrupt, truncated or replaced; one key kept at a time.
+// The panel's saved Python snapshot: stored with its size and SHA-256, offered only when its sidecar names its key
+// and its size still matches (with the recorded SHA-256, which the page checks on the bytes it receives), and deleted
+// (so it is rebuilt) when the file is truncated, missing or its sidecar wrong; one key kept at a time.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs/promises";
@@ -22,10 +23,10 @@ test("a saved snapshot is offered with its size and SHA-256", async () => {
   assert.deepEqual(new Uint8Array(await fs.readFile(checked.file)), bytes);
 });
 
-test("a corrupt, truncated or missing snapshot is not offered and is deleted", async () => {
+test("a truncated, grown or missing snapshot is not offered and is deleted", async () => {
   for (const damage of [
-    async (file) => { const b = await fs.readFile(file); b[10] ^= 0xff; await fs.writeFile(file, b); },
     async (file) => fs.truncate(file, 100),
+    async (file) => fs.appendFile(file, new Uint8Array(1)),
     async (file) => fs.rm(file),
   ]) {
     const s = await store();
@@ -34,6 +35,25 @@ test("a corrupt, truncated or missing snapshot is not offered and is deleted", a
     assert.equal(await s.checked("pyodide-a"), undefined);
     assert.deepEqual((await fs.readdir(s.dir)).filter((n) => n.startsWith("pyodide-a")), []);
   }
+});
+
+test("a snapshot whose bytes changed but not its size is offered with the SHA-256 it was saved with, which the page checks", async () => {
+  const s = await store();
+  const saved = await s.save("pyodide-a", bytes);
+  const changed = Buffer.from(bytes);
+  changed[10] ^= 0xff;
+  await fs.writeFile(saved.file, changed);
+  const offered = await s.checked("pyodide-a");
+  assert.equal(offered.sha256, sha256Hex(bytes));
+  assert.notEqual(offered.sha256, sha256Hex(changed));
+});
+
+test("a sidecar without a SHA-256 is not trusted", async () => {
+  const s = await store();
+  await s.save("pyodide-a", bytes);
+  await fs.writeFile(path.join(s.dir, "pyodide-a.json"), JSON.stringify({ key: "pyodide-a", bytes: bytes.length }));
+  assert.equal(await s.checked("pyodide-a"), undefined);
+  assert.deepEqual((await fs.readdir(s.dir)).filter((n) => n.startsWith("pyodide-a")), []);
 });
 
 test("a sidecar that names another key is not trusted", async () => {
