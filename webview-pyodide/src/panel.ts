@@ -405,18 +405,7 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 for (const cell of cells) render(cell);
 renderStatus();
-// The editor is a chunk of its own, fetched at once (the first cell needs it) without holding up the page or Python.
-import("./editor").then(
-  (module) => {
-    editorModule = module;
-    for (const cell of cells) render(cell);
-    const waiting = focusWhenReady === undefined ? undefined : editors.get(focusWhenReady);
-    focusWhenReady = undefined;
-    if (document.hasFocus()) waiting?.focus();
-  },
-  (error: unknown) => reportError(`The code editor could not be loaded, so cells cannot be edited: ${error instanceof Error ? error.message : String(error)}`),
-);
-post({ type: "webview/ready" });
+// Python first: its worker and files are the longest path to a ready panel.
 runtime.start().then(
   (state) => {
     pythonState = state;
@@ -430,3 +419,15 @@ runtime.start().then(
     renderStatus();
   },
 );
+// The editor is a chunk of its own, fetched at once (the first cell needs it) without holding up the page or Python.
+import("./editor").then(
+  (module) => {
+    editorModule = module;
+    for (const cell of cells) render(cell);
+    const waiting = focusWhenReady === undefined ? undefined : editors.get(focusWhenReady);
+    focusWhenReady = undefined;
+    if (document.hasFocus()) waiting?.focus();
+  },
+  (error: unknown) => reportError(`The code editor could not be loaded, so cells cannot be edited: ${error instanceof Error ? error.message : String(error)}`),
+);
+post({ type: "webview/ready" });

@@ -301,11 +301,13 @@ export class PythonRuntime {
   private async doStart(): Promise<WorkerState> {
     performance.mark("agentcode:start");
     const signal = AbortSignal.timeout(this.options.loadTimeoutMs);
-    const saved = this.loadPersistedSnapshot(signal);
+    // In the order the worker needs them.
+    const worker = this.loadWorker(signal);
     const files = this.loadFiles(signal);
+    const saved = this.loadPersistedSnapshot(signal);
     let url: string;
     try {
-      url = await this.loadWorker(signal);
+      url = await worker;
     } catch (error) {
       files.catch(() => undefined);
       const message = loadFailedMessage(error, this.options.loadTimeoutMs);
