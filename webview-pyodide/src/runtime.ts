@@ -1,6 +1,6 @@
 /**
- * Owns the Pyodide workers of the page: fetches the worker bundle and Pyodide's files once (see
- * PyodideFiles for why the page fetches them), starts each worker from a Blob URL as a module worker,
+ * Owns the Pyodide workers of the page: has the worker bundle and Pyodide's files fetched once (startup_files.ts;
+ * see PyodideFiles for why the page fetches them), starts each worker from a Blob URL as a module worker,
  * enforces the load timeout, and keeps a pre-warmed spare so that Stop (terminate the running worker) is
  * followed by a ready one. The spare starts warming as soon as the active worker is ready, and again after
  * every swap. The first worker makes a memory snapshot of the started interpreter; later workers restore it
@@ -17,6 +17,7 @@
  */
 
 import { type PersistedSnapshot } from "./html";
+import { fetchCheckedSnapshot, fetchPyodideFiles, fetchWorkerUrl } from "./startup_files";
 import { type PackageShelf } from "./packages";
 import { type DataFile } from "./protocol";
 import { type PageToWorker, type PyodideFiles, type WorkerRunResult, type WorkerToPage, parseWorkerMessage } from "./worker_protocol";
@@ -57,12 +58,6 @@ export interface RuntimeOptions {
   readonly persistedSnapshot?: PersistedSnapshot;
   /** The packages installed for the panel; without it no cell can load one. */
   readonly packages?: PackageShelf;
-}
-
-/** The lower-case hex SHA-256 of some bytes. */
-async function sha256Hex(bytes: ArrayBuffer): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 interface PendingRun {
@@ -302,8 +297,8 @@ export class PythonRuntime {
     performance.mark("agentcode:start");
     const signal = AbortSignal.timeout(this.options.loadTimeoutMs);
     // In the order the worker needs them.
-    const worker = this.loadWorker(signal);
-    const files = this.loadFiles(signal);
+    const worker = fetchWorkerUrl(this.assetsBase, signal);
+    const files = fetchPyodideFiles(this.assetsBase, signal);
     const saved = this.loadPersistedSnapshot(signal);
     let url: string;
     try {
@@ -506,22 +501,9 @@ export class PythonRuntime {
   }
 
   private async checkedSnapshot(saved: PersistedSnapshot, signal: AbortSignal): Promise<ArrayBuffer | null> {
-    let reason: string;
-    try {
-      const response = await fetch(saved.url, { signal });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      const bytes = await response.arrayBuffer();
-      performance.mark("agentcode:snapshot-fetched");
-      if (bytes.byteLength !== saved.bytes) reason = `its size is ${bytes.byteLength} bytes, not ${saved.bytes}`;
-      else if ((await sha256Hex(bytes)) !== saved.sha256.toLowerCase()) reason = "its SHA-256 does not match";
-      else {
-        performance.mark("agentcode:snapshot-checked");
-        return bytes;
-      }
-    } catch (error) {
-      reason = `it could not be read (${error instanceof Error ? error.message : String(error)})`;
-    }
-    this.events.onPersistedSnapshotRejected?.(`The saved Python snapshot was not used: ${reason}.`);
+    const checked = await fetchCheckedSnapshot(saved, signal);
+    if (checked.ok) return checked.bytes;
+    this.events.onPersistedSnapshotRejected?.(`The saved Python snapshot was not used: ${checked.reason}.`);
     return null;
   }
 
@@ -533,33 +515,4 @@ export class PythonRuntime {
     this.snapshotRequested = false; // the spare makes a fresh one
     this.events.onPersistedSnapshotRejected?.("The saved Python snapshot was not used: Python could not start from it.");
   }
-
-  /** The worker bundle, fetched by the page (see PyodideFiles), as a Blob URL to start workers from. */
-  private async loadWorker(signal: AbortSignal): Promise<string> {
-    const worker = await (await fetchOk(`${this.assetsBase}/worker.js`, signal)).blob();
-    return URL.createObjectURL(new Blob([worker], { type: "text/javascript" }));
-  }
-
-  /**
-   * Pyodide's files, fetched once for all workers; `pyodide.asm.wasm` is compiled as it streams in (whatever type
-   * the webview serves it with), so no worker compiles it.
-   */
-  private async loadFiles(signal: AbortSignal): Promise<PyodideFiles> {
-    const base = `${this.assetsBase}/pyodide/`;
-    const [wasm, stdlib, lock] = await Promise.all([
-      fetchOk(`${base}pyodide.asm.wasm`, signal).then((response) =>
-        WebAssembly.compileStreaming(new Response(response.body, { headers: { "content-type": "application/wasm" } })),
-      ),
-      fetchOk(`${base}python_stdlib.zip`, signal).then((response) => response.blob()),
-      fetchOk(`${base}pyodide-lock.json`, signal).then((response) => response.blob()),
-    ]);
-    performance.mark("agentcode:files-ready");
-    return { "pyodide.asm.wasm": wasm, "python_stdlib.zip": stdlib, "pyodide-lock.json": lock };
-  }
-}
-
-async function fetchOk(url: string, signal: AbortSignal): Promise<Response> {
-  const response = await fetch(url, { signal });
-  if (!response.ok) throw new Error(`${url.slice(url.lastIndexOf("/") + 1)}: HTTP ${response.status}`);
-  return response;
 }
