@@ -5,6 +5,7 @@
 // it skips the interpreter's start-up and still shares no state with any other run. The copy is also kept in the disk
 // cache (sparse: pages of zeros are not written), so a new process, such as one `agentcode run`, skips the start-up too.
 using System.Diagnostics;
+using System.Security.Cryptography;
 using Wasmtime;
 using Module = Wasmtime.Module;
 
@@ -127,7 +128,10 @@ internal sealed class PythonSnapshot
 
     private static ReadOnlySpan<byte> Magic => "agentcode-snapshot-1\n"u8;
 
-    /// <summary>Writes the snapshot for <see cref="TryRead"/>: globals, then each 64 KiB page as a flag and, unless it is all zeros, its bytes.</summary>
+    /// <summary>
+    /// Writes the snapshot for <see cref="TryRead"/>: globals, then each 64 KiB page as a flag and, unless it is all
+    /// zeros, its bytes, then the SHA-256 of all that.
+    /// </summary>
     public byte[] Serialize()
     {
         using var stream = new MemoryStream();
@@ -161,47 +165,82 @@ internal sealed class PythonSnapshot
             }
         }
 
+        stream.Write(SHA256.HashData(stream.GetBuffer().AsSpan(0, (int)stream.Length)));
         return stream.ToArray();
     }
 
-    /// <summary>Reads a snapshot <see cref="Serialize"/> wrote; null when the file is missing, truncated or of another format.</summary>
+    /// <summary>The largest linear memory a cached snapshot may restore.</summary>
+    private const int MaxMemoryBytes = 1 << 30;
+
+    /// <summary>
+    /// Reads a snapshot <see cref="Serialize"/> wrote; null when the file is missing, truncated, altered (its SHA-256),
+    /// of another format, or does not fit <paramref name="reactor"/> (a global it does not export as mutable of that
+    /// type, a memory size that is not whole pages or over 1 GiB). The caller then takes a new one over it.
+    /// </summary>
     public static PythonSnapshot? TryRead(PythonRuntime runtime, Module reactor, string path)
     {
         try
         {
-            using var reader = new BinaryReader(File.OpenRead(path), System.Text.Encoding.UTF8);
+            var file = File.ReadAllBytes(path);
+            if (file.Length < Magic.Length + SHA256.HashSizeInBytes
+                || !SHA256.HashData(file.AsSpan(0, file.Length - SHA256.HashSizeInBytes)).AsSpan().SequenceEqual(file.AsSpan(file.Length - SHA256.HashSizeInBytes)))
+            {
+                return null;
+            }
+
+            using var reader = new BinaryReader(new MemoryStream(file, 0, file.Length - SHA256.HashSizeInBytes), System.Text.Encoding.UTF8);
             if (!reader.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic))
             {
                 return null;
             }
 
-            var globals = new (string Name, object Value)[reader.ReadInt32()];
+            var exported = reactor.Exports.OfType<GlobalExport>().Where(g => g.Mutability == Mutability.Mutable).ToDictionary(g => g.Name, g => g.Kind, StringComparer.Ordinal);
+            var count = reader.ReadInt32();
+            if (count < 0 || count > exported.Count)
+            {
+                return null;
+            }
+
+            var globals = new (string Name, object Value)[count];
             for (var i = 0; i < globals.Length; i++)
             {
                 var name = reader.ReadString();
-                globals[i] = (name, reader.ReadByte() switch
+                var (kind, value) = reader.ReadByte() switch
                 {
-                    0 => reader.ReadInt32(),
-                    1 => reader.ReadInt64(),
-                    2 => reader.ReadSingle(),
-                    3 => reader.ReadDouble(),
+                    0 => (ValueKind.Int32, (object)reader.ReadInt32()),
+                    1 => (ValueKind.Int64, reader.ReadInt64()),
+                    2 => (ValueKind.Float32, reader.ReadSingle()),
+                    3 => (ValueKind.Float64, reader.ReadDouble()),
                     _ => throw new InvalidDataException("unknown global kind"),
-                });
+                };
+                if (!exported.TryGetValue(name, out var expected) || expected != kind)
+                {
+                    return null;
+                }
+
+                globals[i] = (name, value);
             }
 
-            var memory = new byte[reader.ReadInt32()];
+            var length = reader.ReadInt32();
+            if (length <= 0 || length > MaxMemoryBytes || length % Memory.PageSize != 0)
+            {
+                return null;
+            }
+
+            var memory = new byte[length];
             for (var page = 0; page < memory.Length; page += (int)Memory.PageSize)
             {
                 if (!reader.ReadBoolean())
                 {
-                    reader.BaseStream.ReadExactly(memory, page, (int)Math.Min(Memory.PageSize, memory.Length - page));
+                    reader.BaseStream.ReadExactly(memory, page, (int)Memory.PageSize);
                 }
             }
 
             return reader.BaseStream.Position == reader.BaseStream.Length ? new PythonSnapshot(runtime, reactor, memory, globals) : null;
         }
-        catch (Exception ex) when (ex is IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is not OutOfMemoryException and not WasmtimeException)
         {
+            // Whatever a damaged file makes the reader throw, it is not a snapshot: the caller takes a new one.
             return null;
         }
     }

@@ -146,6 +146,68 @@ public sealed class PreInitializationTests(SandboxFixture fixture)
         Assert.Equal(0, WasmGlobals.CountMutable(wasm[..14]));
     }
 
+    [Fact]
+    public void ACachedSnapshotIsUsedOnlyWhenItIsWholeUnalteredAndFitsTheReactor()
+    {
+        var runtime = fixture.Sandbox.Runtime;
+        var module = runtime.Module; // exports memory and no mutable global: a reactor with no globals to restore
+        var dir = Directory.CreateTempSubdirectory("agentcode-snapshot-file-");
+        try
+        {
+            string Write(string name, byte[] bytes)
+            {
+                var path = Path.Combine(dir.FullName, name);
+                File.WriteAllBytes(path, bytes);
+                return path;
+            }
+
+            var good = SnapshotFile(globals: [], pages: 2);
+            Assert.NotNull(PythonSnapshot.TryRead(runtime, module, Write("good", good)));
+
+            var flipped = (byte[])good.Clone();
+            flipped[1000] ^= 1; // a byte of the first page's contents: still parses, but is not what was written
+            Assert.Null(PythonSnapshot.TryRead(runtime, module, Write("flipped", flipped)));
+            Assert.Null(PythonSnapshot.TryRead(runtime, module, Write("truncated", good[..(good.Length / 2)])));
+            Assert.Null(PythonSnapshot.TryRead(runtime, module, Write("empty", [])));
+            Assert.Null(PythonSnapshot.TryRead(runtime, module, Path.Combine(dir.FullName, "missing")));
+            Assert.Null(PythonSnapshot.TryRead(runtime, module, Write("negative-count", SnapshotFile(globals: [], pages: 2, count: -1))));
+            Assert.Null(PythonSnapshot.TryRead(runtime, module, Write("unknown-global", SnapshotFile(globals: ["__stack_pointer"], pages: 2))));
+            Assert.Null(PythonSnapshot.TryRead(runtime, module, Write("part-page", SnapshotFile(globals: [], pages: 2, extraBytes: 100))));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>A snapshot file in PythonSnapshot.Serialize's format: i32 globals, a first page of 0x5A bytes and all-zero pages after it, then the SHA-256.</summary>
+    private static byte[] SnapshotFile(string[] globals, int pages, int? count = null, int extraBytes = 0)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write("agentcode-snapshot-1\n"u8);
+            writer.Write(count ?? globals.Length);
+            foreach (var name in globals)
+            {
+                writer.Write(name);
+                writer.Write((byte)0);
+                writer.Write(65536);
+            }
+
+            writer.Write((pages * 65536) + extraBytes);
+            writer.Write(false);
+            writer.Write(Enumerable.Repeat((byte)0x5A, 65536).ToArray());
+            for (var i = 1; i < pages; i++)
+            {
+                writer.Write(true); // an all-zero page
+            }
+        }
+
+        stream.Write(System.Security.Cryptography.SHA256.HashData(stream.ToArray()));
+        return stream.ToArray();
+    }
+
     /// <summary>The linear memory a new run starts from: the snapshot restored into a fresh instance, or python.wasm freshly instantiated.</summary>
     private static byte[] StartingMemory(PythonRuntime runtime)
     {
