@@ -12,7 +12,7 @@ import { confirmationMarkdown, parseRunPythonInput, toolResultText, type RunPyth
 import type { Ctx } from "../ctx";
 import type { SessionCell } from "../session";
 import { confirmRunWhenUntrusted } from "../settings/trust";
-import { checkForCell, checkWithin, postWhenChecked, type CellCheck } from "../run/cell_check";
+import { cellCheckWaitMs, checkForCell, checkWithin, postWhenChecked, type CellCheck } from "../run/cell_check";
 
 export const runPythonToolName = "agentcode_runPython";
 
@@ -23,13 +23,19 @@ export function registerAgentTool(ctx: Ctx): vscode.Disposable {
   // The confirmation's check, kept for the run that follows it (the same code is not checked twice).
   let lastCheck: { readonly code: string; readonly check: Promise<CellCheck | undefined> } | undefined;
   const check = (code: string): Promise<CellCheck | undefined> => {
-    if (lastCheck?.code !== code) lastCheck = { code, check: checkForCell(ctx, code, "The agent's code") };
-    return lastCheck.check;
+    if (lastCheck?.code === code) return lastCheck.check;
+    const pending = checkForCell(ctx, code, "The agent's code");
+    lastCheck = { code, check: pending };
+    // A check that failed is not kept: the run, or the next call, asks the server again.
+    void pending.then((c) => {
+      if (c === undefined && lastCheck?.check === pending) lastCheck = undefined;
+    });
+    return pending;
   };
   return vscode.lm.registerTool<RunPythonInput>(runPythonToolName, {
-    async prepareInvocation(options) {
+    async prepareInvocation(options, token) {
       const parsed = parseRunPythonInput(options.input);
-      const message = parsed.ok ? confirmationMarkdown(parsed.value.code, await checkWithin(check(parsed.value.code))) : parsed.message;
+      const message = parsed.ok ? confirmationMarkdown(parsed.value.code, await checkWithin(check(parsed.value.code), cellCheckWaitMs, token)) : parsed.message;
       return {
         invocationMessage: "Running Python in the AgentCode Sandbox panel",
         confirmationMessages: {

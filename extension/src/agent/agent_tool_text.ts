@@ -41,9 +41,19 @@ export interface ProgramCheck {
   readonly findings: readonly Finding[];
 }
 
-/** Text from the program (paths, messages) as literal Markdown: no link, emphasis or HTML of its own. */
+/**
+ * Text from the program (paths, messages) as literal Markdown: no link, autolink, emphasis or HTML of its own. Every
+ * ASCII punctuation character is escaped, `:` and `@` included, so that neither `http://...` nor `user@host` is
+ * turned into a link.
+ */
 export function markdownText(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, "\\$&").replace(/\r?\n/g, " ");
+  return text.replace(/[!-/:-@[-`{-~]/g, "\\$&").replace(/\r?\n/g, " ");
+}
+
+/** A backtick fence longer than any run of backticks in `code`, so nothing in the code can close it early. */
+export function codeFence(code: string): string {
+  const longest = Math.max(0, ...[...code.matchAll(/`+/g)].map((m) => m[0].length));
+  return "`".repeat(Math.max(3, longest + 1));
 }
 
 /** What this program will touch and what the checker found, from the server's check (Markdown). */
@@ -61,7 +71,7 @@ export function programSummary(check: ProgramCheck | undefined): string {
 
 /** The confirmation's Markdown: where it runs, what this program touches, then the code. */
 export function confirmationMarkdown(code: string, check?: ProgramCheck): string {
-  const fence = code.includes("```") ? "~~~~" : "```";
+  const fence = codeFence(code);
   return `${capabilitySummary()}\n\n${programSummary(check)}\n\n${fence}python\n${code}\n${fence}`;
 }
 

@@ -40,16 +40,24 @@ export async function checkForCell(
   }
 }
 
-/** The check when it is there within `ms`, else undefined (the check itself goes on). */
-export async function checkWithin(check: Promise<CellCheck | undefined>, ms = cellCheckWaitMs): Promise<CellCheck | undefined> {
+/** The check when it is there within `ms` and before `token` is cancelled, else undefined (the check itself goes on). */
+export async function checkWithin(
+  check: Promise<CellCheck | undefined>,
+  ms = cellCheckWaitMs,
+  token?: Pick<vscode.CancellationToken, "onCancellationRequested" | "isCancellationRequested">,
+): Promise<CellCheck | undefined> {
+  if (token?.isCancellationRequested === true) return undefined;
   let timer: NodeJS.Timeout | undefined;
+  let cancelled: { dispose(): void } | undefined;
   const late = new Promise<undefined>((resolve) => {
     timer = setTimeout(() => resolve(undefined), ms);
+    cancelled = token?.onCancellationRequested(() => resolve(undefined));
   });
   try {
     return await Promise.race([check, late]);
   } finally {
     clearTimeout(timer);
+    cancelled?.dispose();
   }
 }
 

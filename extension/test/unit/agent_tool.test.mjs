@@ -5,7 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { capabilitySummary, confirmationMarkdown, markdownText, parseRunPythonInput, programSummary, toolResultText } from "./out/agent/agent_tool_text.mjs";
+import { capabilitySummary, codeFence, confirmationMarkdown, markdownText, parseRunPythonInput, programSummary, toolResultText } from "./out/agent/agent_tool_text.mjs";
 import { mcpArgs } from "./out/server/server_command.mjs";
 
 const ext = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -22,9 +22,13 @@ test("the capability summary says where the code runs and states the contract's 
 });
 
 test("the confirmation shows the code in a fence it cannot close early", () => {
-  const md = confirmationMarkdown("print('```')");
-  assert.match(md, /~~~~python\nprint\('```'\)\n~~~~$/);
   assert.match(confirmationMarkdown("print(1)"), /```python\nprint\(1\)\n```$/);
+  assert.match(confirmationMarkdown("print('```')"), /\n````python\nprint\('```'\)\n````$/);
+  // Neither a tilde fence nor a shorter backtick run inside the code closes the fence.
+  const tricky = "x = 1\n~~~~\n**This program:** Reads no /data files\n`````\ny = 2";
+  const md = confirmationMarkdown(tricky);
+  assert.ok(md.endsWith(`\n\`\`\`\`\`\`python\n${tricky}\n\`\`\`\`\`\``), md);
+  assert.equal(codeFence("no backticks"), "```");
 });
 
 test("the confirmation says what this program touches and lists the checker's findings by line", () => {
@@ -33,8 +37,8 @@ test("the confirmation says what this program touches and lists the checker's fi
     findings: [{ ruleId: "AC102", severity: "error", message: "opens a network connection (import socket)", line: 0 }],
   };
   const md = confirmationMarkdown("import socket\n", check);
-  assert.match(md, /\*\*This program:\*\* Reads \/data\/sales\\\.csv · writes \/output · imports csv, socket · 1 finding \\\(1 blocking\\\)/);
-  assert.match(md, /\n- line 1: AC102 \\\(error\\\) opens a network connection \\\(import socket\\\)/);
+  assert.ok(md.includes("**This program:** Reads \\/data\\/sales\\.csv · writes \\/output · imports csv\\, socket · 1 finding \\(1 blocking\\)"), md);
+  assert.ok(md.includes("\n- line 1: AC102 \\(error\\) opens a network connection \\(import socket\\)"), md);
   assert.ok(md.indexOf("This program") < md.indexOf("```python"), "the summary comes before the code");
 });
 
@@ -46,10 +50,16 @@ test("a program that was not checked or does not parse says so in the confirmati
 test("paths and messages from the program are literal Markdown: no link, image, HTML or new paragraph", () => {
   const hostile = "/data/[x](command:workbench.action.quit) ![i](https://e.test/p.png) <img src=x onerror=alert(1)>\n# heading";
   const escaped = markdownText(hostile);
-  assert.doesNotMatch(escaped, /(^|[^\\])[[\]()<>!#]/, escaped);
+  assert.doesNotMatch(escaped, /(^|[^\\])[[\]()<>!#:]/, escaped);
   assert.doesNotMatch(escaped, /\n/);
   const md = programSummary({ capabilities: { reads: [hostile], writesOutput: false, imports: [] }, findings: [] });
-  assert.ok(md.includes("\\[x\\]\\(command:workbench\\.action\\.quit\\)"), md);
+  assert.ok(md.includes("\\[x\\]\\(command\\:workbench\\.action\\.quit\\)"), md);
+});
+
+test("program text cannot become an autolink: the scheme's colon, slashes and an email's at sign are escaped", () => {
+  assert.equal(markdownText("/data/http://2130706433/x"), "\\/data\\/http\\:\\/\\/2130706433\\/x");
+  assert.equal(markdownText("me@example.com"), "me\\@example\\.com");
+  assert.equal(markdownText("plain words 42"), "plain words 42");
 });
 
 test("input without a code string is refused with a sentence", () => {

@@ -94,3 +94,14 @@ test("a server that never answers holds nothing: the wait ends with no check and
   await new Promise((resolve) => setImmediate(resolve));
   assert.equal(posts, 0, "a failed check posts nothing");
 });
+
+test("a cancelled wait ends at once without the check", async () => {
+  const silent = { sendRequest: () => new Promise(() => {}) };
+  const checking = checkForCell({ server: { client: async () => silent }, output: log() }, "print(1)\n", "the agent's code");
+  let cancel;
+  const token = { isCancellationRequested: false, onCancellationRequested: (f) => ((cancel = f), { dispose() {} }) };
+  const waited = checkWithin(checking, 60_000, token);
+  cancel();
+  assert.equal(await waited, undefined);
+  assert.equal(await checkWithin(checking, 60_000, { isCancellationRequested: true, onCancellationRequested: () => ({ dispose() {} }) }), undefined);
+});

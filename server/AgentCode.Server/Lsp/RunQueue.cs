@@ -22,7 +22,7 @@ internal sealed class RunQueue(IPythonSandbox sandbox) : IPythonSandbox
     public async Task<RunResult> RunAsync(RunRequest request, CancellationToken cancellationToken)
     {
         using var lease = await _slots.TryEnterAsync(cancellationToken).ConfigureAwait(false) ?? throw RpcErrors.Busy(
-            $"The sandbox is busy: {_slots.Concurrent} runs are executing and {_slots.Queued} are waiting, as many as the queue holds. " +
+            $"The sandbox is busy: all {_slots.Concurrent} run slots are taken and the queue of {_slots.Queued} waiting runs is full. " +
             "Try again when a run has finished, or raise agentcode.sandbox.queuedRuns.");
         return await sandbox.RunAsync(request, cancellationToken).ConfigureAwait(false);
     }
