@@ -260,15 +260,15 @@ internal static class GuestRun
             {
                 exitCode = code;
             }
-            catch (TrapException ex) when (ex.Type == TrapCode.StackOverflow && state.Reason == StopReason.None)
+            catch (TrapException ex) when (IsStackOverflow(ex) && state.Reason == StopReason.None)
             {
                 end = GuestEnd.StackOverflow;
-                trap = ex.Message;
+                trap = Cause(ex.Message);
             }
             catch (WasmtimeException ex)
             {
                 end = GuestEnd.Trapped; // a stopped run is marked Stopped just below
-                trap = FirstLine(ex.Message);
+                trap = Cause(ex.Message);
             }
 
             if (state.Reason != StopReason.None)
@@ -325,10 +325,22 @@ internal static class GuestRun
         return true;
     }
 
-    private static string FirstLine(string message)
+    /// <summary>
+    /// Whether a trap is the guest's stack running out. python.wasm keeps its C stack at the bottom of its linear
+    /// memory (wasi-sdk's stack-first layout), so C recursion past it (e.g. __getattr__ or __repr__ calling itself
+    /// with the recursion limit lifted) runs below address 0 and traps as an out-of-bounds access; the engine's own
+    /// stack overflow is the other form.
+    /// </summary>
+    private static bool IsStackOverflow(TrapException ex) => ex.Type is TrapCode.StackOverflow or TrapCode.MemoryOutOfBounds;
+
+    /// <summary>
+    /// The cause of a trap, as one line: Wasmtime's message opens with a wasm backtrace ("error while executing at
+    /// wasm backtrace:" and one line per frame) and names the cause on its last line ("wasm trap: ...").
+    /// </summary>
+    private static string Cause(string message)
     {
-        var newline = message.IndexOf('\n', StringComparison.Ordinal);
-        return newline < 0 ? message : message[..newline];
+        var last = message.TrimEnd().Split('\n')[^1].Trim();
+        return last.StartsWith("wasm trap: ", StringComparison.Ordinal) ? last["wasm trap: ".Length..] : last;
     }
 }
 

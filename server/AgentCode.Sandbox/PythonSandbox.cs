@@ -171,7 +171,7 @@ public sealed class PythonSandbox : IPythonSandbox, IDisposable
 
         if (outcome.End == GuestEnd.Trapped)
         {
-            return With(RunStatus.Error, null, $"The interpreter stopped abnormally: {outcome.TrapMessage}");
+            return With(RunStatus.Error, null, $"The interpreter stopped abnormally ({outcome.TrapMessage}).");
         }
 
         if (record is null)
@@ -203,17 +203,15 @@ public sealed class PythonSandbox : IPythonSandbox, IDisposable
             return (stderr, null);
         }
 
-        var json = stderr.AsSpan(at + marker.Length);
-        var newline = json.IndexOf((byte)'\n');
-        if (newline >= 0)
-        {
-            json = json[..newline];
-        }
-
+        // The record is one line; what follows it (an atexit handler's text) is the program's own stderr and is kept.
+        var start = at + marker.Length;
+        var newline = stderr.AsSpan(start).IndexOf((byte)'\n');
+        var end = newline < 0 ? stderr.Length : start + newline;
         try
         {
-            var record = JsonSerializer.Deserialize(json, GuestJson.Default.GuestRecord);
-            return (stderr[..at], record);
+            var record = JsonSerializer.Deserialize(stderr.AsSpan(start..end), GuestJson.Default.GuestRecord);
+            var after = Math.Min(end + 1, stderr.Length);
+            return ([.. stderr.AsSpan(..at), .. stderr.AsSpan(after)], record);
         }
         catch (JsonException)
         {

@@ -30,6 +30,7 @@ public sealed class RunTests(SandboxFixture fixture) : IDisposable
         Assert.Equal(RunStatus.Error, result.Status);
         Assert.Equal("before\n", result.Stdout);
         Assert.Equal("warn\n", result.Stderr);
+        Assert.Equal("ZeroDivisionError: division by zero", result.Message);
         var error = Assert.IsType<PythonError>(result.Error);
         Assert.Equal("ZeroDivisionError", error.Type);
         Assert.Equal(5, error.Line);
@@ -181,7 +182,7 @@ public sealed class RunTests(SandboxFixture fixture) : IDisposable
         var result = await fixture.RunAsync("import os\nprint('before', flush=True)\nos._exit(3)\n");
         Assert.Equal(RunStatus.Error, result.Status);
         Assert.Equal("The program exited with code 3.", result.Message);
-        Assert.Equal("SystemExit", result.Error?.Type);
+        Assert.Equal(new PythonError("SystemExit", "exit code 3", "", null), result.Error);
         Assert.Equal("before\n", result.Stdout);
     }
 
