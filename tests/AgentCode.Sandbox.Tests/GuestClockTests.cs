@@ -224,4 +224,18 @@ public sealed class GuestClockTests(SandboxFixture fixture)
         Assert.ThrowsAny<WasmtimeException>(() => guest.Poll(0, 1024, 1, 2048));
         Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(250), $"returned after {clock.Elapsed}");
     });
+
+    [Fact(Timeout = 60_000)]
+    public Task AZeroLengthSleepOfAStoppedRunTrapsInsteadOfReturning() => Task.Run(() =>
+    {
+        // A program that sleeps 0 s in a loop must still be stopped by a sleep, not only by the epoch callback.
+        using var state = new GuestRunState();
+        using var guest = Start(state);
+        guest.Timer(0, 9, 1, 0);
+        Assert.Equal(0, guest.Poll(0, 1024, 1, 2048));
+        Assert.Equal(9, guest.Memory.ReadInt64(1024));
+
+        state.Stop(StopReason.Cancelled);
+        Assert.ThrowsAny<WasmtimeException>(() => guest.Poll(0, 1024, 1, 2048));
+    });
 }
