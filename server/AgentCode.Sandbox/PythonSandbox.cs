@@ -133,7 +133,6 @@ public sealed class PythonSandbox : IPythonSandbox, IDisposable
     {
         var stdout = Decode(outcome.Stdout);
         var (stderrBytes, record) = SplitResult(outcome.Stderr, nonce);
-        // Stryker disable once Equality : at exactly the cap the slice is the whole array, so > and >= give the same stderr.
         var stderr = Decode(stderrBytes.Length > limits.StderrBytes ? stderrBytes[..limits.StderrBytes] : stderrBytes);
         var elapsed = outcome.Elapsed;
 
@@ -149,7 +148,7 @@ public sealed class PythonSandbox : IPythonSandbox, IDisposable
             case StopReason.OutputLimit:
                 return With(RunStatus.OutputLimit, null, $"The program wrote more than the output limit ({limits.StdoutBytes / 1024} KiB stdout, {limits.StderrBytes / 1024} KiB stderr) and was stopped.");
             case StopReason.OutputDirLimit:
-                // Stryker disable once String,NullCoalescing : the /output watch sets its message before it stops the run, so the fallback is never used.
+                // Stryker disable once String : the /output watch sets its message before it stops the run, so the fallback is never used.
                 return With(RunStatus.OutputLimit, null, outcome.StopMessage ?? $"The program wrote more under {OutputContract.OutputDir} than its caps allow and was stopped.");
         }
 

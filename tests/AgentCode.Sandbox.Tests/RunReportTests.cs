@@ -95,6 +95,7 @@ public sealed class RunReportTests(SandboxFixture fixture)
         Assert.Equal("The program recursed too deeply and overflowed the sandbox's stack.", result.Message);
         Assert.Equal("RecursionError", result.Error?.Type);
         Assert.Equal("maximum recursion depth exceeded (the sandbox's stack overflowed)", result.Error?.Message);
+        Assert.Equal("RecursionError: maximum recursion depth exceeded\n", result.Error?.Traceback);
         Assert.Equal("start\n", result.Stdout);
     }
 

@@ -165,6 +165,7 @@ public sealed class RunTests(SandboxFixture fixture) : IDisposable
         Assert.Equal(RunStatus.Error, result.Status);
         Assert.Equal($"The run could not start: '{name}' is not a valid name under /data. (Parameter 'mounts')", result.Message);
         Assert.Equal("", result.Stdout);
+        Assert.Equal("", result.Stderr);
     }
 
     [Fact]
