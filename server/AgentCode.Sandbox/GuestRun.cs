@@ -194,6 +194,9 @@ internal static class GuestRun
 {
     public static GuestOutcome Execute(PythonRuntime runtime, GuestInvocation invocation, CancellationToken cancellationToken)
     {
+        // The pre-initialized interpreter is prepared once per process before any run's clock starts: its start-up is
+        // not the program's time, and a stop or deadline could not reach it.
+        var snapshot = invocation.WithOutputDir && IsSandboxCommandLine(invocation.Args) ? runtime.Snapshot : null;
         var clock = Stopwatch.StartNew();
         var limits = invocation.Limits;
         using var state = new GuestRunState();
@@ -215,7 +218,6 @@ internal static class GuestRun
                 .WithStandardErrorCallback(stderr.Write);
             var folders = DataMounts.Prepare(invocation.Data, dataDir.FullName);
             using var outputWatch = invocation.WithOutputDir ? OutputDirWatch.Start(Path.Combine(workDir.FullName, "output"), limits, state) : null;
-            var snapshot = outputWatch is not null && IsSandboxCommandLine(invocation.Args) ? runtime.Snapshot : null;
             if (snapshot is not null)
             {
                 // The snapshot's preopen table expects the library, /data and /output first, in this order.

@@ -219,8 +219,9 @@ internal sealed class PythonRuntime : IDisposable
 
             return snapshot;
         }
-        catch (Exception ex) when (ex is WasmtimeException or SandboxUnavailableException or IOException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            // Whatever goes wrong, runs start the interpreter as usual: a failure here must never become every run's.
             SnapshotProblem = ex.Message;
             Trace.TraceWarning($"agentcode: the pre-initialized interpreter could not be prepared ({ex.Message}); runs start the interpreter as usual.");
             return null;

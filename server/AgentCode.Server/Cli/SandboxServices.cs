@@ -9,10 +9,25 @@ namespace AgentCode.Server.Cli;
 
 internal static class SandboxServices
 {
-    /// <summary>The services over the real sandbox, logging to <paramref name="log"/>.</summary>
+    /// <summary>
+    /// The services over the real sandbox, logging to <paramref name="log"/>. The compiled interpreter (and the
+    /// pre-initialized one, when there is one) is loaded in the background at once, so that the first check or run does
+    /// not wait for it; a failure there is left to the first request to report.
+    /// </summary>
     public static ServerServices Create(Action<string> log)
     {
         var sandbox = PythonSandbox.Create();
+        _ = Task.Run(() =>
+        {
+            try
+            {
+                sandbox.WarmUp();
+            }
+            catch (SandboxUnavailableException)
+            {
+                // The request that needs the sandbox reports why it is unavailable.
+            }
+        });
         var guarded = new GuardedSandbox(sandbox, new PythonChecker(sandbox));
         return ServerServices.Create(guarded, guarded, log);
     }
