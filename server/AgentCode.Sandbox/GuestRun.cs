@@ -52,8 +52,33 @@ internal sealed class GuestRunState : IDisposable
 {
     private readonly ManualResetEventSlim _stopped = new(false);
     private int _reason;
+    private Stopwatch? _clock;
+    private TimeSpan _timeout = Timeout.InfiniteTimeSpan;
 
     public StopReason Reason => (StopReason)Volatile.Read(ref _reason);
+
+    /// <summary>
+    /// The run's time limit on its own clock, also checked on the guest's thread (each epoch tick, each sleep), so that
+    /// the deadline does not wait for a thread-pool timer when the pool is busy.
+    /// </summary>
+    public void LimitTo(TimeSpan timeout, Stopwatch clock)
+    {
+        _timeout = timeout;
+        _clock = clock;
+    }
+
+    /// <summary>Whether the guest may go on: not stopped, and its time limit not reached (which stops it).</summary>
+    public bool GoOn()
+    {
+        if (_clock is not null && _clock.Elapsed >= _timeout)
+        {
+            Stop(StopReason.Deadline);
+        }
+
+        return Reason == StopReason.None;
+    }
+
+    private TimeSpan UntilDeadline => _clock is null ? TimeSpan.MaxValue : _timeout - _clock.Elapsed;
 
     public void Stop(StopReason reason)
     {
@@ -71,14 +96,16 @@ internal sealed class GuestRunState : IDisposable
         var total = TimeSpan.FromTicks(Math.Min(nanoseconds / 100, TimeSpan.MaxValue.Ticks / 2));
         while (clock.Elapsed < total)
         {
-            var remainingMs = Math.Ceiling((total - clock.Elapsed).TotalMilliseconds);
-            if (_stopped.Wait((int)Math.Clamp(remainingMs, 1, 60_000)))
+            var remaining = total - clock.Elapsed;
+            var until = UntilDeadline;
+            var remainingMs = Math.Ceiling((until < remaining ? until : remaining).TotalMilliseconds);
+            if (_stopped.Wait((int)Math.Clamp(remainingMs, 1, 60_000)) || !GoOn())
             {
                 throw new GuestStoppedException();
             }
         }
 
-        if (Reason != StopReason.None)
+        if (!GoOn())
         {
             throw new GuestStoppedException();
         }
@@ -200,6 +227,7 @@ internal static class GuestRun
         var clock = Stopwatch.StartNew();
         var limits = invocation.Limits;
         using var state = new GuestRunState();
+        state.LimitTo(limits.Timeout, clock);
         using var deadline = Deadline.Start(limits.Timeout, clock, state);
         using var onCancel = cancellationToken.Register(() => state.Stop(StopReason.Cancelled));
         var stdout = new CappedOutput(limits.StdoutBytes, state);

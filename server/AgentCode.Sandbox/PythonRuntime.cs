@@ -34,7 +34,7 @@ internal sealed record EpochSettings(TimeSpan Tick, ulong DeadlineTicks, bool In
 
 internal sealed class PythonRuntime : IDisposable
 {
-    private readonly Timer? _ticker;
+    private readonly EpochTicker? _ticker;
     private readonly Lazy<PythonSnapshot?>? _snapshot;
     private readonly Lazy<(Module Module, bool FromCache)> _module;
 
@@ -56,7 +56,7 @@ internal sealed class PythonRuntime : IDisposable
         _module = module;
         Linker = linker;
         Epoch = epoch;
-        _ticker = epoch.Interrupt ? new Timer(_ => engine.IncrementEpoch(), null, epoch.Tick, epoch.Tick) : null;
+        _ticker = epoch.Interrupt ? new EpochTicker(engine, epoch.Tick) : null;
     }
 
     /// <summary>
@@ -124,7 +124,7 @@ internal sealed class PythonRuntime : IDisposable
             // Stryker disable once Statement : without it the first deadline (0) is reached at the first check, and the
             // callback then sets the same one-tick deadline this line sets; only one extra callback call differs.
             store.SetEpochDeadline(delta);
-            store.SetEpochDeadlineCallback(_ => state.Reason == StopReason.None ? delta : throw new GuestStoppedException());
+            store.SetEpochDeadlineCallback(_ => state.GoOn() ? delta : throw new GuestStoppedException());
         }
 
         return store;
@@ -366,5 +366,38 @@ internal sealed class PythonRuntime : IDisposable
         }
 
         Engine.Dispose();
+    }
+}
+
+/// <summary>
+/// Advances the engine's epoch every tick on a thread of its own: a .NET thread-pool timer fires late when the pool is
+/// starved (many runs at once block its threads), and every stop signal and deadline depends on these ticks.
+/// </summary>
+internal sealed class EpochTicker : IDisposable
+{
+    private readonly ManualResetEventSlim _stop = new(false);
+    private readonly Thread _thread;
+
+    public EpochTicker(Engine engine, TimeSpan tick)
+    {
+        _thread = new Thread(() =>
+        {
+            while (!_stop.Wait(tick))
+            {
+                engine.IncrementEpoch();
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "agentcode epoch ticker",
+        };
+        _thread.Start();
+    }
+
+    public void Dispose()
+    {
+        _stop.Set();
+        _thread.Join();
+        _stop.Dispose();
     }
 }

@@ -238,4 +238,29 @@ public sealed class GuestClockTests(SandboxFixture fixture)
         state.Stop(StopReason.Cancelled);
         Assert.ThrowsAny<WasmtimeException>(() => guest.Poll(0, 1024, 1, 2048));
     });
+
+    [Fact(Timeout = 60_000)]
+    public async Task ASleepPastTheRunsTimeLimitEndsAtTheLimitOnTheGuestsOwnThreadWithoutAnyTimer() => await Task.Run(() =>
+    {
+        // No Deadline timer here: only the limit the state was given, as when the thread pool is too busy to fire one.
+        using var state = new GuestRunState();
+        state.LimitTo(TimeSpan.FromMilliseconds(200), Stopwatch.StartNew());
+
+        Assert.Throws<GuestStoppedException>(() => state.Sleep(TimeSpan.FromSeconds(30).Ticks * 100));
+        Assert.Equal(StopReason.Deadline, state.Reason);
+    });
+
+    [Fact]
+    public void TheEpochCallbacksCheckStopsARunWhoseTimeLimitHasPassed()
+    {
+        using var state = new GuestRunState();
+        var clock = Stopwatch.StartNew();
+        state.LimitTo(TimeSpan.FromHours(1), clock);
+        Assert.True(state.GoOn());
+        Assert.Equal(StopReason.None, state.Reason);
+
+        state.LimitTo(TimeSpan.Zero, clock);
+        Assert.False(state.GoOn());
+        Assert.Equal(StopReason.Deadline, state.Reason);
+    }
 }
