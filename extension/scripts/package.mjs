@@ -139,7 +139,7 @@ for (const target of wanted) {
   }
   fs.rmSync(serverOut, { recursive: true, force: true });
   run(...dotnet(["publish", serverProject, "-c", "Release", "-r", rid, "-p:AgentCodePlatformPublish=true", "--no-restore", "-o", serverOut, "--nologo"]));
-  for (const f of [executable, "python.wasm"]) {
+  for (const f of [executable, "python.wasm", "python-reactor.wasm", path.join("lib", "python313.zip")]) {
     if (!fs.existsSync(path.join(serverOut, f))) die(`the server publish for ${rid} produced no ${f} in ${serverOut}`);
   }
   fs.writeFileSync(path.join(serverOut, "platform.json"), `${JSON.stringify({ target, rid, version: version.simple }, null, 2)}\n`);

@@ -60,6 +60,8 @@ export const required = [
   "extension/dist/extension.js",
   "extension/server/platform.json",
   "extension/server/python.wasm",
+  "extension/server/python-reactor.wasm",
+  "extension/server/lib/python313.zip",
   "extension/media/webview/panel.js",
   "extension/media/webview/panel.css",
   "extension/media/webview/worker.js",

@@ -62,7 +62,7 @@ internal sealed class PythonRuntime : IDisposable
     /// <summary>
     /// The standard library of an interpreter that does not embed it (scripts/build-python-wasm): the folder 'lib'
     /// next to python.wasm when it holds a python3*.zip, mounted read-only at /python/lib in every Store; null
-    /// for the npm build, which embeds its library.
+    /// for an interpreter that embeds its library.
     /// </summary>
     public string? LibDirectory { get; }
 
@@ -135,7 +135,7 @@ internal sealed class PythonRuntime : IDisposable
         if (!File.Exists(options.PythonWasmPath))
         {
             throw new SandboxUnavailableException(
-                $"python.wasm was not found at '{options.PythonWasmPath}'. Build the server (it fetches python.wasm from npm) or set AGENTCODE_PYTHON_WASM to its path.");
+                $"python.wasm was not found at '{options.PythonWasmPath}'. Build the server (it builds python.wasm with scripts/build-python-wasm) or set AGENTCODE_PYTHON_WASM to its path.");
         }
 
         using var config = new Config()

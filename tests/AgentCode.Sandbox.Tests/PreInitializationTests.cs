@@ -1,7 +1,8 @@
 // Runs share nothing, also when they start from the pre-initialized interpreter's snapshot (python-reactor.wasm next
 // to python.wasm, docs/sandbox.md "Pre-initialization"): what one run leaves in modules, builtins, files and memory is
-// gone in the next, and what must differ per run (random numbers) differs. The same tests hold for python.wasm alone,
-// so they run against whichever interpreter AGENTCODE_PYTHON_WASM names.
+// gone in the next, and what must differ per run (random numbers) differs. The interpreter the build ships (scripts/
+// build-python-wasm) has a reactor, so these tests exercise the snapshot; they hold for a python.wasm alone too
+// (AGENTCODE_PYTHON_PREINIT=0, or AGENTCODE_PYTHON_WASM naming one without a reactor).
 using System.Text;
 using AgentCode.Sandbox;
 using Wasmtime;
@@ -87,6 +88,25 @@ public sealed class PreInitializationTests(SandboxFixture fixture)
 
         Assert.True(result.Status == RunStatus.Ok, $"{result.Status}: {result.Message}\n{result.Stderr}");
         Assert.Equal("['main.py'] __main__ 1 1 1 1\n", result.Stdout);
+    }
+
+    [Fact]
+    public async Task TheInterpreterTheBuildShipsIsTheOptimizedCPythonOfTheContractAndRunsStartFromItsSnapshot()
+    {
+        var wasm = Path.Combine(AppContext.BaseDirectory, "python.wasm");
+        var info = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "BUILD-INFO"));
+        Assert.StartsWith($"CPython {OutputContract.PythonVersion}.", info, StringComparison.Ordinal);
+        Assert.Contains(" -O2 ", info, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(AppContext.BaseDirectory, PythonSnapshot.ReactorFileName)));
+        Assert.True(File.Exists(Path.Combine(AppContext.BaseDirectory, "lib", $"python{OutputContract.PythonVersion.Replace(".", "", StringComparison.Ordinal)}.zip")));
+
+        if (Path.GetFullPath(fixture.Sandbox.Options.PythonWasmPath) == wasm && fixture.Sandbox.Options.PreInitialize)
+        {
+            Assert.NotNull(fixture.Sandbox.Runtime.Snapshot);
+            var result = await fixture.RunAsync("import sys, sqlite3\nprint(sys.version_info[:2], sqlite3.connect(':memory:').execute('select 6*7').fetchone()[0])");
+            Assert.True(result.Status == RunStatus.Ok, $"{result.Status}: {result.Message}\n{result.Stderr}");
+            Assert.Equal($"({OutputContract.PythonVersion.Replace(".", ", ", StringComparison.Ordinal)}) 42\n", result.Stdout);
+        }
     }
 
     [Fact]

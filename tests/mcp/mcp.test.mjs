@@ -11,6 +11,7 @@ import * as path from "node:path";
 import { repoRoot, startServer, textOf } from "./server.mjs";
 
 const chartExample = readFileSync(path.join(repoRoot, "contract/chart_example.py"), "utf8");
+const contract = JSON.parse(readFileSync(path.join(repoRoot, "contract/contract.json"), "utf8"));
 
 describe("agentcode mcp driven by the MCP TypeScript SDK client", () => {
   let dir, allowed, outside, record, server;
@@ -47,6 +48,9 @@ describe("agentcode mcp driven by the MCP TypeScript SDK client", () => {
     const runTool = tools.find((t) => t.name === "run_python");
     assert.deepEqual(runTool.inputSchema.required, ["code"]);
     assert.equal(runTool.inputSchema.properties.timeoutSeconds.maximum, 60);
+    // Both descriptions the model reads name the Python of the output contract, which the server's interpreter is.
+    assert.ok(runTool.description.includes(`Python ${contract.pythonVersion} program`), runTool.description);
+    assert.ok(runTool.inputSchema.properties.code.description.includes(`Python ${contract.pythonVersion},`), runTool.inputSchema.properties.code.description);
   });
 
   test("describe_sandbox returns the capability card and the server's allowed data", async () => {

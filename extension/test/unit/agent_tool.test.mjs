@@ -98,6 +98,7 @@ test("package.json contributes the tool with a code-only input schema and the MC
   assert.ok(tool, "agentcode_runPython is not contributed");
   assert.deepEqual(tool.inputSchema.required, ["code"]);
   assert.ok(tool.modelDescription.length > 50 && tool.displayName && tool.userDescription);
+  assert.match(tool.modelDescription, new RegExp(`^Runs a Python ${contract.pythonVersion.replace(".", "\\.")} program`), "the tool names the contract's Python");
   assert.deepEqual(pkg.contributes.mcpServerDefinitionProviders, [{ id: "agentcode.mcp", label: "AgentCode Python sandbox" }]);
   assert.ok(pkg.activationEvents.includes("onMcpServerDefinitionProvider:agentcode.mcp"));
   assert.ok(pkg.activationEvents.includes("onLanguageModelTool:agentcode_runPython"));

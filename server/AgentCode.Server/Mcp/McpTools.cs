@@ -56,7 +56,7 @@ internal sealed class McpTools
         {
             Name = RunPython,
             Title = "Run Python in a WebAssembly sandbox",
-            Description = "Runs a Python 3.12 program (standard library only) in WASI CPython under Wasmtime: no network, no host files except the data you pass (read-only at /data/NAME), hard limits on time, memory and output. Returns status, stdout, stderr, the error, and outputs (images, Vega-Lite charts, HTML, files written under /output). Call describe_sandbox first to learn what programs may use.",
+            Description = $"Runs a Python {OutputContract.PythonVersion} program (standard library only) in WASI CPython under Wasmtime: no network, no host files except the data you pass (read-only at /data/NAME), hard limits on time, memory and output. Returns status, stdout, stderr, the error, and outputs (images, Vega-Lite charts, HTML, files written under /output). Call describe_sandbox first to learn what programs may use.",
             InputSchema = _schemas[RunPython].Input,
             OutputSchema = _schemas[RunPython].Output,
             Annotations = new ToolAnnotations { ReadOnlyHint = true, DestructiveHint = false, IdempotentHint = true, OpenWorldHint = false },
