@@ -107,6 +107,12 @@ public sealed class PreInitializationTests(SandboxFixture fixture)
             Assert.True(result.Status == RunStatus.Ok, $"{result.Status}: {result.Message}\n{result.Stderr}");
             Assert.Equal($"({OutputContract.PythonVersion.Replace(".", ", ", StringComparison.Ordinal)}) 42\n", result.Stdout);
         }
+
+        // Started without the snapshot, the interpreter finds its whole library (else it warns on stderr at start-up).
+        using var plain = PythonSandbox.Create(fixture.Sandbox.Options with { PythonWasmPath = wasm, PreInitialize = false });
+        var hello = await plain.RunAsync(new RunRequest("print('hello')", [], SandboxFixture.Quick), CancellationToken.None);
+        Assert.True(hello.Status == RunStatus.Ok, $"{hello.Status}: {hello.Message}\n{hello.Stderr}");
+        Assert.Equal(("hello\n", ""), (hello.Stdout, hello.Stderr));
     }
 
     [Fact]
