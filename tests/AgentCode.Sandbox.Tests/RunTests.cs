@@ -69,6 +69,29 @@ public sealed class RunTests(SandboxFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task ASqliteDatabaseOneRunWritesToOutputIsReadableFromDataInTheNextAndCannotBeChangedThere()
+    {
+        var written = await fixture.RunAsync(
+            "import sqlite3\ndb = sqlite3.connect('/output/sales.db')\ndb.execute('create table sales(region, amount)')\n" +
+            "db.executemany('insert into sales values (?, ?)', [('north', 10), ('south', 32)])\ndb.commit()\ndb.close()\nprint('written')\n");
+        Assert.True(written.Status == RunStatus.Ok, $"{written.Status}: {written.Message}\n{written.Stderr}");
+        var file = Assert.Single(written.Outputs, o => o.Name == "sales.db");
+        var database = Path.Combine(_dir.FullName, "sales.db");
+        File.WriteAllBytes(database, Convert.FromBase64String(file.Base64!));
+        var before = File.ReadAllBytes(database);
+
+        var read = await fixture.RunAsync(
+            "import sqlite3\ndb = sqlite3.connect('/data/sales.db')\nprint(db.execute('select sum(amount) from sales').fetchone()[0])\n" +
+            "try:\n    db.execute(\"insert into sales values ('east', 1)\")\n    db.commit()\n    print('changed')\n" +
+            "except sqlite3.OperationalError as e:\n    print('refused:', e)\n",
+            data: [new DataMount(database)]);
+
+        Assert.True(read.Status == RunStatus.Ok, $"{read.Status}: {read.Message}\n{read.Stderr}");
+        Assert.Equal("42\nrefused: attempt to write a readonly database\n", read.Stdout);
+        Assert.Equal(before, File.ReadAllBytes(database));
+    }
+
+    [Fact]
     public async Task ADataFolderIsMountedReadOnlyUnderItsName()
     {
         var folder = Directory.CreateDirectory(Path.Combine(_dir.FullName, "inputs"));
