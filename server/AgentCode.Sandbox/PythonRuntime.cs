@@ -144,7 +144,7 @@ internal sealed class PythonRuntime : IDisposable
         var engine = new Engine(config);
         try
         {
-            var key = CacheKey(options.PythonWasmPath, epoch.Interrupt);
+            var key = CacheKey(options.PythonWasmPath, options.CacheDirectory, epoch.Interrupt);
             var reactor = options.PreInitialize ? LoadReactor(engine, options, epoch) : null;
             var module = new Lazy<(Module, bool)>(() => LoadModule(engine, options.PythonWasmPath, options.CacheDirectory, key), LazyThreadSafetyMode.ExecutionAndPublication);
             if (reactor is null)
@@ -178,7 +178,7 @@ internal sealed class PythonRuntime : IDisposable
         string? problem;
         try
         {
-            (reactor, _) = LoadModule(engine, path, options.CacheDirectory, CacheKey(path, epoch.Interrupt));
+            (reactor, _) = LoadModule(engine, path, options.CacheDirectory, CacheKey(path, options.CacheDirectory, epoch.Interrupt));
             problem = PythonSnapshot.Unsuitable(reactor, path);
         }
         catch (Exception ex) when (ex is SandboxUnavailableException or IOException or InvalidDataException or IndexOutOfRangeException)
@@ -234,13 +234,12 @@ internal sealed class PythonRuntime : IDisposable
     /// </summary>
     private string SnapshotKey(string reactorPath)
     {
-        var text = new StringBuilder($"{CacheKey(reactorPath, Epoch.Interrupt)}|snapshot-v1");
+        var text = new StringBuilder($"{CacheKey(reactorPath, CacheDirectory, Epoch.Interrupt)}|snapshot-v1");
         if (LibDirectory is not null)
         {
             foreach (var file in Directory.EnumerateFiles(LibDirectory, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
             {
-                using var stream = File.OpenRead(file);
-                text.Append(CultureInfo.InvariantCulture, $"|{Path.GetRelativePath(LibDirectory, file)}={Convert.ToHexString(SHA256.HashData(stream))}");
+                text.Append(CultureInfo.InvariantCulture, $"|{Path.GetRelativePath(LibDirectory, file)}={Convert.ToHexString(FileDigests.Sha256(file, CacheDirectory))}");
             }
         }
 
@@ -292,20 +291,16 @@ internal sealed class PythonRuntime : IDisposable
     }
 
     /// <summary>Wasmtime version + engine settings + a hash of python.wasm; any change yields a new file name.</summary>
-    private static string CacheKey(string wasmPath, bool interrupt)
+    private static string CacheKey(string wasmPath, string? cacheDirectory, bool interrupt)
     {
         // Describes every Config setting that affects compiled code, so a cached module built with other settings
         // is never reused.
         var config = $"{(interrupt ? "epoch-interruption" : "no-interruption")};cranelift;opt-speed;v1";
         var wasmtime = typeof(Engine).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
             ?? typeof(Engine).Assembly.GetName().Version?.ToString() ?? "unknown";
-        using var sha = SHA256.Create();
-        using (var stream = File.OpenRead(wasmPath))
-        {
-            var wasmHash = sha.ComputeHash(stream);
-            var key = Encoding.UTF8.GetBytes($"{wasmtime}|{config}|{RuntimeInformationKey()}|{Convert.ToHexString(wasmHash)}");
-            return Convert.ToHexString(SHA256.HashData(key))[..24].ToLowerInvariant();
-        }
+        var wasmHash = FileDigests.Sha256(wasmPath, cacheDirectory);
+        var key = Encoding.UTF8.GetBytes($"{wasmtime}|{config}|{RuntimeInformationKey()}|{Convert.ToHexString(wasmHash)}");
+        return Convert.ToHexString(SHA256.HashData(key))[..24].ToLowerInvariant();
     }
 
     private static string RuntimeInformationKey() =>

@@ -58,7 +58,7 @@ internal sealed class PythonSnapshot
         }
 
         var exportedMutable = reactor.Exports.OfType<GlobalExport>().Count(g => g.Mutability == Mutability.Mutable);
-        var defined = WasmGlobals.CountMutable(File.ReadAllBytes(wasmPath));
+        var defined = WasmGlobals.CountMutable(WasmGlobals.ThroughGlobalSection(wasmPath));
         return defined == exportedMutable ? null : $"it defines {defined} mutable globals but exports {exportedMutable}";
     }
 
@@ -309,6 +309,50 @@ internal sealed class PythonSnapshot
 /// <summary>Reads a WebAssembly module's global section: how many globals it defines as mutable.</summary>
 internal static class WasmGlobals
 {
+    /// <summary>
+    /// The module's bytes up to the end of its global section, which comes before the code: the rest of an 8 MB
+    /// interpreter is not read.
+    /// </summary>
+    public static byte[] ThroughGlobalSection(string path)
+    {
+        using var file = File.OpenRead(path);
+        var prefix = new MemoryStream();
+        var header = new byte[8];
+        file.ReadExactly(header);
+        prefix.Write(header);
+        int id;
+        while ((id = file.ReadByte()) >= 0 && id is not (10 or 11)) // the code and data sections follow the globals
+        {
+            prefix.WriteByte((byte)id);
+            ulong size = 0;
+            var shift = 0;
+            int b;
+            do
+            {
+                b = file.ReadByte();
+                if (b < 0)
+                {
+                    throw new InvalidDataException($"'{path}' ends inside a section header.");
+                }
+
+                prefix.WriteByte((byte)b);
+                size |= (ulong)(b & 0x7F) << shift;
+                shift += 7;
+            }
+            while ((b & 0x80) != 0);
+
+            var body = new byte[checked((int)size)];
+            file.ReadExactly(body);
+            prefix.Write(body);
+            if (id == 6)
+            {
+                break;
+            }
+        }
+
+        return prefix.ToArray();
+    }
+
     public static int CountMutable(byte[] wasm)
     {
         var at = 8; // magic and version

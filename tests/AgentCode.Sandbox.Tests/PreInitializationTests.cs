@@ -170,6 +170,22 @@ public sealed class PreInitializationTests(SandboxFixture fixture)
 
         Assert.Equal(2, WasmGlobals.CountMutable(wasm));
         Assert.Equal(0, WasmGlobals.CountMutable(wasm[..14]));
+
+        // Read from a file, only the sections up to the globals are read; a code section after them is not.
+        var path = Path.Combine(Path.GetTempPath(), $"agentcode-globals-{Guid.NewGuid():N}.wasm");
+        try
+        {
+            File.WriteAllBytes(path, [.. wasm, 0x0A, 0x80, 0x80, 0x80, 0x80, 0x08]); // a code section claiming 2 GiB
+            Assert.Equal(wasm, WasmGlobals.ThroughGlobalSection(path));
+            var reactor = Path.Combine(AppContext.BaseDirectory, PythonSnapshot.ReactorFileName);
+            var prefix = WasmGlobals.ThroughGlobalSection(reactor);
+            Assert.InRange(prefix.Length, 9, new FileInfo(reactor).Length / 10);
+            Assert.Equal(WasmGlobals.CountMutable(File.ReadAllBytes(reactor)), WasmGlobals.CountMutable(prefix));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Fact]
