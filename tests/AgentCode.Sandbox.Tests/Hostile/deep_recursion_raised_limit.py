@@ -1,4 +1,4 @@
-# expect: error|memory
+# expect: error
 # With the recursion limit lifted, recursion through C (repr calls back into Python) exhausts the interpreter's
 # stack; the host must survive and report the run as failed.
 import sys
