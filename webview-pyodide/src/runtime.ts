@@ -17,7 +17,7 @@
  */
 
 import { type PersistedSnapshot } from "./html";
-import { fetchCheckedSnapshot, fetchPyodideFiles, fetchWorkerUrl } from "./startup_files";
+import { type CheckedSnapshot, type StartedWorker, beginStartup, newWorker, takeStartup } from "./startup_files";
 import { type PackageShelf } from "./packages";
 import { type DataFile } from "./protocol";
 import { type PageToWorker, type PyodideFiles, type WorkerRunResult, type WorkerToPage, parseWorkerMessage } from "./worker_protocol";
@@ -85,6 +85,8 @@ interface QueuedRun {
 
 interface SlotInit {
   readonly url: string;
+  /** The first worker, already started from `url` by the start-up; later slots start their own. */
+  readonly started?: StartedWorker;
   readonly indexURL: string;
   /** The files, or (for the first worker, started before they are all here) a promise of them. */
   readonly files: PyodideFiles | Promise<PyodideFiles>;
@@ -127,12 +129,20 @@ class WorkerSlot {
       () => this.fail(notStartedMessage(init.timeoutMs)),
       init.timeoutMs,
     );
-    this.worker = new Worker(init.url, { type: "module", name: "agentcode-pyodide" });
+    const adopted = init.started?.adopt();
+    this.worker = adopted?.worker ?? newWorker(init.url);
     this.worker.addEventListener("message", (event: MessageEvent<unknown>) => this.receive(event.data));
     this.worker.addEventListener("error", (event: ErrorEvent) => {
       event.preventDefault();
-      this.fail(`The Python worker failed: ${event.message || "unknown error"}`);
+      this.workerFailed(event);
     });
+    // What the worker said before it was adopted, once the runtime has made this slot its active one.
+    const early = adopted?.early ?? [];
+    if (early.length > 0) {
+      queueMicrotask(() => {
+        for (const event of early) event instanceof MessageEvent ? this.receive(event.data) : this.workerFailed(event);
+      });
+    }
     this.acceptsSnapshot = init.makeSnapshot;
     // The worker parses its script while the files are still arriving; `init` goes as soon as they are all here.
     const snapshot = init.snapshot;
@@ -140,28 +150,37 @@ class WorkerSlot {
     void Promise.resolve(init.files).then(
       (files) => {
         if (this.state.kind !== "loading") return;
-        // The snapshot is copied (structured clone), so the page keeps its bytes for the next worker.
-        this.send({
-          type: "init",
-          indexURL: init.indexURL,
-          files,
-          snapshot: snapshot instanceof ArrayBuffer ? snapshot : null,
-          snapshotFollows: follows?.bytes ?? null,
-          makeSnapshot: init.makeSnapshot,
+        // The worker gets its own copy of the snapshot, transferred, so the page keeps its bytes for the next worker.
+        const copy = snapshot instanceof ArrayBuffer ? snapshot.slice(0) : null;
+        this.send(
+          { type: "init", indexURL: init.indexURL, files, snapshot: copy, snapshotFollows: follows?.bytes ?? null, makeSnapshot: init.makeSnapshot },
+          copy === null ? [] : [copy],
+        );
+        void follows?.arriving.then((bytes) => {
+          if (this.state.kind !== "loading") return;
+          const arrived = bytes?.slice(0) ?? null;
+          this.send({ type: "snapshot", bytes: arrived }, arrived === null ? [] : [arrived]);
         });
-        void follows?.arriving.then((bytes) => this.state.kind === "loading" && this.send({ type: "snapshot", bytes }));
       },
       (error: unknown) => this.fail(loadFailedMessage(error, init.timeoutMs)),
     );
   }
 
-  send(message: PageToWorker): void {
-    this.worker.postMessage(message);
+  /**
+   * Posts to the worker. A snapshot goes as a copy made here and transferred: copying 30 MB this way costs the page a
+   * fraction of what a structured clone does, and the worker nothing.
+   */
+  send(message: PageToWorker, transfer: Transferable[] = []): void {
+    this.worker.postMessage(message, transfer);
   }
 
   terminate(): void {
     clearTimeout(this.timer);
     this.worker.terminate();
+  }
+
+  private workerFailed(event: Event): void {
+    this.fail(`The Python worker failed: ${(event instanceof ErrorEvent && event.message) || "unknown error"}`);
   }
 
   private fail(message: string): void {
@@ -290,28 +309,24 @@ export class PythonRuntime {
   }
 
   /**
-   * Requests the worker script, Pyodide's files and the saved snapshot at once; starts the first worker as soon as
-   * its script is here (it gets the files and the checked snapshot as they come, see WorkerSlot).
+   * Takes over the start-up the start-up script began (or begins it): the first worker starts as soon as its script is
+   * here and gets the files and the checked snapshot as they come (see WorkerSlot).
    */
   private async doStart(): Promise<WorkerState> {
-    performance.mark("agentcode:start");
-    const signal = AbortSignal.timeout(this.options.loadTimeoutMs);
-    // In the order the worker needs them.
-    const worker = fetchWorkerUrl(this.assetsBase, signal);
-    const files = fetchPyodideFiles(this.assetsBase, signal);
-    const saved = this.loadPersistedSnapshot(signal);
-    let url: string;
+    const persisted = this.options.memorySnapshot === false ? undefined : this.options.persistedSnapshot;
+    const startup = takeStartup(this.assetsBase) ?? beginStartup(this.assetsBase, this.options.loadTimeoutMs, persisted);
+    let started: StartedWorker;
     try {
-      url = await worker;
+      started = await startup.worker;
     } catch (error) {
-      files.catch(() => undefined);
       const message = loadFailedMessage(error, this.options.loadTimeoutMs);
       this.events.onError(message);
       return { kind: "failed", message };
     }
-    const first = this.createSlot(url, files, saved);
+    const saved = persisted === undefined || startup.snapshot === undefined ? undefined : { bytes: persisted.bytes, arriving: this.checkedSnapshot(startup.snapshot) };
+    const first = this.createSlot(started.url, startup.files, saved, started);
     this.active = first;
-    files.then((loaded) => (this.resources = { url, files: loaded }), () => undefined);
+    startup.files.then((loaded) => (this.resources = { url: started.url, files: loaded }), () => undefined);
     return first.ready;
   }
 
@@ -462,7 +477,7 @@ export class PythonRuntime {
    * A worker from the page's files and current snapshot. The first one may be given the files still on their way
    * and the saved snapshot still being checked (`saved`): it makes a snapshot only if that one is refused.
    */
-  private createSlot(url: string, files: PyodideFiles | Promise<PyodideFiles>, saved?: SavedSnapshot): WorkerSlot {
+  private createSlot(url: string, files: PyodideFiles | Promise<PyodideFiles>, saved?: SavedSnapshot, started?: StartedWorker): WorkerSlot {
     const useSnapshot = this.options.memorySnapshot ?? true;
     const makeSnapshot = useSnapshot && this.snapshot === null && !this.snapshotRequested;
     if (makeSnapshot) this.snapshotRequested = true;
@@ -481,7 +496,7 @@ export class PythonRuntime {
             }),
           };
     return new WorkerSlot(
-      { url, indexURL: `${this.assetsBase}/pyodide/`, files, snapshot: useSnapshot ? snapshot : null, makeSnapshot, timeoutMs: this.options.loadTimeoutMs },
+      { url, started, indexURL: `${this.assetsBase}/pyodide/`, files, snapshot: useSnapshot ? snapshot : null, makeSnapshot, timeoutMs: this.options.loadTimeoutMs },
       this.listener,
     );
   }
@@ -490,18 +505,9 @@ export class PythonRuntime {
     return this.createSlot(resources.url, resources.files);
   }
 
-  /**
-   * The saved snapshot's bytes when it is there and has the size and SHA-256 the host recorded; null (and the
-   * host told why) otherwise, so a stale or corrupt snapshot is never trusted.
-   */
-  private loadPersistedSnapshot(signal: AbortSignal): SavedSnapshot | undefined {
-    const saved = this.options.persistedSnapshot;
-    if (saved === undefined || this.options.memorySnapshot === false) return undefined;
-    return { bytes: saved.bytes, arriving: this.checkedSnapshot(saved, signal) };
-  }
-
-  private async checkedSnapshot(saved: PersistedSnapshot, signal: AbortSignal): Promise<ArrayBuffer | null> {
-    const checked = await fetchCheckedSnapshot(saved, signal);
+  /** The checked snapshot's bytes, or null with the host told why, so a stale or corrupt snapshot is never trusted. */
+  private async checkedSnapshot(arriving: Promise<CheckedSnapshot>): Promise<ArrayBuffer | null> {
+    const checked = await arriving;
     if (checked.ok) return checked.bytes;
     this.events.onPersistedSnapshotRejected?.(`The saved Python snapshot was not used: ${checked.reason}.`);
     return null;
