@@ -144,26 +144,28 @@ class WorkerSlot {
       });
     }
     this.acceptsSnapshot = init.makeSnapshot;
-    // The worker parses its script while the files are still arriving; `init` goes as soon as they are all here.
+    // `init` goes at once: files still on their way follow in a `files` message (the worker sets up Pyodide's
+    // JavaScript meanwhile), a saved snapshot still being checked in a `snapshot` message.
     const snapshot = init.snapshot;
     const follows = snapshot !== null && !(snapshot instanceof ArrayBuffer) ? snapshot : undefined;
-    void Promise.resolve(init.files).then(
-      (files) => {
-        if (this.state.kind !== "loading") return;
-        // The worker gets its own copy of the snapshot, transferred, so the page keeps its bytes for the next worker.
-        const copy = snapshot instanceof ArrayBuffer ? snapshot.slice(0) : null;
-        this.send(
-          { type: "init", indexURL: init.indexURL, files, snapshot: copy, snapshotFollows: follows?.bytes ?? null, makeSnapshot: init.makeSnapshot },
-          copy === null ? [] : [copy],
-        );
-        void follows?.arriving.then((bytes) => {
-          if (this.state.kind !== "loading") return;
-          const arrived = bytes?.slice(0) ?? null;
-          this.send({ type: "snapshot", bytes: arrived }, arrived === null ? [] : [arrived]);
-        });
-      },
-      (error: unknown) => this.fail(loadFailedMessage(error, init.timeoutMs)),
+    const files = init.files instanceof Promise ? undefined : init.files;
+    // The worker gets its own copy of the snapshot, transferred, so the page keeps its bytes for the next worker.
+    const copy = snapshot instanceof ArrayBuffer ? snapshot.slice(0) : null;
+    this.send(
+      { type: "init", indexURL: init.indexURL, files: files ?? null, snapshot: copy, snapshotFollows: follows?.bytes ?? null, makeSnapshot: init.makeSnapshot },
+      copy === null ? [] : [copy],
     );
+    if (files === undefined) {
+      void Promise.resolve(init.files).then(
+        (arrived) => this.state.kind === "loading" && this.send({ type: "files", files: arrived }),
+        (error: unknown) => this.fail(loadFailedMessage(error, init.timeoutMs)),
+      );
+    }
+    void follows?.arriving.then((bytes) => {
+      if (this.state.kind !== "loading") return;
+      const arrived = bytes?.slice(0) ?? null;
+      this.send({ type: "snapshot", bytes: arrived }, arrived === null ? [] : [arrived]);
+    });
   }
 
   /**

@@ -136,25 +136,27 @@ function sharingSmallModules(real: typeof WebAssembly.Module): typeof WebAssembl
  * Pyodide reads the snapshot's bytes only when it restores them, after `createPyodideModule` resolves, so the array
  * handed to it (of the announced size) is filled then (the pinned Pyodide's loadPyodide: prepareSnapshot,
  * instantiatePyodideModule, bootstrapPyodide). Were that order to change, the still empty array would fail Pyodide's
- * magic-number check and the worker would boot from scratch: slower, never wrong. While it loads, small modules of
- * the same bytes are compiled once (sharingSmallModules).
+ * magic-number check and the worker would boot from scratch: slower, never wrong. The files too may still be on
+ * their way: Pyodide's JavaScript is set up meanwhile (parsing and running Emscripten's module factory), and only
+ * instantiating the WebAssembly and writing the standard library wait for them. While it loads, small modules of the
+ * same bytes are compiled once (sharingSmallModules).
  */
-async function load(indexURL: string, files: PyodideFiles, boot: Boot): Promise<PyodideInterface> {
-  const wasm = files["pyodide.asm.wasm"];
-  const served = new Map<string, { blob: Blob; type: string }>([
+async function load(indexURL: string, files: Promise<PyodideFiles>, boot: Boot): Promise<PyodideInterface> {
+  const served = new Map<string, () => Promise<{ blob: Blob; type: string }>>([
     // Pyodide still asks for the wasm file; the answer is never read (instantiateStreaming below ignores it).
-    [new URL(`${indexURL}pyodide.asm.wasm`, self.location.href).href, { blob: new Blob([]), type: "application/wasm" }],
-    [new URL(`${indexURL}python_stdlib.zip`, self.location.href).href, { blob: files["python_stdlib.zip"], type: "application/zip" }],
+    [new URL(`${indexURL}pyodide.asm.wasm`, self.location.href).href, async () => ({ blob: new Blob([]), type: "application/wasm" })],
+    [new URL(`${indexURL}python_stdlib.zip`, self.location.href).href, async () => ({ blob: (await files)["python_stdlib.zip"], type: "application/zip" })],
   ]);
   const realFetch = self.fetch;
   const realInstantiateStreaming = WebAssembly.instantiateStreaming;
   self.fetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const file = served.get(String(input instanceof Request ? input.url : input));
-    return file ? Promise.resolve(new Response(file.blob, { headers: { "content-type": file.type } })) : realFetch(input, init);
+    return file ? file().then(({ blob, type }) => new Response(blob, { headers: { "content-type": type } })) : realFetch(input, init);
   };
   const RealModule = WebAssembly.Module;
   WebAssembly.Module = sharingSmallModules(RealModule);
   WebAssembly.instantiateStreaming = async (_source, imports) => {
+    const wasm = (await files)["pyodide.asm.wasm"];
     const instance = await WebAssembly.instantiate(wasm, imports);
     performance.mark("agentcode:worker-instantiated");
     return { instance, module: wasm };
@@ -183,7 +185,7 @@ async function load(indexURL: string, files: PyodideFiles, boot: Boot): Promise<
     const options: LoadOptions = {
       indexURL,
       packageBaseUrl: indexURL,
-      lockFileContents: await files["pyodide-lock.json"].text(),
+      lockFileContents: files.then((loaded) => loaded["pyodide-lock.json"].text()),
       createPyodideModule: create as LoadOptions["createPyodideModule"],
       ...extra,
     };
@@ -199,9 +201,14 @@ async function load(indexURL: string, files: PyodideFiles, boot: Boot): Promise<
 let resolveFollowingSnapshot: (bytes: ArrayBuffer | null) => void = () => undefined;
 const followingSnapshot = new Promise<ArrayBuffer | null>((resolve) => (resolveFollowingSnapshot = resolve));
 
-async function init(indexURL: string, files: PyodideFiles, snapshot: ArrayBuffer | null, snapshotFollows: number | null, makeSnapshot: boolean): Promise<void> {
+/** Pyodide's files, from `init` or (when it had none) the `files` message that follows it. */
+let resolveFiles: (files: PyodideFiles) => void = () => undefined;
+const followingFiles = new Promise<PyodideFiles>((resolve) => (resolveFiles = resolve));
+
+async function init(indexURL: string, given: PyodideFiles | null, snapshot: ArrayBuffer | null, snapshotFollows: number | null, makeSnapshot: boolean): Promise<void> {
   const started = performance.now();
   performance.mark("agentcode:worker-init");
+  const files = given === null ? followingFiles : Promise.resolve(given);
   try {
     let py: PyodideInterface | undefined;
     let fromSnapshot = false;
@@ -252,7 +259,7 @@ async function init(indexURL: string, files: PyodideFiles, snapshot: ArrayBuffer
     // The npm package ships no wheels: until the host says which packages are installed, no package of the lock
     // can be imported and the runner explains why. Pyodide never fetches one itself: its package requests go to the
     // page. Kept out of the snapshot: it is cheap and per worker.
-    lockIndex = indexLock(await files["pyodide-lock.json"].text());
+    lockIndex = indexLock(await (await files)["pyodide-lock.json"].text());
     (py.globals.get("install_package_guard") as PyCallable)(JSON.stringify([...lockIndex.packageOfImport.keys()]));
     installPackageFetch(indexURL);
     runCell = py.globals.get("run_cell") as PyCallable;
@@ -440,7 +447,11 @@ scope.addEventListener("message", (event) => {
     answerFileRequest(message.fileName, message.file, message.error);
     return;
   }
-  // The saved snapshot the page announced: `init` is already waiting for it.
+  // The files and the saved snapshot an `init` announced: it is already waiting for them.
+  if (message.type === "files") {
+    resolveFiles(message.files);
+    return;
+  }
   if (message.type === "snapshot") {
     resolveFollowingSnapshot(message.bytes);
     return;

@@ -65,7 +65,11 @@ export const PageToWorkerSchema = v.variant("type", [
   v.object({
     type: v.literal("init"),
     indexURL: v.pipe(v.string(), v.url()),
-    files: PyodideFilesSchema,
+    /**
+     * Pyodide's files, or null when the page is still fetching them: they follow in a `files` message, and the worker
+     * sets up Pyodide's JavaScript meanwhile (the first worker starts before the files are here).
+     */
+    files: v.nullable(PyodideFilesSchema),
     /** The first worker's memory snapshot (a copy), or null to boot Python from scratch. */
     snapshot: v.nullable(snapshotBytes),
     /**
@@ -77,6 +81,8 @@ export const PageToWorkerSchema = v.variant("type", [
     /** Whether this worker should make a snapshot and post it back before `ready` when it boots Python from scratch. */
     makeSnapshot: v.boolean(),
   }),
+  /** The files an `init` without them waits for. */
+  v.object({ type: v.literal("files"), files: PyodideFilesSchema }),
   /** The saved snapshot announced by `snapshotFollows`, checked by the page; null: refused, boot from scratch. */
   v.object({ type: v.literal("snapshot"), bytes: v.nullable(snapshotBytes) }),
   v.object({

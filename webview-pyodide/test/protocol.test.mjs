@@ -231,6 +231,19 @@ test("the worker's init needs the compiled Pyodide module and its files as Blobs
   assert.equal(workerProtocol.parsePageToWorker({ ...init, indexURL: "pyodide/" }).ok, false);
 });
 
+test("the worker's init may come before the files, which then follow in a files message of the same shape", () => {
+  const files = {
+    "pyodide.asm.wasm": new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])),
+    "python_stdlib.zip": new Blob(["x"]),
+    "pyodide-lock.json": new Blob(["x"]),
+  };
+  const init = { type: "init", indexURL: "https://x.example/dist/pyodide/", files: null, snapshot: null, snapshotFollows: 31457408, makeSnapshot: false };
+  assert.equal(workerProtocol.parsePageToWorker(init).ok, true);
+  assert.equal(workerProtocol.parsePageToWorker({ type: "files", files }).ok, true);
+  assert.equal(workerProtocol.parsePageToWorker({ type: "files", files: null }).ok, false, "a files message without files");
+  assert.equal(workerProtocol.parsePageToWorker({ type: "files", files: { ...files, "python_stdlib.zip": "x" } }).ok, false, "the standard library as text");
+});
+
 test("the saved snapshot follows the worker's init as bytes, or null when the page refused it", () => {
   assert.equal(workerProtocol.parsePageToWorker({ type: "snapshot", bytes: new ArrayBuffer(16) }).ok, true);
   assert.equal(workerProtocol.parsePageToWorker({ type: "snapshot", bytes: null }).ok, true);
