@@ -114,12 +114,13 @@ async function measure(browser, url) {
 
 /** The start-up marks (runtime.ts, worker.ts) in the order they happen, with the names the breakdown prints. */
 const startupSteps = [
-  ["agentcode:start", "page script"],
+  ["agentcode:start", "start-up script"],
   ["agentcode:worker-evaluated", "worker script evaluated"],
+  ["agentcode:worker-init", "worker init"],
   ["agentcode:files-ready", "Pyodide files here, wasm compiled"],
+  ["agentcode:worker-instantiated", "wasm instantiated"],
   ["agentcode:snapshot-fetched", "snapshot fetched"],
   ["agentcode:snapshot-checked", "snapshot checked"],
-  ["agentcode:worker-init", "worker init"],
   ["agentcode:worker-module-ready", "worker module ready"],
   ["agentcode:python-ready", "Python ready"],
 ];

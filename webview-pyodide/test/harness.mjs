@@ -121,6 +121,11 @@ export async function startHarness(options = {}) {
         if (url.pathname.startsWith("/gated/pyodide/")) await gate.promise;
         url.pathname = `/dist/${url.pathname.slice("/gated/".length)}`;
       }
+      // /noboot/ serves like /dist/ but has no start-up script (boot.js): the page's own script starts Python.
+      if (url.pathname.startsWith("/noboot/")) {
+        if (url.pathname === "/noboot/boot.js") { res.writeHead(404).end(); return; }
+        url.pathname = `/dist/${url.pathname.slice("/noboot/".length)}`;
+      }
       // /stall/ serves worker.js and boot.js but never answers for Pyodide's files: load-timeout tests.
       if (url.pathname.startsWith("/stall/") && url.pathname !== "/stall/worker.js" && url.pathname !== "/stall/boot.js") return;
       if (url.pathname === "/stall/worker.js" || url.pathname === "/stall/boot.js") url.pathname = `/dist/${url.pathname.slice("/stall/".length)}`;
