@@ -21,7 +21,7 @@ mkdirSync(join(dist, "pyodide"), { recursive: true });
 await build(panelOptions(dist));
 // The start-up script runs before the page's own module, as a classic script: tiny, minified, no imports at run time.
 await build({ ...common, format: "iife", minify: true, entryPoints: [join(here, "src/boot.ts")], outfile: join(dist, "boot.js") });
-await build({ ...common, entryPoints: [join(here, "src/worker.ts")], outfile: join(dist, "worker.js"), external: ["node:*", "ws"] });
+await build({ ...common, entryPoints: [join(here, "src/worker.ts")], outfile: join(dist, "worker.js"), external: ["node:*", "ws"], minify: true });
 await build({ bundle: true, logLevel: "warning", entryPoints: [join(here, "src/panel.css")], outfile: join(dist, "panel.css") });
 for (const file of pyodideFiles) copyFileSync(join(pyodideDir, file), join(dist, "pyodide", file));
 console.log(`built ${dist}`);

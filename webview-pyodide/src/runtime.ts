@@ -17,7 +17,7 @@
  */
 
 import { type PersistedSnapshot } from "./html";
-import { type CheckedSnapshot, type StartedWorker, beginStartup, newWorker, takeStartup } from "./startup_files";
+import { type CheckedSnapshot, type StartedWorker, beginStartup, newWorker, pyodideIndexUrl, takeStartup } from "./startup_files";
 import { type PackageShelf } from "./packages";
 import { type DataFile } from "./protocol";
 import { type PageToWorker, type PyodideFiles, type WorkerRunResult, type WorkerToPage, parseWorkerMessage } from "./worker_protocol";
@@ -149,12 +149,15 @@ class WorkerSlot {
     const snapshot = init.snapshot;
     const follows = snapshot !== null && !(snapshot instanceof ArrayBuffer) ? snapshot : undefined;
     const files = init.files instanceof Promise ? undefined : init.files;
-    // The worker gets its own copy of the snapshot, transferred, so the page keeps its bytes for the next worker.
+    // The worker gets its own copy of the snapshot, transferred, so the page keeps its bytes for the next worker. The
+    // first worker was told how to start in its name (the same init, without files or snapshot bytes).
     const copy = snapshot instanceof ArrayBuffer ? snapshot.slice(0) : null;
-    this.send(
-      { type: "init", indexURL: init.indexURL, files: files ?? null, snapshot: copy, snapshotFollows: follows?.bytes ?? null, makeSnapshot: init.makeSnapshot },
-      copy === null ? [] : [copy],
-    );
+    if (init.started === undefined) {
+      this.send(
+        { type: "init", indexURL: init.indexURL, files: files ?? null, snapshot: copy, snapshotFollows: follows?.bytes ?? null, makeSnapshot: init.makeSnapshot },
+        copy === null ? [] : [copy],
+      );
+    }
     if (files === undefined) {
       void Promise.resolve(init.files).then(
         (arrived) => this.state.kind === "loading" && this.send({ type: "files", files: arrived }),
@@ -316,7 +319,7 @@ export class PythonRuntime {
    */
   private async doStart(): Promise<WorkerState> {
     const persisted = this.options.memorySnapshot === false ? undefined : this.options.persistedSnapshot;
-    const startup = takeStartup(this.assetsBase) ?? beginStartup(this.assetsBase, this.options.loadTimeoutMs, persisted);
+    const startup = takeStartup(this.assetsBase) ?? beginStartup(this.assetsBase, this.options.loadTimeoutMs, persisted, this.options.memorySnapshot ?? true);
     let started: StartedWorker;
     try {
       started = await startup.worker;
@@ -498,7 +501,7 @@ export class PythonRuntime {
             }),
           };
     return new WorkerSlot(
-      { url, started, indexURL: `${this.assetsBase}/pyodide/`, files, snapshot: useSnapshot ? snapshot : null, makeSnapshot, timeoutMs: this.options.loadTimeoutMs },
+      { url, started, indexURL: pyodideIndexUrl(this.assetsBase), files, snapshot: useSnapshot ? snapshot : null, makeSnapshot, timeoutMs: this.options.loadTimeoutMs },
       this.listener,
     );
   }

@@ -8,7 +8,7 @@
  */
 
 import { type PersistedSnapshot } from "./html";
-import { type PyodideFiles } from "./worker_protocol";
+import { type PyodideFiles, type WorkerStart, workerName } from "./worker_protocol";
 
 /** A saved snapshot's bytes once checked, or why they are not used. */
 export type CheckedSnapshot = { ok: true; bytes: ArrayBuffer } | { ok: false; reason: string };
@@ -17,6 +17,8 @@ export type CheckedSnapshot = { ok: true; bytes: ArrayBuffer } | { ok: false; re
 export interface StartedWorker {
   /** The worker bundle's Blob URL, to start later workers from. */
   readonly url: string;
+  /** How it was told to start (in its name): it sets Pyodide up without waiting for an `init`. */
+  readonly start: WorkerStart;
   /** Hands the worker over: stops recording its events and returns those recorded, to be handled in order. */
   adopt(): { worker: Worker; early: Event[] };
 }
@@ -29,6 +31,11 @@ export interface Startup {
   readonly files: Promise<PyodideFiles>;
   /** Undefined when no saved snapshot was given (or memory snapshots are off). */
   readonly snapshot: Promise<CheckedSnapshot> | undefined;
+}
+
+/** Where Pyodide's files are, as the worker is told (its `indexURL`). */
+export function pyodideIndexUrl(assetsBase: string): string {
+  return `${assetsBase}/pyodide/`;
 }
 
 async function fetchOk(url: string, signal: AbortSignal): Promise<Response> {
@@ -49,14 +56,14 @@ async function fetchWorkerUrl(assetsBase: string, signal: AbortSignal): Promise<
   return URL.createObjectURL(new Blob([worker], { type: "text/javascript" }));
 }
 
-/** A Pyodide worker started from the bundle's Blob URL. */
-export function newWorker(url: string): Worker {
-  return new Worker(url, { type: "module", name: "agentcode-pyodide" });
+/** A Pyodide worker started from the bundle's Blob URL; with `start`, it begins without waiting for an `init`. */
+export function newWorker(url: string, start?: WorkerStart): Worker {
+  return new Worker(url, { type: "module", name: workerName(start) });
 }
 
 /** Starts the first worker, recording its messages and errors until the runtime adopts it. */
-function startWorker(url: string): StartedWorker {
-  const worker = newWorker(url);
+function startWorker(url: string, start: WorkerStart): StartedWorker {
+  const worker = newWorker(url, start);
   const early: Event[] = [];
   const record = (event: Event): void => {
     if (event instanceof ErrorEvent) event.preventDefault();
@@ -66,6 +73,7 @@ function startWorker(url: string): StartedWorker {
   worker.addEventListener("error", record);
   return {
     url,
+    start,
     adopt() {
       worker.removeEventListener("message", record);
       worker.removeEventListener("error", record);
@@ -115,10 +123,12 @@ async function fetchCheckedSnapshot(saved: PersistedSnapshot, signal: AbortSigna
  * the worker, so the larger files wait until the worker is started (on two busy cores, asking for everything at once
  * made the worker start hundreds of milliseconds later). The worker parses its script while they arrive.
  */
-export function beginStartup(assetsBase: string, loadTimeoutMs: number, saved: PersistedSnapshot | undefined): Startup {
+export function beginStartup(assetsBase: string, loadTimeoutMs: number, saved: PersistedSnapshot | undefined, makeSnapshot: boolean): Startup {
   performance.mark("agentcode:start");
   const signal = AbortSignal.timeout(loadTimeoutMs);
-  const worker = fetchWorkerUrl(assetsBase, signal).then(startWorker);
+  // The first worker restores the saved snapshot (announced: it follows once checked), or makes one if asked to.
+  const start: WorkerStart = { indexURL: pyodideIndexUrl(assetsBase), snapshotFollows: saved?.bytes ?? null, makeSnapshot };
+  const worker = fetchWorkerUrl(assetsBase, signal).then((url) => startWorker(url, start));
   const started = worker.then(() => undefined);
   const files = started.then(() => fetchPyodideFiles(assetsBase, signal));
   // A failed worker fetch is reported once, by whoever awaits the worker; the files then never matter.
@@ -147,7 +157,7 @@ export function startupOptions(data: DOMStringMap): StartupOptions {
 
 /** Begins the start-up these options ask for (a saved snapshot only with memory snapshots on). */
 export function beginStartupFor(options: StartupOptions): Startup {
-  return beginStartup(options.assetsBase, options.loadTimeoutMs, options.memorySnapshot ? options.persistedSnapshot : undefined);
+  return beginStartup(options.assetsBase, options.loadTimeoutMs, options.memorySnapshot ? options.persistedSnapshot : undefined, options.memorySnapshot);
 }
 
 /** Where the start-up script leaves its start-up for the runtime; null once the runtime began without it. */

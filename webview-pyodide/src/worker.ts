@@ -12,9 +12,10 @@ import createPyodideModule from "pyodide/pyodide.asm.mjs";
 import contractSource from "../../contract/agentcode_contract.py";
 import runnerSource from "./py/runner.py";
 import { type DataFile, outputContract } from "./protocol";
-import { type PageToWorker, type PyodideFiles, type WorkerRunResult, type WorkerToPage, maxSnapshotBytes, parsePageToWorker } from "./worker_protocol";
+import { type PageToWorker, type PyodideFiles, type WorkerRunResult, type WorkerToPage, maxSnapshotBytes, parsePageToWorker, parseWorkerName } from "./worker_protocol";
 
 interface WorkerScope {
+  readonly name: string;
   postMessage(message: WorkerToPage, transfer?: Transferable[]): void;
   addEventListener(type: "message", listener: (event: MessageEvent<unknown>) => void): void;
   addEventListener(type: "securitypolicyviolation", listener: (event: SecurityPolicyViolationEvent) => void): void;
@@ -437,7 +438,9 @@ scope.addEventListener("securitypolicyviolation", (event) => {
 });
 
 performance.mark("agentcode:worker-evaluated");
-let queue: Promise<void> = Promise.resolve();
+// The first worker is told how to start in its name, and starts now; the others wait for `init`.
+const named = parseWorkerName(scope.name);
+let queue: Promise<void> = named === undefined ? Promise.resolve() : init(named.indexURL, null, null, named.snapshotFollows, named.makeSnapshot);
 scope.addEventListener("message", (event) => {
   const parsed = parsePageToWorker(event.data);
   if (!parsed.ok) return;

@@ -244,6 +244,16 @@ test("the worker's init may come before the files, which then follow in a files 
   assert.equal(workerProtocol.parsePageToWorker({ type: "files", files: { ...files, "python_stdlib.zip": "x" } }).ok, false, "the standard library as text");
 });
 
+test("the first worker's name tells it how to start, and a name that is not such a start tells it nothing", () => {
+  const start = { indexURL: "https://x.example/dist/pyodide/", snapshotFollows: 31457408, makeSnapshot: true };
+  assert.deepEqual(workerProtocol.parseWorkerName(workerProtocol.workerName(start)), start);
+  assert.equal(workerProtocol.parseWorkerName(workerProtocol.workerName()), undefined, "a later worker waits for its init");
+  assert.equal(workerProtocol.parseWorkerName("agentcode-pyodide {not json"), undefined);
+  assert.equal(workerProtocol.parseWorkerName(`agentcode-pyodide ${JSON.stringify({ ...start, indexURL: "pyodide/" })}`), undefined, "a relative index URL");
+  assert.equal(workerProtocol.parseWorkerName(`agentcode-pyodide ${JSON.stringify({ ...start, snapshotFollows: 0 })}`), undefined, "an announced snapshot of no bytes");
+  assert.equal(workerProtocol.parseWorkerName(`other ${JSON.stringify(start)}`), undefined);
+});
+
 test("the saved snapshot follows the worker's init as bytes, or null when the page refused it", () => {
   assert.equal(workerProtocol.parsePageToWorker({ type: "snapshot", bytes: new ArrayBuffer(16) }).ok, true);
   assert.equal(workerProtocol.parsePageToWorker({ type: "snapshot", bytes: null }).ok, true);
