@@ -1,7 +1,7 @@
 /**
  * Entry point of the panel page: wires the VS Code API (postMessage/getState/setState), host messages
  * (validated with parseHostMessage), the Python runtime, the cell views and their code editors (editor.ts, a chunk
- * imported at start; until it arrives the code shows as plain text). Host messages are only sent from user clicks,
+ * imported with the first cell or once Python is ready; until it arrives the code shows as plain text). Host messages are only sent from user clicks,
  * keys and runtime events, never on behalf of the worker.
  */
 
