@@ -65,6 +65,7 @@ export const required = [
   "extension/media/webview/panel.js",
   "extension/media/webview/panel.css",
   "extension/media/webview/worker.js",
+  "extension/media/webview/boot.js",
   "extension/media/webview/pyodide/pyodide.asm.wasm",
   "extension/media/webview/pyodide/python_stdlib.zip",
   "extension/media/icon.png",

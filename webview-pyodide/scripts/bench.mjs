@@ -6,7 +6,7 @@
 // against native python3 running the same snippet in the same run. Then charts: Run to a Vega-Lite chart painted
 // (the first chart of a page, whose chart code is still cold, and the median of later ones) against a warm run of
 // the same program without the chart, and the bytes the chart and Markdown libraries add to the panel
-// (bundle_size.mjs).
+// (bundle_size.mjs). `-- --persisted N` prints only the persisted-snapshot figures, from N pages.
 import { spawnSync } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { startHarness, launchBrowser, offeredSnapshot, openPanel, runInPanel, startSpin, chartsSettled, bootDeadlineMs } from "../test/harness.mjs";
@@ -114,12 +114,13 @@ async function measure(browser, url) {
 
 /** The start-up marks (runtime.ts, worker.ts) in the order they happen, with the names the breakdown prints. */
 const startupSteps = [
-  ["agentcode:start", "page script"],
+  ["agentcode:start", "start-up script"],
   ["agentcode:worker-evaluated", "worker script evaluated"],
+  ["agentcode:worker-init", "worker init"],
   ["agentcode:files-ready", "Pyodide files here, wasm compiled"],
+  ["agentcode:worker-instantiated", "wasm instantiated"],
   ["agentcode:snapshot-fetched", "snapshot fetched"],
   ["agentcode:snapshot-checked", "snapshot checked"],
-  ["agentcode:worker-init", "worker init"],
   ["agentcode:worker-module-ready", "worker module ready"],
   ["agentcode:python-ready", "Python ready"],
 ];
@@ -153,13 +154,13 @@ async function openTimed(context, url) {
  * the time goes; and the time from the code arriving (cell/add + cell/run, as the extension posts them) to its first
  * output on a page whose Python was started when the generation began (so it is ready when the code comes).
  */
-async function persisted(browser, harness) {
+async function persisted(browser, harness, pages = restarts) {
   const first = await openPanel(browser.context, `${harness.url}?snapshotKey=bench`);
   harness.putSnapshot("bench", await offeredSnapshot(first));
   await first.close();
   const fromSaved = [];
   const cold = [];
-  for (let i = 0; i < restarts; i++) {
+  for (let i = 0; i < pages; i++) {
     let opened = await openTimed(browser.context, `${harness.url}?snapshotKey=bench&saved=bench`);
     fromSaved.push(opened);
     await opened.page.close();
@@ -195,8 +196,29 @@ async function persisted(browser, harness) {
   };
 }
 
+/** The persisted-snapshot lines, from pages (and cold pages) opened in turn. */
+function printPersisted(saved, pages) {
+  const fmt = (ms) => `${ms.toFixed(0).padStart(6)} ms`;
+  console.log(`ready from persisted snapshot: ${fmt(saved.fromSavedMs)} (page load -> Python ready, median of ${pages}; target <= 800 ms; ${fmt(saved.fromSavedWallMs)} from opening the tab)`);
+  console.log(`cold ready in the same run:    ${fmt(saved.coldMs)}   ratio persisted / cold: ${(saved.fromSavedMs / saved.coldMs).toFixed(2)} (${fmt(saved.coldWallMs)} from opening the tab)`);
+  console.log(`where the time goes from a persisted snapshot (median ms after the page's navigation start): ${saved.steps.join(", ")}`);
+  console.log(`code arrives -> first output, Python started at the generation's start: ${fmt(saved.firstOutputMs)} (median of ${warmRuns}; target <= 500 ms)`);
+}
+
+// `--persisted N`: only the persisted-snapshot figures, from N pages (and N cold pages), for comparing builds.
+const persistedArg = process.argv.indexOf("--persisted");
 const harness = await startHarness();
 const browser = await launchBrowser();
+if (persistedArg >= 0) {
+  const pages = Math.max(1, Number(process.argv[persistedArg + 1]) || 9);
+  try {
+    printPersisted(await persisted(browser, harness, pages), pages);
+  } finally {
+    await browser.close();
+    await harness.close();
+  }
+  process.exit(0);
+}
 try {
   const plain = await measure(browser, `${harness.url}?snapshot=off`);
   const snap = await measure(browser, harness.url);
@@ -212,10 +234,7 @@ try {
   console.log(`warm run (click -> result):                             ${fmt(plain.warmMs)}   ${fmt(snap.warmMs)}   ${ratio(snap.warmMs, plain.warmMs)}`);
   console.log(`restart, spare warm (Stop -> next result):              ${fmt(plain.restartWarmMs)}   ${fmt(snap.restartWarmMs)}   ${ratio(snap.restartWarmMs, plain.restartWarmMs)}`);
   console.log(`restart, spare cold (second Stop in a row -> result):   ${fmt(plain.restartColdMs)}   ${fmt(snap.restartColdMs)}   ${ratio(snap.restartColdMs, plain.restartColdMs)}`);
-  console.log(`ready from persisted snapshot: ${fmt(saved.fromSavedMs)} (page load -> Python ready, median of ${restarts}; target <= 800 ms; ${fmt(saved.fromSavedWallMs)} from opening the tab)`);
-  console.log(`cold ready in the same run:    ${fmt(saved.coldMs)}   ratio persisted / cold: ${ratio(saved.fromSavedMs, saved.coldMs)} (${fmt(saved.coldWallMs)} from opening the tab)`);
-  console.log(`where the time goes from a persisted snapshot (median ms after the page's navigation start): ${saved.steps.join(", ")}`);
-  console.log(`code arrives -> first output, Python started at the generation's start: ${fmt(saved.firstOutputMs)} (median of ${warmRuns}; target <= 500 ms)`);
+  printPersisted(saved, restarts);
   console.log(`200,000-line print (click -> result, median of ${restarts}):    ${fmt(plain.floodMs)}   ${fmt(snap.floodMs)}   ${ratio(snap.floodMs, plain.floodMs)}`);
   if (native === undefined) console.log("native python3 baseline: python3 not available");
   else {

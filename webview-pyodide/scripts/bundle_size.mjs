@@ -33,7 +33,7 @@ async function bundle(options) {
     const out = await build({ ...options(outdir), write: false, logLevel: "error" });
     const js = out.outputFiles.filter((f) => f.path.endsWith(".js"));
     const start = js.filter((f) => basename(f.path) === "panel.js" || basename(f.path).startsWith("chunk-"));
-    // The code editor is a chunk of its own, fetched at start beside Python's start (the first cell needs it).
+    // The code editor is a chunk of its own, loaded with the first cell or once Python is ready.
     const editor = js.filter((f) => basename(f.path).startsWith("editor-"));
     const later = js.filter((f) => !start.includes(f) && !editor.includes(f));
     return { total: sizes(js), start: sizes(start), editor: sizes(editor), later: sizes(later) };
@@ -57,7 +57,7 @@ export function formatBundleSizes(s) {
     `${"panel JavaScript".padEnd(60)}       raw       gzip`,
     row("before: one unminified bundle, loaded at start", s.former.total),
     row("now: minified, loaded at start (panel.js + chunks)", s.shipped.start),
-    row("now: the code editor chunk (CodeMirror), fetched at start", s.shipped.editor),
+    row("now: the code editor chunk (CodeMirror), with the first cell", s.shipped.editor),
     row("now: minified, loaded with the first chart", s.shipped.later),
     row("now: without charts and Markdown (all)", s.bare.total),
     row("added by vega*, vega-embed, markdown-it and deps", s.added),

@@ -10,7 +10,10 @@ export interface PanelHtmlOptions {
   readonly nonce: string;
   readonly scriptUri: string;
   readonly styleUri: string;
-  /** Absolute URL of the `dist/` folder (holding `worker.js` and `pyodide/`), without trailing slash. */
+  /**
+   * Absolute URL of the `dist/` folder (holding `worker.js`, `pyodide/` and the start-up script `boot.js`, which the
+   * page runs first), without trailing slash.
+   */
   readonly assetsBaseUri: string;
   /** How long the worker may take to load Pyodide before the panel reports an error. */
   readonly loadTimeoutMs?: number;
@@ -94,6 +97,7 @@ export function renderPanelHtml(options: PanelHtmlOptions): string {
 <title>${escapeAttr(options.title ?? "AgentCode")}</title>
 </head>
 <body data-assets="${escapeAttr(base)}" data-load-timeout-ms="${timeout}" data-memory-snapshot="${options.memorySnapshot === false ? "off" : "on"}" data-output-cap-lines="${capLines}" data-output-cap-chars="${capChars}" data-hidden-memory-mib="${hiddenMemory}"${snapshotAttrs}>
+<script nonce="${escapeAttr(options.nonce)}" async src="${escapeAttr(`${base}/boot.js`)}"></script>
 <div id="status" role="status">Starting Python…</div>
 <main id="cells"></main>
 <script nonce="${escapeAttr(options.nonce)}" type="module" src="${escapeAttr(options.scriptUri)}"></script>

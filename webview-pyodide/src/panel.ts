@@ -1,7 +1,7 @@
 /**
  * Entry point of the panel page: wires the VS Code API (postMessage/getState/setState), host messages
  * (validated with parseHostMessage), the Python runtime, the cell views and their code editors (editor.ts, a chunk
- * imported at start; until it arrives the code shows as plain text). Host messages are only sent from user clicks,
+ * imported with the first cell or once Python is ready; until it arrives the code shows as plain text). Host messages are only sent from user clicks,
  * keys and runtime events, never on behalf of the worker.
  */
 
@@ -12,6 +12,7 @@ import { renderGeneration } from "./generation_view";
 import { PackageShelf } from "./packages";
 import { type HostMessage, type PageMessage, parseHostMessage, safeFigureName } from "./protocol";
 import { PythonRuntime, type WorkerState } from "./runtime";
+import { startupOptions } from "./startup_files";
 import { CappedStream, type StreamCaps } from "./stream_cap";
 
 interface VsCodeApi {
@@ -30,14 +31,8 @@ declare function acquireVsCodeApi(): VsCodeApi;
 const vscode = acquireVsCodeApi();
 const cellsRoot = document.getElementById("cells") as HTMLElement;
 const statusEl = document.getElementById("status") as HTMLElement;
-const assetsBase = document.body.dataset.assets ?? "";
-const loadTimeoutMs = Number(document.body.dataset.loadTimeoutMs ?? "120000");
-const memorySnapshot = document.body.dataset.memorySnapshot !== "off";
+const { assetsBase, loadTimeoutMs, memorySnapshot, persistedSnapshot } = startupOptions(document.body.dataset);
 const snapshotKey = document.body.dataset.snapshotKey;
-const persistedSnapshot =
-  document.body.dataset.snapshotUrl !== undefined
-    ? { url: document.body.dataset.snapshotUrl, bytes: Number(document.body.dataset.snapshotBytes), sha256: document.body.dataset.snapshotSha256 ?? "" }
-    : undefined;
 /** The memory the panel's interpreters may keep while it is hidden (agentcode.panel.hiddenMemoryMiB). */
 const hiddenBudgetBytes = Math.max(0, Number(document.body.dataset.hiddenMemoryMib ?? "512") || 0) * 1024 * 1024;
 const streamCaps: StreamCaps = {
@@ -57,6 +52,27 @@ let editorModule: typeof import("./editor") | undefined;
 const editors = new Map<string, CodeEditor>();
 /** The cell that takes focus when the editors arrive (the newest one, added before they had loaded). */
 let focusWhenReady: string | undefined;
+let editorRequested = false;
+
+/**
+ * Loads the editor chunk (CodeMirror) once: when the first cell is shown or Python is ready, whichever comes first.
+ * Evaluating it takes the page's thread for tens of milliseconds, which at start would delay the Python worker
+ * (its creation and its files need that thread); until it is here, a cell shows its code as plain text.
+ */
+function loadEditor(): void {
+  if (editorRequested) return;
+  editorRequested = true;
+  import("./editor").then(
+    (module) => {
+      editorModule = module;
+      for (const cell of cells) render(cell);
+      const waiting = focusWhenReady === undefined ? undefined : editors.get(focusWhenReady);
+      focusWhenReady = undefined;
+      if (document.hasFocus()) waiting?.focus();
+    },
+    (error: unknown) => reportError(`The code editor could not be loaded, so cells cannot be edited: ${error instanceof Error ? error.message : String(error)}`),
+  );
+}
 /** The CSP nonce of the page's scripts: CodeMirror's style element needs it (the policy allows no other inline style). */
 const styleNonce = document.querySelector<HTMLScriptElement>("script[nonce]")?.nonce ?? "";
 
@@ -288,7 +304,10 @@ const actions: CellActions = {
 
 /** The cell's editor once the editor chunk is there; until then its code as plain text. */
 function codeView(cell: CellState): HTMLElement {
-  if (editorModule === undefined) return el("pre", "code code-text", cell.code);
+  if (editorModule === undefined) {
+    loadEditor();
+    return el("pre", "code code-text", cell.code);
+  }
   let editor = editors.get(cell.id);
   if (editor === undefined) {
     editor = editorModule.createEditor({
@@ -410,6 +429,7 @@ runtime.start().then(
   (state) => {
     pythonState = state;
     renderStatus();
+    loadEditor();
     // The chart code is a chunk of its own so the page starts without it; it is fetched once Python is ready,
     // so the first chart does not wait for it. A failure here shows again, in the cell, when a chart is drawn.
     import("./charts").catch(() => undefined);
@@ -417,17 +437,7 @@ runtime.start().then(
   (error: unknown) => {
     pythonState = { kind: "failed", message: error instanceof Error ? error.message : String(error) };
     renderStatus();
+    loadEditor();
   },
-);
-// The editor is a chunk of its own, fetched at once (the first cell needs it) without holding up the page or Python.
-import("./editor").then(
-  (module) => {
-    editorModule = module;
-    for (const cell of cells) render(cell);
-    const waiting = focusWhenReady === undefined ? undefined : editors.get(focusWhenReady);
-    focusWhenReady = undefined;
-    if (document.hasFocus()) waiting?.focus();
-  },
-  (error: unknown) => reportError(`The code editor could not be loaded, so cells cannot be edited: ${error instanceof Error ? error.message : String(error)}`),
 );
 post({ type: "webview/ready" });

@@ -7,9 +7,10 @@
  * instead of booting Python. A snapshot saved by an earlier page (persistedSnapshot) is fetched with the other
  * files, checked by size and SHA-256, and used for the first worker too; one that fails a check, or that Python
  * cannot start from, is reported (onPersistedSnapshotRejected) and a fresh one is made and offered
- * (onSnapshotMade). Start-up is a pipeline: every file and the saved snapshot are requested at once, the worker
- * starts as soon as its own script is here, `pyodide.asm.wasm` is compiled while it streams in (once, for every
- * worker), and the first worker sets up Python's module while the snapshot is still arriving or being checked. Worker messages are validated and matched to the current run; anything else is dropped. A
+ * (onSnapshotMade). Start-up is a pipeline (startup_files.ts, begun by the start-up script boot.ts and taken over
+ * here): the first worker starts as soon as its own script is here and sets up Pyodide while the files and the
+ * snapshot arrive, `pyodide.asm.wasm` is compiled while it streams in (once, for every worker). Worker messages are
+ * validated and matched to the current run; anything else is dropped. A
  * worker loading an installed package asks for its files, which the page's PackageShelf provides. While the panel
  * is hidden (hide/show), ready workers are kept as long as their WebAssembly memory fits the hidden-memory budget;
  * past it the spare takes over from a worker grown by earlier cells, or both are released, and Python starts again
@@ -17,28 +18,13 @@
  */
 
 import { type PersistedSnapshot } from "./html";
-import { fetchCheckedSnapshot, fetchPyodideFiles, fetchWorkerUrl } from "./startup_files";
+import { type CheckedSnapshot, type StartedWorker, beginStartup, pyodideIndexUrl, takeStartup } from "./startup_files";
 import { type PackageShelf } from "./packages";
 import { type DataFile } from "./protocol";
-import { type PageToWorker, type PyodideFiles, type WorkerRunResult, type WorkerToPage, parseWorkerMessage } from "./worker_protocol";
+import { type PyodideFiles } from "./worker_protocol";
+import { type RunOutcome, type SlotListener, type SpareState, type WorkerState, WorkerSlot, loadFailedMessage } from "./worker_slot";
 
-export type WorkerState =
-  | { kind: "loading" }
-  | { kind: "ready"; loadMs: number; fromSnapshot: boolean }
-  | { kind: "failed"; message: string }
-  /** The panel is hidden and its interpreters were released to stay within the memory budget. */
-  | { kind: "released" };
-
-/** What one worker can be: released is the runtime's state when it has none. */
-type SlotState = Exclude<WorkerState, { kind: "released" }>;
-
-/** The spare worker as the page shows it (`#status[data-spare]`): none, still loading, or ready to swap in. */
-export type SpareState = "none" | "loading" | "ready" | "failed";
-
-export type RunOutcome =
-  | { kind: "done"; result: WorkerRunResult }
-  | { kind: "stopped"; elapsedMs: number }
-  | { kind: "failed"; message: string };
+export type { RunOutcome, SpareState, WorkerState } from "./worker_slot";
 
 export interface RuntimeEvents {
   onError(message: string): void;
@@ -60,163 +46,11 @@ export interface RuntimeOptions {
   readonly packages?: PackageShelf;
 }
 
-interface PendingRun {
-  readonly runId: number;
-  readonly started: number;
-  readonly onStream: (stream: "stdout" | "stderr", text: string) => void;
-  readonly resolve: (outcome: RunOutcome) => void;
-}
-
-/** What a slot tells its runtime; the runtime decides whether the page hears about it. */
-interface SlotListener {
-  changed(slot: WorkerSlot): void;
-  failed(slot: WorkerSlot, message: string): void;
-  snapshot(bytes: ArrayBuffer): void;
-  violation(message: string): void;
-  packageFile(slot: WorkerSlot, fileName: string): void;
-}
-
 /** A run waiting for Python to be ready; Stop cancels it before it reaches a worker. */
 interface QueuedRun {
   readonly started: number;
   cancelled: boolean;
   resolve: (outcome: RunOutcome) => void;
-}
-
-interface SlotInit {
-  readonly url: string;
-  readonly indexURL: string;
-  /** The files, or (for the first worker, started before they are all here) a promise of them. */
-  readonly files: PyodideFiles | Promise<PyodideFiles>;
-  /** The snapshot to restore, or the saved one the page is still fetching and checking (its size, and null if refused). */
-  readonly snapshot: ArrayBuffer | null | { readonly bytes: number; readonly arriving: Promise<ArrayBuffer | null> };
-  readonly makeSnapshot: boolean;
-  readonly timeoutMs: number;
-}
-
-/** What the page says when loading Python's files or booting a worker outlasts the load timeout. */
-function notStartedMessage(timeoutMs: number): string {
-  return `Python did not start within ${Math.round(timeoutMs / 1000)} s. Reload the panel to try again.`;
-}
-
-/** What the page says when it could not load the worker or Python's files. */
-function loadFailedMessage(error: unknown, timeoutMs: number): string {
-  return error instanceof Error && error.name === "TimeoutError"
-    ? notStartedMessage(timeoutMs)
-    : `Could not load the Python worker: ${error instanceof Error ? error.message : String(error)}`;
-}
-
-class WorkerSlot {
-  state: SlotState = { kind: "loading" };
-  readonly ready: Promise<SlotState>;
-  pending: PendingRun | undefined;
-  /** The worker's WebAssembly memory as it last reported it (at ready and after each run); 0 before. */
-  heapBytes = 0;
-  private settle: (state: SlotState) => void = () => undefined;
-  private readonly timer: ReturnType<typeof setTimeout>;
-  private readonly worker: Worker;
-  /** True until this worker is ready: only the first worker, asked to, may hand over a snapshot. */
-  private acceptsSnapshot: boolean;
-
-  constructor(
-    init: SlotInit,
-    private readonly listener: SlotListener,
-  ) {
-    this.ready = new Promise((resolve) => (this.settle = resolve));
-    this.timer = setTimeout(
-      () => this.fail(notStartedMessage(init.timeoutMs)),
-      init.timeoutMs,
-    );
-    this.worker = new Worker(init.url, { type: "module", name: "agentcode-pyodide" });
-    this.worker.addEventListener("message", (event: MessageEvent<unknown>) => this.receive(event.data));
-    this.worker.addEventListener("error", (event: ErrorEvent) => {
-      event.preventDefault();
-      this.fail(`The Python worker failed: ${event.message || "unknown error"}`);
-    });
-    this.acceptsSnapshot = init.makeSnapshot;
-    // The worker parses its script while the files are still arriving; `init` goes as soon as they are all here.
-    const snapshot = init.snapshot;
-    const follows = snapshot !== null && !(snapshot instanceof ArrayBuffer) ? snapshot : undefined;
-    void Promise.resolve(init.files).then(
-      (files) => {
-        if (this.state.kind !== "loading") return;
-        // The snapshot is copied (structured clone), so the page keeps its bytes for the next worker.
-        this.send({
-          type: "init",
-          indexURL: init.indexURL,
-          files,
-          snapshot: snapshot instanceof ArrayBuffer ? snapshot : null,
-          snapshotFollows: follows?.bytes ?? null,
-          makeSnapshot: init.makeSnapshot,
-        });
-        void follows?.arriving.then((bytes) => this.state.kind === "loading" && this.send({ type: "snapshot", bytes }));
-      },
-      (error: unknown) => this.fail(loadFailedMessage(error, init.timeoutMs)),
-    );
-  }
-
-  send(message: PageToWorker): void {
-    this.worker.postMessage(message);
-  }
-
-  terminate(): void {
-    clearTimeout(this.timer);
-    this.worker.terminate();
-  }
-
-  private fail(message: string): void {
-    if (this.state.kind === "failed") return;
-    const pending = this.pending;
-    this.state = { kind: "failed", message };
-    clearTimeout(this.timer);
-    this.worker.terminate();
-    this.pending = undefined;
-    pending?.resolve({ kind: "failed", message });
-    this.settle(this.state);
-    this.listener.failed(this, message);
-  }
-
-  private receive(data: unknown): void {
-    const parsed = parseWorkerMessage(data);
-    if (!parsed.ok) return; // forged or malformed: Python code can post to the page, so ignore it
-    const message: WorkerToPage = parsed.value;
-    switch (message.type) {
-      case "snapshot":
-        // Only before `ready`, so before any cell ran in this worker: a cell cannot plant a snapshot.
-        if (this.state.kind === "loading" && this.acceptsSnapshot) this.listener.snapshot(message.bytes);
-        this.acceptsSnapshot = false;
-        return;
-      case "ready":
-        if (this.state.kind !== "loading") return;
-        this.acceptsSnapshot = false;
-        clearTimeout(this.timer);
-        this.heapBytes = message.heapBytes;
-        this.state = { kind: "ready", loadMs: message.loadMs, fromSnapshot: message.fromSnapshot };
-        this.settle(this.state);
-        this.listener.changed(this);
-        return;
-      case "init-error":
-        if (this.state.kind === "loading") this.fail(message.message);
-        return;
-      case "csp-violation":
-        this.listener.violation(message.message);
-        return;
-      case "package-file":
-        this.listener.packageFile(this, message.fileName);
-        return;
-      case "stream":
-        if (this.pending?.runId === message.runId) this.pending.onStream(message.stream, message.text);
-        return;
-      case "done": {
-        const pending = this.pending;
-        if (pending === undefined || pending.runId !== message.runId) return;
-        this.pending = undefined;
-        this.heapBytes = message.heapBytes;
-        pending.resolve({ kind: "done", result: message.result });
-        return;
-      }
-    }
-  }
 }
 
 /** A snapshot saved by an earlier page, while the page fetches and checks it: its announced size, then its bytes or null. */
@@ -290,28 +124,24 @@ export class PythonRuntime {
   }
 
   /**
-   * Requests the worker script, Pyodide's files and the saved snapshot at once; starts the first worker as soon as
-   * its script is here (it gets the files and the checked snapshot as they come, see WorkerSlot).
+   * Takes over the start-up the start-up script began (or begins it): the first worker starts as soon as its script is
+   * here and gets the files and the checked snapshot as they come (see WorkerSlot).
    */
   private async doStart(): Promise<WorkerState> {
-    performance.mark("agentcode:start");
-    const signal = AbortSignal.timeout(this.options.loadTimeoutMs);
-    // In the order the worker needs them.
-    const worker = fetchWorkerUrl(this.assetsBase, signal);
-    const files = fetchPyodideFiles(this.assetsBase, signal);
-    const saved = this.loadPersistedSnapshot(signal);
-    let url: string;
+    const persisted = this.options.memorySnapshot === false ? undefined : this.options.persistedSnapshot;
+    const startup = takeStartup(this.assetsBase) ?? beginStartup(this.assetsBase, this.options.loadTimeoutMs, persisted, this.options.memorySnapshot ?? true);
+    let started: StartedWorker;
     try {
-      url = await worker;
+      started = await startup.worker;
     } catch (error) {
-      files.catch(() => undefined);
       const message = loadFailedMessage(error, this.options.loadTimeoutMs);
       this.events.onError(message);
       return { kind: "failed", message };
     }
-    const first = this.createSlot(url, files, saved);
+    const saved = persisted === undefined || startup.snapshot === undefined ? undefined : { bytes: persisted.bytes, arriving: this.checkedSnapshot(startup.snapshot) };
+    const first = this.createSlot(started.url, startup.files, saved, started);
     this.active = first;
-    files.then((loaded) => (this.resources = { url, files: loaded }), () => undefined);
+    startup.files.then((loaded) => (this.resources = { url: started.url, files: loaded }), () => undefined);
     return first.ready;
   }
 
@@ -462,7 +292,7 @@ export class PythonRuntime {
    * A worker from the page's files and current snapshot. The first one may be given the files still on their way
    * and the saved snapshot still being checked (`saved`): it makes a snapshot only if that one is refused.
    */
-  private createSlot(url: string, files: PyodideFiles | Promise<PyodideFiles>, saved?: SavedSnapshot): WorkerSlot {
+  private createSlot(url: string, files: PyodideFiles | Promise<PyodideFiles>, saved?: SavedSnapshot, started?: StartedWorker): WorkerSlot {
     const useSnapshot = this.options.memorySnapshot ?? true;
     const makeSnapshot = useSnapshot && this.snapshot === null && !this.snapshotRequested;
     if (makeSnapshot) this.snapshotRequested = true;
@@ -481,7 +311,7 @@ export class PythonRuntime {
             }),
           };
     return new WorkerSlot(
-      { url, indexURL: `${this.assetsBase}/pyodide/`, files, snapshot: useSnapshot ? snapshot : null, makeSnapshot, timeoutMs: this.options.loadTimeoutMs },
+      { url, started, indexURL: pyodideIndexUrl(this.assetsBase), files, snapshot: useSnapshot ? snapshot : null, makeSnapshot, timeoutMs: this.options.loadTimeoutMs },
       this.listener,
     );
   }
@@ -490,18 +320,9 @@ export class PythonRuntime {
     return this.createSlot(resources.url, resources.files);
   }
 
-  /**
-   * The saved snapshot's bytes when it is there and has the size and SHA-256 the host recorded; null (and the
-   * host told why) otherwise, so a stale or corrupt snapshot is never trusted.
-   */
-  private loadPersistedSnapshot(signal: AbortSignal): SavedSnapshot | undefined {
-    const saved = this.options.persistedSnapshot;
-    if (saved === undefined || this.options.memorySnapshot === false) return undefined;
-    return { bytes: saved.bytes, arriving: this.checkedSnapshot(saved, signal) };
-  }
-
-  private async checkedSnapshot(saved: PersistedSnapshot, signal: AbortSignal): Promise<ArrayBuffer | null> {
-    const checked = await fetchCheckedSnapshot(saved, signal);
+  /** The checked snapshot's bytes, or null with the host told why, so a stale or corrupt snapshot is never trusted. */
+  private async checkedSnapshot(arriving: Promise<CheckedSnapshot>): Promise<ArrayBuffer | null> {
+    const checked = await arriving;
     if (checked.ok) return checked.bytes;
     this.events.onPersistedSnapshotRejected?.(`The saved Python snapshot was not used: ${checked.reason}.`);
     return null;

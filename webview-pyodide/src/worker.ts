@@ -12,9 +12,10 @@ import createPyodideModule from "pyodide/pyodide.asm.mjs";
 import contractSource from "../../contract/agentcode_contract.py";
 import runnerSource from "./py/runner.py";
 import { type DataFile, outputContract } from "./protocol";
-import { type PageToWorker, type PyodideFiles, type WorkerRunResult, type WorkerToPage, maxSnapshotBytes, parsePageToWorker } from "./worker_protocol";
+import { type PageToWorker, type PyodideFiles, type WorkerRunResult, type WorkerToPage, maxSnapshotBytes, parsePageToWorker, parseWorkerName } from "./worker_protocol";
 
 interface WorkerScope {
+  readonly name: string;
   postMessage(message: WorkerToPage, transfer?: Transferable[]): void;
   addEventListener(type: "message", listener: (event: MessageEvent<unknown>) => void): void;
   addEventListener(type: "securitypolicyviolation", listener: (event: SecurityPolicyViolationEvent) => void): void;
@@ -108,6 +109,27 @@ type Boot =
 class SnapshotRefused extends Error {}
 
 /**
+ * WebAssembly.Module, except that a small module compiled twice from the same bytes is compiled once. While Pyodide
+ * starts, Emscripten's dynamic linker puts each of about 260 JavaScript functions into the function table by
+ * compiling a one-function module for it (convertJsFunctionToWasm: the bytes depend only on the signature) and
+ * instantiating it with the function as its import; there are 29 distinct signatures. A compiled module is immutable
+ * and each instance still gets its own import, so sharing it changes nothing but the time (about 30 ms of the start).
+ */
+function sharingSmallModules(real: typeof WebAssembly.Module): typeof WebAssembly.Module {
+  const compiled = new Map<string, WebAssembly.Module>();
+  return new Proxy(real, {
+    construct(target, args: [BufferSource]) {
+      const bytes = args[0];
+      if (!(bytes instanceof Uint8Array) || bytes.byteLength > 64) return Reflect.construct(target, args) as WebAssembly.Module;
+      const key = bytes.join(",");
+      let module = compiled.get(key);
+      if (module === undefined) compiled.set(key, (module = Reflect.construct(target, args) as WebAssembly.Module));
+      return module;
+    },
+  });
+}
+
+/**
  * Loads Pyodide from the page-provided files: its WebAssembly is the module the page compiled (instantiated here,
  * never compiled again), and its fetch of the standard library is answered from the page's Blob. With a snapshot to
  * restore, the interpreter's memory comes from it instead of booting Python and importing the runner again. A
@@ -115,22 +137,31 @@ class SnapshotRefused extends Error {}
  * Pyodide reads the snapshot's bytes only when it restores them, after `createPyodideModule` resolves, so the array
  * handed to it (of the announced size) is filled then (the pinned Pyodide's loadPyodide: prepareSnapshot,
  * instantiatePyodideModule, bootstrapPyodide). Were that order to change, the still empty array would fail Pyodide's
- * magic-number check and the worker would boot from scratch: slower, never wrong.
+ * magic-number check and the worker would boot from scratch: slower, never wrong. The files too may still be on
+ * their way: Pyodide's JavaScript is set up meanwhile (parsing and running Emscripten's module factory), and only
+ * instantiating the WebAssembly and writing the standard library wait for them. While it loads, small modules of the
+ * same bytes are compiled once (sharingSmallModules).
  */
-async function load(indexURL: string, files: PyodideFiles, boot: Boot): Promise<PyodideInterface> {
-  const wasm = files["pyodide.asm.wasm"];
-  const served = new Map<string, { blob: Blob; type: string }>([
+async function load(indexURL: string, files: Promise<PyodideFiles>, boot: Boot): Promise<PyodideInterface> {
+  const served = new Map<string, () => Promise<{ blob: Blob; type: string }>>([
     // Pyodide still asks for the wasm file; the answer is never read (instantiateStreaming below ignores it).
-    [new URL(`${indexURL}pyodide.asm.wasm`, self.location.href).href, { blob: new Blob([]), type: "application/wasm" }],
-    [new URL(`${indexURL}python_stdlib.zip`, self.location.href).href, { blob: files["python_stdlib.zip"], type: "application/zip" }],
+    [new URL(`${indexURL}pyodide.asm.wasm`, self.location.href).href, async () => ({ blob: new Blob([]), type: "application/wasm" })],
+    [new URL(`${indexURL}python_stdlib.zip`, self.location.href).href, async () => ({ blob: (await files)["python_stdlib.zip"], type: "application/zip" })],
   ]);
   const realFetch = self.fetch;
   const realInstantiateStreaming = WebAssembly.instantiateStreaming;
   self.fetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const file = served.get(String(input instanceof Request ? input.url : input));
-    return file ? Promise.resolve(new Response(file.blob, { headers: { "content-type": file.type } })) : realFetch(input, init);
+    return file ? file().then(({ blob, type }) => new Response(blob, { headers: { "content-type": type } })) : realFetch(input, init);
   };
-  WebAssembly.instantiateStreaming = async (_source, imports) => ({ instance: await WebAssembly.instantiate(wasm, imports), module: wasm });
+  const RealModule = WebAssembly.Module;
+  WebAssembly.Module = sharingSmallModules(RealModule);
+  WebAssembly.instantiateStreaming = async (_source, imports) => {
+    const wasm = (await files)["pyodide.asm.wasm"];
+    const instance = await WebAssembly.instantiate(wasm, imports);
+    performance.mark("agentcode:worker-instantiated");
+    return { instance, module: wasm };
+  };
   try {
     let create = createPyodideModule as CreateModule;
     const extra: Partial<LoadOptions> = {};
@@ -155,7 +186,7 @@ async function load(indexURL: string, files: PyodideFiles, boot: Boot): Promise<
     const options: LoadOptions = {
       indexURL,
       packageBaseUrl: indexURL,
-      lockFileContents: await files["pyodide-lock.json"].text(),
+      lockFileContents: files.then((loaded) => loaded["pyodide-lock.json"].text()),
       createPyodideModule: create as LoadOptions["createPyodideModule"],
       ...extra,
     };
@@ -163,6 +194,7 @@ async function load(indexURL: string, files: PyodideFiles, boot: Boot): Promise<
   } finally {
     self.fetch = realFetch;
     WebAssembly.instantiateStreaming = realInstantiateStreaming;
+    WebAssembly.Module = RealModule;
   }
 }
 
@@ -170,9 +202,14 @@ async function load(indexURL: string, files: PyodideFiles, boot: Boot): Promise<
 let resolveFollowingSnapshot: (bytes: ArrayBuffer | null) => void = () => undefined;
 const followingSnapshot = new Promise<ArrayBuffer | null>((resolve) => (resolveFollowingSnapshot = resolve));
 
-async function init(indexURL: string, files: PyodideFiles, snapshot: ArrayBuffer | null, snapshotFollows: number | null, makeSnapshot: boolean): Promise<void> {
+/** Pyodide's files, from `init` or (when it had none) the `files` message that follows it. */
+let resolveFiles: (files: PyodideFiles) => void = () => undefined;
+const followingFiles = new Promise<PyodideFiles>((resolve) => (resolveFiles = resolve));
+
+async function init(indexURL: string, given: PyodideFiles | null, snapshot: ArrayBuffer | null, snapshotFollows: number | null, makeSnapshot: boolean): Promise<void> {
   const started = performance.now();
   performance.mark("agentcode:worker-init");
+  const files = given === null ? followingFiles : Promise.resolve(given);
   try {
     let py: PyodideInterface | undefined;
     let fromSnapshot = false;
@@ -223,7 +260,7 @@ async function init(indexURL: string, files: PyodideFiles, snapshot: ArrayBuffer
     // The npm package ships no wheels: until the host says which packages are installed, no package of the lock
     // can be imported and the runner explains why. Pyodide never fetches one itself: its package requests go to the
     // page. Kept out of the snapshot: it is cheap and per worker.
-    lockIndex = indexLock(await files["pyodide-lock.json"].text());
+    lockIndex = indexLock(await (await files)["pyodide-lock.json"].text());
     (py.globals.get("install_package_guard") as PyCallable)(JSON.stringify([...lockIndex.packageOfImport.keys()]));
     installPackageFetch(indexURL);
     runCell = py.globals.get("run_cell") as PyCallable;
@@ -401,7 +438,9 @@ scope.addEventListener("securitypolicyviolation", (event) => {
 });
 
 performance.mark("agentcode:worker-evaluated");
-let queue: Promise<void> = Promise.resolve();
+// The first worker is told how to start in its name, and starts now; the others wait for `init`.
+const named = parseWorkerName(scope.name);
+let queue: Promise<void> = named === undefined ? Promise.resolve() : init(named.indexURL, null, null, named.snapshotFollows, named.makeSnapshot);
 scope.addEventListener("message", (event) => {
   const parsed = parsePageToWorker(event.data);
   if (!parsed.ok) return;
@@ -411,7 +450,11 @@ scope.addEventListener("message", (event) => {
     answerFileRequest(message.fileName, message.file, message.error);
     return;
   }
-  // The saved snapshot the page announced: `init` is already waiting for it.
+  // The files and the saved snapshot an `init` announced: it is already waiting for them.
+  if (message.type === "files") {
+    resolveFiles(message.files);
+    return;
+  }
   if (message.type === "snapshot") {
     resolveFollowingSnapshot(message.bytes);
     return;

@@ -60,12 +60,45 @@ const snapshotBytes = v.pipe(
   v.check((buffer) => buffer.byteLength > 0 && buffer.byteLength <= maxSnapshotBytes, "snapshot size out of range"),
 );
 
+const indexURL = v.pipe(v.string(), v.url());
+const announcedSnapshot = v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(maxSnapshotBytes)));
+
+/**
+ * How the first worker starts, given in its name (the Worker `name` option), so that it begins setting Pyodide up as
+ * soon as its script is evaluated: Chromium delivers a message posted to a worker before then only once the page's
+ * thread has heard that the script was evaluated, 50-100 ms later while that thread receives Pyodide's files. The page
+ * sends such a worker no `init`: it is the `init` of a worker without files (they, and a saved snapshot, follow).
+ */
+export const WorkerStartSchema = v.object({ indexURL, snapshotFollows: announcedSnapshot, makeSnapshot: v.boolean() });
+export type WorkerStart = v.InferOutput<typeof WorkerStartSchema>;
+const workerNamePrefix = "agentcode-pyodide";
+
+/** The name of a worker: with a start, the first worker's; without, that of a worker the page sends `init`. */
+export function workerName(start?: WorkerStart): string {
+  return start === undefined ? workerNamePrefix : `${workerNamePrefix} ${JSON.stringify(start)}`;
+}
+
+/** The start a worker's name gives, if any (a name that is not one of ours gives none). */
+export function parseWorkerName(name: string): WorkerStart | undefined {
+  if (!name.startsWith(`${workerNamePrefix} `)) return undefined;
+  try {
+    const parsed = parseWith(WorkerStartSchema, JSON.parse(name.slice(workerNamePrefix.length + 1)));
+    return parsed.ok ? parsed.value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Page -> worker. */
 export const PageToWorkerSchema = v.variant("type", [
   v.object({
     type: v.literal("init"),
-    indexURL: v.pipe(v.string(), v.url()),
-    files: PyodideFilesSchema,
+    indexURL,
+    /**
+     * Pyodide's files, or null when the page is still fetching them: they follow in a `files` message, and the worker
+     * sets up Pyodide's JavaScript meanwhile (the first worker starts before the files are here).
+     */
+    files: v.nullable(PyodideFilesSchema),
     /** The first worker's memory snapshot (a copy), or null to boot Python from scratch. */
     snapshot: v.nullable(snapshotBytes),
     /**
@@ -73,10 +106,12 @@ export const PageToWorkerSchema = v.variant("type", [
      * message (its bytes, or null when the page refused it). The worker prepares everything that does not need it
      * meanwhile.
      */
-    snapshotFollows: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(maxSnapshotBytes))),
+    snapshotFollows: announcedSnapshot,
     /** Whether this worker should make a snapshot and post it back before `ready` when it boots Python from scratch. */
     makeSnapshot: v.boolean(),
   }),
+  /** The files an `init` without them waits for. */
+  v.object({ type: v.literal("files"), files: PyodideFilesSchema }),
   /** The saved snapshot announced by `snapshotFollows`, checked by the page; null: refused, boot from scratch. */
   v.object({ type: v.literal("snapshot"), bytes: v.nullable(snapshotBytes) }),
   v.object({

@@ -121,9 +121,14 @@ export async function startHarness(options = {}) {
         if (url.pathname.startsWith("/gated/pyodide/")) await gate.promise;
         url.pathname = `/dist/${url.pathname.slice("/gated/".length)}`;
       }
-      // /stall/ serves worker.js but never answers for Pyodide's files: load-timeout tests.
-      if (url.pathname.startsWith("/stall/") && url.pathname !== "/stall/worker.js") return;
-      if (url.pathname === "/stall/worker.js") url.pathname = "/dist/worker.js";
+      // /noboot/ serves like /dist/ but has no start-up script (boot.js): the page's own script starts Python.
+      if (url.pathname.startsWith("/noboot/")) {
+        if (url.pathname === "/noboot/boot.js") { res.writeHead(404).end(); return; }
+        url.pathname = `/dist/${url.pathname.slice("/noboot/".length)}`;
+      }
+      // /stall/ serves worker.js and boot.js but never answers for Pyodide's files: load-timeout tests.
+      if (url.pathname.startsWith("/stall/") && url.pathname !== "/stall/worker.js" && url.pathname !== "/stall/boot.js") return;
+      if (url.pathname === "/stall/worker.js" || url.pathname === "/stall/boot.js") url.pathname = `/dist/${url.pathname.slice("/stall/".length)}`;
       if (!url.pathname.startsWith("/dist/")) { res.writeHead(404).end(); return; }
       const file = normalize(join(dist, decodeURIComponent(url.pathname.slice("/dist/".length))));
       if (!file.startsWith(dist)) { res.writeHead(403).end(); return; }

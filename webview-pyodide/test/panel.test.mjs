@@ -19,9 +19,23 @@ test("the page fetches each Pyodide file once and the workers fetch nothing them
   const assets = suite.harness.requesters.filter(({ path }) => path.startsWith("/dist/"));
   const pyodideRequests = assets.map(({ path }) => path).filter((path) => path.startsWith("/dist/pyodide/"));
   assert.deepEqual(pyodideRequests.sort(), ["/dist/pyodide/pyodide-lock.json", "/dist/pyodide/pyodide.asm.wasm", "/dist/pyodide/python_stdlib.zip"]);
-  // Every file, the worker's own bundle included, was requested by the page document, none by a worker.
-  assert.ok(assets.some(({ path }) => path === "/dist/worker.js"));
+  // Every file, the worker's own bundle and the start-up script included, was requested by the page document (once),
+  // none by a worker.
+  assert.equal(assets.filter(({ path }) => path === "/dist/worker.js").length, 1);
+  assert.equal(assets.filter(({ path }) => path === "/dist/boot.js").length, 1);
   assert.deepEqual(assets.filter(({ by }) => by !== "page"), []);
+});
+
+test("without its start-up script the page starts Python itself, fetching each file once", async () => {
+  const before = suite.harness.requests.length;
+  const page = await openPanel(suite.browser.context, `${suite.harness.url}?assets=${encodeURIComponent(`${suite.harness.origin}/noboot`)}&snapshot=off`);
+  const requests = suite.harness.requests.slice(before).filter((path) => path.startsWith("/noboot/"));
+  assert.deepEqual(requests.filter((path) => path !== "/noboot/boot.js").sort(), [
+    "/noboot/pyodide/pyodide-lock.json", "/noboot/pyodide/pyodide.asm.wasm", "/noboot/pyodide/python_stdlib.zip", "/noboot/worker.js",
+  ]);
+  const run = await runInPanel(page, "print(6 * 7)");
+  assert.equal(await run.text("pre.stdout"), "42\n");
+  await page.close();
 });
 
 test("printed output is streamed into the cell, partial lines included", async () => {

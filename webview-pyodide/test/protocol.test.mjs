@@ -231,6 +231,29 @@ test("the worker's init needs the compiled Pyodide module and its files as Blobs
   assert.equal(workerProtocol.parsePageToWorker({ ...init, indexURL: "pyodide/" }).ok, false);
 });
 
+test("the worker's init may come before the files, which then follow in a files message of the same shape", () => {
+  const files = {
+    "pyodide.asm.wasm": new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])),
+    "python_stdlib.zip": new Blob(["x"]),
+    "pyodide-lock.json": new Blob(["x"]),
+  };
+  const init = { type: "init", indexURL: "https://x.example/dist/pyodide/", files: null, snapshot: null, snapshotFollows: 31457408, makeSnapshot: false };
+  assert.equal(workerProtocol.parsePageToWorker(init).ok, true);
+  assert.equal(workerProtocol.parsePageToWorker({ type: "files", files }).ok, true);
+  assert.equal(workerProtocol.parsePageToWorker({ type: "files", files: null }).ok, false, "a files message without files");
+  assert.equal(workerProtocol.parsePageToWorker({ type: "files", files: { ...files, "python_stdlib.zip": "x" } }).ok, false, "the standard library as text");
+});
+
+test("the first worker's name tells it how to start, and a name that is not such a start tells it nothing", () => {
+  const start = { indexURL: "https://x.example/dist/pyodide/", snapshotFollows: 31457408, makeSnapshot: true };
+  assert.deepEqual(workerProtocol.parseWorkerName(workerProtocol.workerName(start)), start);
+  assert.equal(workerProtocol.parseWorkerName(workerProtocol.workerName()), undefined, "a later worker waits for its init");
+  assert.equal(workerProtocol.parseWorkerName("agentcode-pyodide {not json"), undefined);
+  assert.equal(workerProtocol.parseWorkerName(`agentcode-pyodide ${JSON.stringify({ ...start, indexURL: "pyodide/" })}`), undefined, "a relative index URL");
+  assert.equal(workerProtocol.parseWorkerName(`agentcode-pyodide ${JSON.stringify({ ...start, snapshotFollows: 0 })}`), undefined, "an announced snapshot of no bytes");
+  assert.equal(workerProtocol.parseWorkerName(`other ${JSON.stringify(start)}`), undefined);
+});
+
 test("the saved snapshot follows the worker's init as bytes, or null when the page refused it", () => {
   assert.equal(workerProtocol.parsePageToWorker({ type: "snapshot", bytes: new ArrayBuffer(16) }).ok, true);
   assert.equal(workerProtocol.parsePageToWorker({ type: "snapshot", bytes: null }).ok, true);
