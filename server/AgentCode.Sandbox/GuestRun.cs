@@ -224,6 +224,9 @@ internal static class GuestRun
         // The pre-initialized interpreter is prepared once per process before any run's clock starts: its start-up is
         // not the program's time, and a stop or deadline could not reach it.
         var snapshot = invocation.WithOutputDir && IsSandboxCommandLine(invocation.Args) ? runtime.Snapshot : null;
+        // So is the module itself: on a cold cache its compilation takes seconds (longer than a check's deadline on
+        // a busy machine), and it is the same for every guest.
+        var module = snapshot is null ? runtime.Module : null;
         var clock = Stopwatch.StartNew();
         var limits = invocation.Limits;
         using var state = new GuestRunState();
@@ -281,7 +284,7 @@ internal static class GuestRun
                 }
                 else if (state.Reason == StopReason.None)
                 {
-                    instance = runtime.Linker.Instantiate(store, runtime.Module);
+                    instance = runtime.Linker.Instantiate(store, module!);
                     var start = instance.GetAction("_start") ?? throw new SandboxUnavailableException("python.wasm has no _start export.");
                     start();
                 }

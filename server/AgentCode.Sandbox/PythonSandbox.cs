@@ -95,6 +95,8 @@ public sealed class PythonSandbox : IPythonSandbox, IDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (_worker is null || _worker.IsDead)
             {
+                // Compiled (or loaded) before the worker's first check starts its clock, as for any guest.
+                _ = Runtime.Module;
                 _worker?.Dispose();
                 _worker = CheckWorker.TryStart(Runtime, checkSource, limits);
             }

@@ -40,6 +40,21 @@ public sealed class ModuleCacheTests(SandboxFixture fixture)
     }
 
     [Fact]
+    public void CompilingTheInterpreterOnAColdCacheIsNotCountedAgainstAGuestsTimeLimit()
+    {
+        // No cache at all, and the reactor's snapshot for runs: python.wasm itself (the checker's and the contract's
+        // interpreter) is compiled when the first such guest needs it, which takes seconds. The guest then still gets
+        // its whole second; before, the compilation ran on its clock and a check on a busy machine ran out of time.
+        using var sandbox = PythonSandbox.Create(fixture.Sandbox.Options with { CacheDirectory = null });
+        _ = sandbox.Runtime.Snapshot;
+        var outcome = sandbox.Execute(PythonSandbox.InterpreterArgs("print('in time')"), "", [], SandboxFixture.Quick with { Timeout = TimeSpan.FromSeconds(1) }, 0, CancellationToken.None);
+
+        Assert.Equal((GuestEnd.Exited, StopReason.None, 0), (outcome.End, outcome.Stop, outcome.ExitCode));
+        Assert.Equal("in time\n", System.Text.Encoding.UTF8.GetString(outcome.Stdout));
+        Assert.False(sandbox.LoadedFromCache);
+    }
+
+    [Fact]
     public async Task AMissingPythonWasmIsAClearSandboxError()
     {
         using var sandbox = PythonSandbox.Create(new SandboxOptions("/nonexistent/python.wasm", null));
