@@ -34,11 +34,15 @@ export interface PanelHtmlOptions {
   readonly snapshotKey?: string;
 }
 
-/** Where a saved snapshot is and what it must be: its URL (a webview resource), size in bytes and SHA-256 (hex). */
+/**
+ * Where a saved snapshot is and what it must be: its URL (a webview resource), the size in bytes and SHA-256 (hex) of
+ * its stored form (sparse_snapshot.ts), and its unpacked size (the worker is told it before the bytes arrive).
+ */
 export interface PersistedSnapshot {
   readonly url: string;
   readonly bytes: number;
   readonly sha256: string;
+  readonly unpackedBytes: number;
 }
 
 function escapeAttr(text: string): string {
@@ -82,7 +86,7 @@ export function renderPanelHtml(options: PanelHtmlOptions): string {
   const snapshotAttrs =
     (saved === undefined
       ? ""
-      : ` data-snapshot-url="${escapeAttr(saved.url)}" data-snapshot-bytes="${Math.floor(saved.bytes)}" data-snapshot-sha256="${escapeAttr(saved.sha256)}"`) +
+      : ` data-snapshot-url="${escapeAttr(saved.url)}" data-snapshot-bytes="${Math.floor(saved.bytes)}" data-snapshot-sha256="${escapeAttr(saved.sha256)}" data-snapshot-unpacked-bytes="${Math.floor(saved.unpackedBytes)}"`) +
     (options.snapshotKey === undefined ? "" : ` data-snapshot-key="${escapeAttr(options.snapshotKey)}"`);
   const capLines = String(Math.max(10, Math.floor(options.outputCapLines ?? 5000)));
   const capChars = String(Math.max(1024, Math.floor(options.outputCapChars ?? 1024 * 1024)));

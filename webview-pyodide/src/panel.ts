@@ -12,6 +12,7 @@ import { renderGeneration } from "./generation_view";
 import { PackageShelf } from "./packages";
 import { type HostMessage, type PageMessage, parseHostMessage, safeFigureName } from "./protocol";
 import { PythonRuntime, type WorkerState } from "./runtime";
+import { packSnapshot } from "./sparse_snapshot";
 import { startupOptions } from "./startup_files";
 import { CappedStream, type StreamCaps } from "./stream_cap";
 
@@ -177,9 +178,10 @@ function renderStatus(): void {
 
 const packages = new PackageShelf();
 const runtime = new PythonRuntime(assetsBase, { loadTimeoutMs, memorySnapshot, persistedSnapshot, packages }, {
-  // The first worker's snapshot is taken before any cell runs, so what the host keeps holds no user data.
+  // The first worker's snapshot is taken before any cell runs, so what the host keeps holds no user data. The host
+  // keeps it in its sparse stored form (without the all-zero pages).
   onSnapshotMade(bytes) {
-    if (snapshotKey !== undefined) post({ type: "snapshot/save", key: snapshotKey, bytes });
+    if (snapshotKey !== undefined) post({ type: "snapshot/save", key: snapshotKey, bytes: packSnapshot(new Uint8Array(bytes)).buffer });
   },
   onPersistedSnapshotRejected(reason) {
     if (snapshotKey !== undefined) post({ type: "snapshot/rejected", key: snapshotKey, reason });

@@ -340,7 +340,8 @@ const snapshotKey = v.pipe(v.string(), v.regex(/^[A-Za-z0-9._-]{1,200}$/, "snaps
 export const PageMessageSchema = v.variant("type", [
   /**
    * The interpreter's memory snapshot, made by the page's first worker before any cell ran, for the host to keep for
-   * later sessions under `key` (the key the host gave the page).
+   * later sessions under `key` (the key the host gave the page), in its sparse stored form (sparse_snapshot.ts: the
+   * non-zero pages and a page map; the host reads the unpacked size from it and refuses a malformed one).
    */
   v.object({
     type: v.literal("snapshot/save"),

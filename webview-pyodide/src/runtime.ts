@@ -138,7 +138,7 @@ export class PythonRuntime {
       this.events.onError(message);
       return { kind: "failed", message };
     }
-    const saved = persisted === undefined || startup.snapshot === undefined ? undefined : { bytes: persisted.bytes, arriving: this.checkedSnapshot(startup.snapshot) };
+    const saved = persisted === undefined || startup.snapshot === undefined ? undefined : { bytes: persisted.unpackedBytes, arriving: this.checkedSnapshot(startup.snapshot) };
     const first = this.createSlot(started.url, startup.files, saved, started);
     this.active = first;
     startup.files.then((loaded) => (this.resources = { url: started.url, files: loaded }), () => undefined);

@@ -1,14 +1,15 @@
 /**
  * What the page fetches for its workers when it starts (see PyodideFiles in worker_protocol.ts for why the page, not
  * the worker, fetches): the worker bundle as a Blob URL, from which the first worker starts as soon as it is here;
- * then Pyodide's files with `pyodide.asm.wasm` compiled as it streams in, and a snapshot saved by an earlier page,
- * checked by size and SHA-256 before anything uses it. The start-up script (boot.ts) begins this before the page's
+ * then Pyodide's files with `pyodide.asm.wasm` compiled as it streams in, and a snapshot saved by an earlier page in
+ * its sparse stored form, checked by size, SHA-256 and page map and unpacked before anything uses it. The start-up script (boot.ts) begins this before the page's
  * own script has loaded, and the runtime takes it over (takeStartup); without it the runtime begins it itself. Each
  * step leaves a performance mark (`agentcode:*`) that the benchmark reads.
  */
 
 import { type PersistedSnapshot } from "./html";
-import { type PyodideFiles, type WorkerStart, workerName } from "./worker_protocol";
+import { readSparse, unpackInto } from "./sparse_snapshot";
+import { type PyodideFiles, type WorkerStart, maxSnapshotBytes, workerName } from "./worker_protocol";
 
 /** A saved snapshot's bytes once checked, or why they are not used. */
 export type CheckedSnapshot = { ok: true; bytes: ArrayBuffer } | { ok: false; reason: string };
@@ -100,8 +101,9 @@ async function fetchPyodideFiles(assetsBase: string, signal: AbortSignal): Promi
 }
 
 /**
- * The saved snapshot's bytes when it has the size and SHA-256 the host recorded, or why not: the only check of its
- * SHA-256, made on the bytes that will be used (the host checks the sidecar and the size only).
+ * The saved snapshot, unpacked, when its stored form has the size and SHA-256 the host recorded and a well-formed page
+ * map with the recorded unpacked size, or why not: the only check of its SHA-256, made on the bytes that will be used
+ * (the host checks the sidecar and the size only).
  */
 async function fetchCheckedSnapshot(saved: PersistedSnapshot, signal: AbortSignal): Promise<CheckedSnapshot> {
   try {
@@ -111,8 +113,15 @@ async function fetchCheckedSnapshot(saved: PersistedSnapshot, signal: AbortSigna
     performance.mark("agentcode:snapshot-fetched");
     if (bytes.byteLength !== saved.bytes) return { ok: false, reason: `its size is ${bytes.byteLength} bytes, not ${saved.bytes}` };
     if ((await sha256Hex(bytes)) !== saved.sha256.toLowerCase()) return { ok: false, reason: "its SHA-256 does not match" };
+    // The hash covers exactly the stored bytes; their page map is checked as strictly before they are unpacked.
+    const stored = new Uint8Array(bytes);
+    const sparse = readSparse(stored, maxSnapshotBytes);
+    if (!sparse.ok) return sparse;
+    if (sparse.snapshot.unpackedBytes !== saved.unpackedBytes) return { ok: false, reason: `it unpacks to ${sparse.snapshot.unpackedBytes} bytes, not ${saved.unpackedBytes}` };
+    const full = new Uint8Array(saved.unpackedBytes);
+    unpackInto(stored, sparse.snapshot, full);
     performance.mark("agentcode:snapshot-checked");
-    return { ok: true, bytes };
+    return { ok: true, bytes: full.buffer };
   } catch (error) {
     return { ok: false, reason: `it could not be read (${error instanceof Error ? error.message : String(error)})` };
   }
@@ -127,7 +136,7 @@ export function beginStartup(assetsBase: string, loadTimeoutMs: number, saved: P
   performance.mark("agentcode:start");
   const signal = AbortSignal.timeout(loadTimeoutMs);
   // The first worker restores the saved snapshot (announced: it follows once checked), or makes one if asked to.
-  const start: WorkerStart = { indexURL: pyodideIndexUrl(assetsBase), snapshotFollows: saved?.bytes ?? null, makeSnapshot };
+  const start: WorkerStart = { indexURL: pyodideIndexUrl(assetsBase), snapshotFollows: saved?.unpackedBytes ?? null, makeSnapshot };
   const worker = fetchWorkerUrl(assetsBase, signal).then((url) => startWorker(url, start));
   const started = worker.then(() => undefined);
   const files = started.then(() => fetchPyodideFiles(assetsBase, signal));
@@ -150,9 +159,15 @@ export function startupOptions(data: DOMStringMap): StartupOptions {
     assetsBase: data.assets ?? "",
     loadTimeoutMs: Number(data.loadTimeoutMs ?? "120000"),
     memorySnapshot: data.memorySnapshot !== "off",
-    persistedSnapshot:
-      data.snapshotUrl !== undefined ? { url: data.snapshotUrl, bytes: Number(data.snapshotBytes), sha256: data.snapshotSha256 ?? "" } : undefined,
+    persistedSnapshot: persistedSnapshot(data),
   };
+}
+
+/** The saved snapshot the page is told of; without a usable unpacked size (the worker needs it first) none. */
+function persistedSnapshot(data: DOMStringMap): PersistedSnapshot | undefined {
+  const unpackedBytes = Number(data.snapshotUnpackedBytes);
+  if (data.snapshotUrl === undefined || !Number.isSafeInteger(unpackedBytes) || unpackedBytes < 1 || unpackedBytes > maxSnapshotBytes) return undefined;
+  return { url: data.snapshotUrl, bytes: Number(data.snapshotBytes), sha256: data.snapshotSha256 ?? "", unpackedBytes };
 }
 
 /** Begins the start-up these options ask for (a saved snapshot only with memory snapshots on). */

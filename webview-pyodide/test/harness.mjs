@@ -149,8 +149,9 @@ export async function startHarness(options = {}) {
     /** Paths of every request the server received, in order. */
     requests,
     /**
-     * Serves `bytes` as a saved snapshot under `name`; `claims` overrides the size or SHA-256 the page is told.
-     * Open the page with `?saved=NAME` to offer it.
+     * Serves `bytes` (a snapshot's stored form, as the page offers it) as a saved snapshot under `name`; `claims`
+     * overrides the size, SHA-256 or unpacked size the page is told (by default as the host records them: the
+     * unpacked size is the header's fourth word). Open the page with `?saved=NAME` to offer it.
      */
     putSnapshot(name, bytes, claims = {}) {
       savedBytes.set(name, Buffer.from(bytes));
@@ -158,6 +159,7 @@ export async function startHarness(options = {}) {
         url: `${origin}/saved/${name}`,
         bytes: claims.bytes ?? bytes.length,
         sha256: claims.sha256 ?? createHash("sha256").update(bytes).digest("hex"),
+        unpackedBytes: claims.unpackedBytes ?? Buffer.from(bytes).readUInt32LE(12),
       });
     },
     /** Every request in order as {path, by}: by is "page" when the page document made it, else who did. */

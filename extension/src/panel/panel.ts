@@ -194,7 +194,7 @@ export class PanelHost implements vscode.Disposable {
         assetsBaseUri: uri(""),
         snapshotKey: key,
         persistedSnapshot:
-          saved === undefined ? undefined : { url: panel.webview.asWebviewUri(vscode.Uri.file(saved.file)).toString(), bytes: saved.bytes, sha256: saved.sha256 },
+          saved === undefined ? undefined : { url: panel.webview.asWebviewUri(vscode.Uri.file(saved.file)).toString(), bytes: saved.bytes, sha256: saved.sha256, unpackedBytes: saved.unpackedBytes },
       }, undefined, extensionOptions(vscode.workspace.getConfiguration("agentcode")));
     } catch (e) {
       const message = errorMessage(e);
@@ -283,8 +283,15 @@ export class PanelHost implements vscode.Disposable {
           this.ctx.output.warn("Ignored a Python snapshot offered after a cell ran or for another panel version.");
           return;
         }
-        const stored = await this.snapshots.save(action.key, action.bytes);
-        this.ctx.output.info(`Saved the panel's Python snapshot (${Math.round(stored.bytes / 1024 / 1024)} MiB) for later sessions.`);
+        let stored: StoredSnapshot;
+        try {
+          stored = await this.snapshots.save(action.key, action.bytes);
+        } catch (e) {
+          // Nothing is lost but the next session's quick start: a note in the log, not an error to the user.
+          this.ctx.output.warn(errorMessage(e));
+          return;
+        }
+        this.ctx.output.info(`Saved the panel's Python snapshot (${Math.round(stored.bytes / 1024 / 1024)} MiB stored, ${Math.round(stored.unpackedBytes / 1024 / 1024)} MiB unpacked) for later sessions.`);
         return;
       }
       case "snapshot-rejected":
