@@ -188,8 +188,13 @@ export async function answerFileDialog(page, title, { file, proposed, opensOn } 
     `the file dialog "${title}" to close`,
     async () => {
       await failOnVisibleError(page);
-      if (await createFolder.isVisible()) await createFolder.locator(".quick-input-box input").press("Enter");
-      return !(await widget.isVisible());
+      if (await createFolder.isVisible()) {
+        await createFolder.locator(".quick-input-box input").press("Enter");
+        return false;
+      }
+      // VS Code reuses one quick-input widget: the dialog's title gives way to the "does not exist" question in one
+      // step, so the dialog is closed only when neither shows (else the question could be left unanswered).
+      return !(await widget.isVisible()) && !(await createFolder.isVisible());
     },
     { timeoutMs: 30_000 },
   );
