@@ -181,7 +181,7 @@ internal sealed class PythonRuntime : IDisposable
             (reactor, _) = LoadModule(engine, path, options.CacheDirectory, CacheKey(path, options.CacheDirectory, epoch.Interrupt));
             problem = PythonSnapshot.Unsuitable(reactor, path);
         }
-        catch (Exception ex) when (ex is SandboxUnavailableException or IOException or InvalidDataException or IndexOutOfRangeException)
+        catch (Exception ex) when (ex is SandboxUnavailableException or IOException or InvalidDataException or IndexOutOfRangeException or OverflowException)
         {
             Trace.TraceWarning($"agentcode: '{path}' cannot be pre-initialized ({ex.Message}); runs start the interpreter as usual.");
             return null;

@@ -92,6 +92,20 @@ public sealed class RunTests(SandboxFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task SqliteSortsAndIndexesMoreThanItsCacheHoldsThoughAGuestHasNoTemporaryFolder()
+    {
+        // About 10 MB of rows: the sort and the index spill past SQLite's page cache, into memory (there is no /tmp).
+        var result = await fixture.RunAsync(
+            "import sqlite3\ndb = sqlite3.connect(':memory:')\ndb.execute('create table t(a, b)')\n" +
+            "db.executemany('insert into t values (?, ?)', ((i * 7919 % 100003, 'x' * 100) for i in range(100000)))\n" +
+            "print(db.execute('select count(*), min(a) from (select a, b from t order by b, a desc)').fetchone())\n" +
+            "db.execute('create index ia on t(b, a)')\nprint('indexed')\n");
+
+        Assert.True(result.Status == RunStatus.Ok, $"{result.Status}: {result.Message}\n{result.Stderr}");
+        Assert.Equal("(100000, 0)\nindexed\n", result.Stdout);
+    }
+
+    [Fact]
     public async Task ADataFolderIsMountedReadOnlyUnderItsName()
     {
         var folder = Directory.CreateDirectory(Path.Combine(_dir.FullName, "inputs"));
